@@ -1,0 +1,191 @@
+//! The application: shared state, the axum router and the server's life
+//! cycle. [`App::build`] binds the listener first, so port 0 works in tests,
+//! then [`App::run_until_stopped`] serves until SIGTERM or ctrl-c.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::config::{Limits, ServeConfig};
+use crate::graphql::{self, SammenSchema};
+use crate::l10n::{LocaleSources, Localizer};
+use crate::metrics::Metrics;
+
+/// Settings resolvers need beyond the limits.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub limits: Limits,
+    pub session_lifetime: chrono::Duration,
+}
+
+/// What every request handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub schema: SammenSchema,
+    pub localizer: Arc<Localizer>,
+    pub settings: Arc<Settings>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// A built application, listening but not yet serving.
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+impl App {
+    /// Connects to the database, migrates, loads demo data if asked, and
+    /// binds the listener.
+    pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let db = crate::db::connect(&config.global).await?;
+        if !config.serve.no_migrate {
+            crate::db::migrate(&db).await?;
+        }
+        if config.serve.demo {
+            crate::seed::demo(&db).await?;
+        }
+        let localizer = Arc::new(load_localizer(&config)?);
+        let settings = Arc::new(Settings {
+            limits: config.serve.limits.clone(),
+            session_lifetime: chrono::Duration::hours(i64::from(config.serve.session_hours.max(1))),
+        });
+        let state = AppState {
+            schema: graphql::build_schema(&settings.limits),
+            db,
+            localizer,
+            settings,
+            metrics: Arc::new(Metrics::default()),
+        };
+        let listener = TcpListener::bind(config.serve.listen)
+            .await
+            .with_context(|| format!("binding {}", config.serve.listen))?;
+        Ok(Self {
+            router: router(state.clone()),
+            listener,
+            state,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM or ctrl-c, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving HTTP")?;
+        self.state.db.close().await.ok();
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+fn load_localizer(config: &ServeConfig) -> anyhow::Result<Localizer> {
+    let sources = match &config.global.locales_dir {
+        Some(dir) => {
+            LocaleSources::from_dir(dir).with_context(|| format!("reading locales from {}", dir.display()))?
+        }
+        None => LocaleSources::embedded(),
+    };
+    Ok(Localizer::from_sources(&sources))
+}
+
+/// The HTTP routes with their middleware.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/graphql",
+            get(graphql::http::graphql_get).post(graphql::http::graphql_post),
+        )
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
+        .layer(CatchPanicLayer::custom(graphql::http::panic_response))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id = %id, method = %request.method(), uri = %request.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers too.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if crate::db::ping(&state.db).await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,8 @@
+//! Who is calling, and what they may do: passwords (argon2id), session and
+//! API tokens (random 256-bit, stored as SHA-256), and the access policy.
+
+pub mod password;
+pub mod policy;
+pub mod token;
+
+pub use policy::Caller;

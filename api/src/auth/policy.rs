@@ -1,0 +1,150 @@
+//! The access policy: the one place that decides who may read and change
+//! what. Read rules are `sea_orm::Condition`s applied inside SQL, so lists,
+//! counts and single lookups agree and nothing invisible is ever loaded.
+//! Anything a caller may not read is NOT_FOUND, never FORBIDDEN.
+
+use sammen_entities::{organisation, person};
+use sea_orm::{ColumnTrait, Condition};
+use uuid::Uuid;
+
+use crate::domain::{OrgRole, PartnershipStatus, TokenScope};
+use crate::error::{ApiError, ApiResult};
+
+use super::token::TokenKind;
+
+/// The caller of one request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub person: Option<person::Model>,
+    pub token_id: Option<Uuid>,
+    pub token_kind: Option<TokenKind>,
+    pub scope: TokenScope,
+}
+
+impl Caller {
+    pub fn anonymous() -> Self {
+        Self {
+            person: None,
+            token_id: None,
+            token_kind: None,
+            scope: TokenScope::Read,
+        }
+    }
+
+    /// The signed-in person, or UNAUTHENTICATED.
+    pub fn person(&self) -> ApiResult<&person::Model> {
+        self.person.as_ref().ok_or_else(ApiError::unauthenticated)
+    }
+
+    /// The signed-in person, if the token may change things (a READ API
+    /// token may not: FORBIDDEN).
+    pub fn writer(&self) -> ApiResult<&person::Model> {
+        let person = self.person()?;
+        if self.scope != TokenScope::ReadWrite {
+            return Err(ApiError::forbidden().arg("reason", "read-only-token"));
+        }
+        Ok(person)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.person.as_ref().is_some_and(|p| p.is_admin)
+    }
+
+    pub fn organisation_id(&self) -> Option<Uuid> {
+        self.person.as_ref().and_then(|p| p.organisation_id)
+    }
+
+    fn is_org_admin_of(&self, organisation_id: Uuid) -> bool {
+        self.person.as_ref().is_some_and(|p| {
+            p.organisation_id == Some(organisation_id) && p.org_role == OrgRole::OrgAdmin.as_str()
+        })
+    }
+}
+
+/// Organisations a caller may see. The directory of partners (AGREEMENT and
+/// later) and the hub are public; prospects and organisations still in
+/// dialogue are visible only to admins and their own members; archived ones
+/// only to admins.
+pub fn organisation_read(caller: &Caller) -> Condition {
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    let listed = [
+        PartnershipStatus::Agreement,
+        PartnershipStatus::Active,
+        PartnershipStatus::Paused,
+        PartnershipStatus::Ended,
+    ]
+    .map(|s| s.as_str());
+    let mut visible = Condition::any()
+        .add(organisation::Column::PartnershipStatus.is_in(listed))
+        .add(organisation::Column::IsHub.eq(true));
+    if let Some(own) = caller.organisation_id() {
+        visible = visible.add(organisation::Column::Id.eq(own));
+    }
+    Condition::all()
+        .add(organisation::Column::ArchivedAt.is_null())
+        .add(visible)
+}
+
+/// Creating, archiving and moving partnerships: network admins only.
+pub fn require_admin(caller: &Caller) -> ApiResult<()> {
+    caller.writer()?;
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Editing an organisation's profile: admins, and the organisation's own admins.
+pub fn can_edit_organisation(caller: &Caller, organisation_id: Uuid) -> ApiResult<()> {
+    caller.writer()?;
+    if caller.is_admin() || caller.is_org_admin_of(organisation_id) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Creating a person: admins anywhere; an organisation's admins in their own
+/// organisation, and never a network admin.
+pub fn can_create_person(caller: &Caller, organisation_id: Option<Uuid>, make_admin: bool) -> ApiResult<()> {
+    caller.writer()?;
+    if caller.is_admin() {
+        return Ok(());
+    }
+    match organisation_id {
+        Some(org) if !make_admin && caller.is_org_admin_of(org) => Ok(()),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// Translating stored content into `locale`: its translators and admins.
+pub fn can_translate(caller: &Caller, locale: &str) -> ApiResult<()> {
+    let person = caller.writer()?;
+    let is_translator = person
+        .translator_locales
+        .as_array()
+        .is_some_and(|l| l.iter().any(|v| v.as_str() == Some(locale)));
+    if person.is_admin || is_translator {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Who may see a person's e-mail address and tokens: the person, admins,
+/// and admins of the person's organisation.
+pub fn can_see_person_details(caller: &Caller, person: &person::Model) -> bool {
+    caller.person.as_ref().is_some_and(|c| c.id == person.id)
+        || caller.is_admin()
+        || person.organisation_id.is_some_and(|o| caller.is_org_admin_of(o))
+}
+
+/// Revoking an API token: its owner, admins of its organisation, admins.
+pub fn can_manage_token(caller: &Caller, owner: Uuid, organisation_id: Option<Uuid>) -> bool {
+    caller.person.as_ref().is_some_and(|c| c.id == owner)
+        || caller.is_admin()
+        || organisation_id.is_some_and(|o| caller.is_org_admin_of(o))
+}

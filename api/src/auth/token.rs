@@ -1,0 +1,119 @@
+//! Bearer tokens. A token is `smn_` followed by 32 random bytes in URL-safe
+//! base64; only its SHA-256 is stored, so a database leak reveals no token.
+
+use base64::Engine;
+use chrono::{Duration, Utc};
+use sammen_entities::{auth_token, person};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::Caller;
+use crate::domain::TokenScope;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+
+pub const PREFIX: &str = "smn_";
+
+/// What a token was issued as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Session,
+    Api,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Session => "SESSION",
+            Self::Api => "API",
+        }
+    }
+}
+
+/// A fresh random token (shown once) and its hash (stored).
+pub fn generate() -> (String, String) {
+    let bytes: [u8; 32] = rand::random();
+    let token = format!(
+        "{PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    let hash = digest(&token);
+    (token, hash)
+}
+
+/// SHA-256 of a token, hex. Tokens carry 256 bits of entropy, so a fast hash
+/// is enough; a slow one would only cost every request.
+pub fn digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Issues a token and stores its hash.
+pub struct NewToken<'a> {
+    pub kind: TokenKind,
+    pub person_id: Uuid,
+    pub organisation_id: Option<Uuid>,
+    pub name: Option<&'a str>,
+    pub scope: TokenScope,
+    pub lifetime: Duration,
+}
+
+pub async fn issue(db: &impl ConnectionTrait, new: NewToken<'_>) -> ApiResult<(String, auth_token::Model)> {
+    let (token, hash) = generate();
+    let now = Utc::now();
+    let model = auth_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(new.kind.as_str().into()),
+        name: Set(new.name.map(str::to_owned)),
+        token_hash: Set(hash),
+        person_id: Set(new.person_id),
+        organisation_id: Set(new.organisation_id),
+        scope: Set(new.scope.as_str().into()),
+        expires_at: Set(now + new.lifetime),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok((token, model))
+}
+
+/// Resolves an `Authorization: Bearer …` value to a caller. An unknown,
+/// expired or revoked token, or a disabled person, is UNAUTHENTICATED.
+pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<Caller> {
+    let rejected = || ApiError::new(ErrorCode::Unauthenticated, "error-token-invalid");
+    if !bearer.starts_with(PREFIX) || bearer.len() > 128 {
+        return Err(rejected());
+    }
+    let found = auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(digest(bearer)))
+        .find_also_related(person::Entity)
+        .one(db)
+        .await?;
+    let Some((token, Some(person))) = found else {
+        return Err(rejected());
+    };
+    let now = Utc::now();
+    if token.revoked_at.is_some() || token.expires_at <= now || person.disabled {
+        return Err(rejected());
+    }
+    // Record use at most every five minutes, so reads do not all become writes.
+    if token.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
+        let mut active: auth_token::ActiveModel = token.clone().into();
+        active.last_used_at = Set(Some(now));
+        if let Err(error) = active.update(db).await {
+            tracing::warn!(%error, "could not record token use");
+        }
+    }
+    let kind = if token.kind == TokenKind::Api.as_str() {
+        TokenKind::Api
+    } else {
+        TokenKind::Session
+    };
+    Ok(Caller {
+        scope: TokenScope::from_db(&token.scope).unwrap_or(TokenScope::Read),
+        token_id: Some(token.id),
+        token_kind: Some(kind),
+        person: Some(person),
+    })
+}

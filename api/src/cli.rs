@@ -1,0 +1,192 @@
+//! What each command of the `sammen` binary does.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use sammen_entities::{organisation, person};
+use sammen_migration::{Migrator, MigratorTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::token::{self, NewToken, TokenKind};
+use crate::config::{
+    Cli, Command, LocalesAction, MigrateAction, ScopeArg, SeedWhat, ServeConfig, TokenAction, UserAction,
+};
+use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
+use crate::l10n::LocaleSources;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Schema => {
+            print!("{}", crate::graphql::export_sdl());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Locales {
+            action: LocalesAction::Check { json, dir },
+        } => locales_check(dir.or(cli.global.locales_dir), json),
+        command => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            runtime.block_on(run_async(cli.global, command))
+        }
+    }
+}
+
+async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(serve) => {
+            let demo = serve.demo;
+            let app = App::build(ServeConfig { global, serve }).await?;
+            let url = format!("http://127.0.0.1:{}/graphql", app.port());
+            tracing::info!(%url, "Sammen is listening");
+            println!("Sammen is running: {url}");
+            if demo {
+                println!("Demo sign-ins (password `{}`):", crate::seed::DEMO_PASSWORD);
+                for (email, role) in crate::seed::DEMO_USERS {
+                    println!("  {email:<26} {role}");
+                }
+            }
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate { action } => {
+            let db = crate::db::connect(&global).await?;
+            match action {
+                MigrateAction::Up => Migrator::up(&db, None).await?,
+                MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
+                MigrateAction::Fresh => Migrator::fresh(&db).await?,
+                MigrateAction::Status => {
+                    for migration in Migrator::get_migration_with_status(&db).await? {
+                        println!("{:<12} {}", format!("{:?}", migration.status()), migration.name());
+                    }
+                }
+            }
+        }
+        Command::Seed { what: SeedWhat::Demo } => {
+            let db = crate::db::connect(&global).await?;
+            crate::db::migrate(&db).await?;
+            crate::seed::demo(&db).await?;
+            println!("Demo data is loaded.");
+        }
+        Command::User {
+            action:
+                UserAction::Create {
+                    email,
+                    name,
+                    password,
+                    organisation,
+                    admin,
+                    org_admin,
+                },
+        } => {
+            let db = crate::db::connect(&global).await?;
+            let email = Email::parse("email", &email)
+                .map_err(|e| anyhow::anyhow!("invalid e-mail address: {e:?}"))?;
+            let name = name_text("name", &name, 200).map_err(|e| anyhow::anyhow!("invalid name: {e:?}"))?;
+            let password = new_password("password", &password)
+                .map_err(|_| anyhow::anyhow!("the password needs 10 characters or more"))?;
+            let organisation_id = match organisation {
+                Some(slug) => Some(
+                    organisation::Entity::find()
+                        .filter(organisation::Column::Slug.eq(slug.as_str()))
+                        .one(&db)
+                        .await?
+                        .with_context(|| format!("no organisation with slug `{slug}`"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let now = Utc::now();
+            let created = person::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                email: Set(email.into_string()),
+                display_name: Set(name),
+                organisation_id: Set(organisation_id),
+                org_role: Set(if org_admin {
+                    OrgRole::OrgAdmin
+                } else {
+                    OrgRole::Member
+                }
+                .as_str()
+                .to_owned()),
+                is_admin: Set(admin),
+                translator_locales: Set(serde_json::json!([])),
+                preferred_locale: Set(None),
+                password_hash: Set(Some(crate::auth::password::hash(password).await?)),
+                disabled: Set(false),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&db)
+            .await
+            .context("creating the person (is the e-mail address taken?)")?;
+            println!("Created {} ({})", created.email, created.id);
+        }
+        Command::Token {
+            action:
+                TokenAction::Create {
+                    email,
+                    name,
+                    scope,
+                    days,
+                },
+        } => {
+            let db = crate::db::connect(&global).await?;
+            let person = person::Entity::find()
+                .filter(person::Column::Email.eq(email.trim().to_lowercase()))
+                .one(&db)
+                .await?
+                .with_context(|| format!("no person with e-mail `{email}`"))?;
+            let organisation_id = person
+                .organisation_id
+                .context("API tokens act for an organisation; this person has none")?;
+            let scope = match scope {
+                ScopeArg::Read => TokenScope::Read,
+                ScopeArg::ReadWrite => TokenScope::ReadWrite,
+            };
+            let (secret, _) = token::issue(
+                &db,
+                NewToken {
+                    kind: TokenKind::Api,
+                    person_id: person.id,
+                    organisation_id: Some(organisation_id),
+                    name: Some(&name),
+                    scope,
+                    lifetime: chrono::Duration::days(i64::from(days.clamp(1, 730))),
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the token failed: {e:?}"))?;
+            println!("{secret}");
+        }
+        Command::Schema | Command::Locales { .. } => unreachable_command(),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn unreachable_command() {
+    tracing::error!("command handled before the runtime started");
+}
+
+/// `sammen locales check`: exit 1 on errors, 0 with warnings only.
+fn locales_check(dir: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("locales"));
+    let sources = LocaleSources::from_dir(&dir).with_context(|| format!("reading {}", dir.display()))?;
+    let report = crate::l10n::check::check(&sources);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(if report.errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

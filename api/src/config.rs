@@ -1,0 +1,258 @@
+//! Configuration. Every flag is also an environment variable `SAMMEN_…`, so
+//! the same binary is configured by flags on a laptop and by the environment
+//! in a container.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Sammen: the partner collaboration and knowledge-exchange GraphQL API.
+#[derive(Parser, Debug)]
+#[command(name = "sammen", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares.
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Database URL: `sqlite://FILE?mode=rwc` (embedded default) or `postgres://…`.
+    #[arg(
+        long,
+        env = "SAMMEN_DATABASE_URL",
+        default_value = "sqlite://sammen.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// PostgreSQL schema to work in (its `search_path`); for sharing one database.
+    #[arg(long, env = "SAMMEN_DATABASE_SCHEMA", global = true)]
+    pub database_schema: Option<String>,
+
+    /// Maximum number of pooled database connections.
+    #[arg(
+        long,
+        env = "SAMMEN_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub database_max_connections: u32,
+
+    /// Folder of `<locale>/*.ftl` files; the copy compiled into the binary by default.
+    #[arg(long, env = "SAMMEN_LOCALES_DIR", global = true)]
+    pub locales_dir: Option<PathBuf>,
+
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "SAMMEN_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Apply or roll back database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Load data into the database.
+    Seed {
+        #[command(subcommand)]
+        what: SeedWhat,
+    },
+    /// Print the GraphQL schema (SDL) that the server serves.
+    Schema,
+    /// Work on the Fluent locale files.
+    Locales {
+        #[command(subcommand)]
+        action: LocalesAction,
+    },
+    /// Manage people who sign in.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the last migration.
+    Down,
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop everything and migrate from scratch (destroys data).
+    Fresh,
+}
+
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub enum SeedWhat {
+    /// The demo network: the association, partners in NO/US/DK/ZA/NL, demo sign-ins.
+    Demo,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LocalesAction {
+    /// Lint the locale files against en-US; exits 1 on errors.
+    Check {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The folder to check (default: `--locales-dir`, else `./locales`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserAction {
+    /// Create a person who can sign in.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read from `SAMMEN_NEW_PASSWORD` so it stays out of shell history.
+        #[arg(long, env = "SAMMEN_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// The organisation's slug.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Make the person a network admin.
+        #[arg(long)]
+        admin: bool,
+        /// Make the person an admin of their organisation.
+        #[arg(long)]
+        org_admin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenAction {
+    /// Create an API token for a person's organisation; prints it once.
+    Create {
+        /// E-mail of the person the token acts as.
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum, default_value_t = ScopeArg::Read)]
+        scope: ScopeArg,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub enum ScopeArg {
+    Read,
+    ReadWrite,
+}
+
+/// Options of `sammen serve`.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "SAMMEN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Load the demo data (once) and print the demo sign-ins.
+    #[arg(long, env = "SAMMEN_DEMO")]
+    pub demo: bool,
+
+    /// Do not run pending migrations at start-up.
+    #[arg(long, env = "SAMMEN_NO_MIGRATE")]
+    pub no_migrate: bool,
+
+    #[command(flatten)]
+    pub limits: Limits,
+
+    /// Hours a session from `login` lasts.
+    #[arg(long, env = "SAMMEN_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: u32,
+}
+
+/// Request limits. Each has a clear error when exceeded.
+#[derive(Args, Debug, Clone)]
+pub struct Limits {
+    /// Largest `/graphql` request body in bytes.
+    #[arg(long, env = "SAMMEN_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Deepest allowed query nesting.
+    #[arg(long, env = "SAMMEN_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+
+    /// Highest allowed query complexity; a list field costs `first` times its selection.
+    #[arg(long, env = "SAMMEN_MAX_COMPLEXITY", default_value_t = 5000)]
+    pub max_complexity: usize,
+
+    /// Most operations in one batched request.
+    #[arg(long, env = "SAMMEN_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+
+    /// Seconds a request may run before it is abandoned.
+    #[arg(long, env = "SAMMEN_REQUEST_TIMEOUT_SECS", default_value_t = 30.0)]
+    pub request_timeout_secs: f64,
+}
+
+impl Limits {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.request_timeout_secs.max(0.001))
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            max_depth: 12,
+            max_complexity: 5000,
+            max_batch: 10,
+            request_timeout_secs: 30.0,
+        }
+    }
+}
+
+/// Everything `App::build` needs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub global: GlobalArgs,
+    pub serve: ServeArgs,
+}
+
+impl ServeConfig {
+    /// A configuration for tests and embedding: the given database, port 0,
+    /// default limits.
+    pub fn for_database(database_url: impl Into<String>, database_schema: Option<String>) -> Self {
+        Self {
+            global: GlobalArgs {
+                database_url: database_url.into(),
+                database_schema,
+                database_max_connections: 5,
+                locales_dir: None,
+                log_format: "text".into(),
+            },
+            serve: ServeArgs {
+                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                demo: false,
+                no_migrate: false,
+                limits: Limits::default(),
+                session_hours: 12,
+            },
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Domain enumerations. Each is a GraphQL enum and is stored by its
+//! SCREAMING_CASE name; the Fluent id of its label is `enum-<type>-<value>`.
+
+use async_graphql::Enum;
+
+/// Declares how an enum is stored and labelled.
+macro_rules! stored_enum {
+    ($ty:ident, $label:literal, { $($variant:ident => $db:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The name stored in the database and used in GraphQL.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $db),+ }
+            }
+
+            /// Parses a stored name; `None` for anything else.
+            pub fn from_db(s: &str) -> Option<Self> {
+                match s { $($db => Some(Self::$variant),)+ _ => None }
+            }
+
+            /// The Fluent message id of this value's label.
+            pub fn label_id(self) -> String {
+                format!("enum-{}-{}", $label, self.as_str().to_ascii_lowercase().replace('_', "-"))
+            }
+
+            pub const ALL: &'static [$ty] = &[$(Self::$variant),+];
+        }
+    };
+}
+
+/// What kind of organisation it is.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrganisationKind {
+    NationalAssociation,
+    UserOrganisation,
+    CompetenceCentre,
+    Hospital,
+    Municipality,
+    University,
+    TrainingProvider,
+    Ngo,
+    Other,
+}
+
+stored_enum!(OrganisationKind, "organisation-kind", {
+    NationalAssociation => "NATIONAL_ASSOCIATION",
+    UserOrganisation => "USER_ORGANISATION",
+    CompetenceCentre => "COMPETENCE_CENTRE",
+    Hospital => "HOSPITAL",
+    Municipality => "MUNICIPALITY",
+    University => "UNIVERSITY",
+    TrainingProvider => "TRAINING_PROVIDER",
+    Ngo => "NGO",
+    Other => "OTHER",
+});
+
+/// Where the association's relationship with an organisation stands.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartnershipStatus {
+    /// Identified as a possible partner; no contact yet.
+    Prospect,
+    /// In conversation about working together.
+    InDialogue,
+    /// A partnership agreement is signed.
+    Agreement,
+    /// Working together.
+    Active,
+    /// Partnership on hold; can become ACTIVE again.
+    Paused,
+    /// The partnership is over.
+    Ended,
+}
+
+stored_enum!(PartnershipStatus, "partnership-status", {
+    Prospect => "PROSPECT",
+    InDialogue => "IN_DIALOGUE",
+    Agreement => "AGREEMENT",
+    Active => "ACTIVE",
+    Paused => "PAUSED",
+    Ended => "ENDED",
+});
+
+impl PartnershipStatus {
+    /// The statuses this one may move to. Forward one step at a time, ACTIVE
+    /// and PAUSED back and forth, and any open relationship may end.
+    pub fn next(self) -> &'static [PartnershipStatus] {
+        use PartnershipStatus::*;
+        match self {
+            Prospect => &[InDialogue, Ended],
+            InDialogue => &[Agreement, Ended],
+            Agreement => &[Active, Ended],
+            Active => &[Paused, Ended],
+            Paused => &[Active, Ended],
+            Ended => &[],
+        }
+    }
+
+    pub fn can_become(self, to: PartnershipStatus) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// Whether members of such an organisation see NETWORK content.
+    pub fn is_network_member(self) -> bool {
+        matches!(self, Self::Agreement | Self::Active)
+    }
+}
+
+/// A person's role in their organisation.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrgRole {
+    Member,
+    /// Manages the organisation's profile, people and tokens.
+    OrgAdmin,
+}
+
+stored_enum!(OrgRole, "org-role", { Member => "MEMBER", OrgAdmin => "ORG_ADMIN" });
+
+/// What an API token may do.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenScope {
+    /// Queries only.
+    Read,
+    /// Queries and mutations.
+    ReadWrite,
+}
+
+stored_enum!(TokenScope, "token-scope", { Read => "READ", ReadWrite => "READ_WRITE" });
+
+/// Review state of a stored translation.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TranslationStatus {
+    Draft,
+    Reviewed,
+}
+
+stored_enum!(TranslationStatus, "translation-status", { Draft => "DRAFT", Reviewed => "REVIEWED" });

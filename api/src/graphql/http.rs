@@ -1,0 +1,313 @@
+//! The HTTP side of GraphQL: `POST /graphql` (JSON, batches and multipart
+//! uploads) and `GET /graphql` (GraphiQL, or a query in the URL).
+//!
+//! The stock async-graphql-axum extractor reads the raw body stream, so
+//! axum's default body limit would not apply. This handler reads the body
+//! itself with an explicit limit, counts batched operations, runs the whole
+//! request under a timeout, refuses mutations over GET, and localises every
+//! error before the response leaves.
+
+use std::any::Any;
+
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+
+use super::{RequestState, localise_errors};
+use crate::app::AppState;
+use crate::auth::{Caller, token};
+use crate::error::{ApiError, ErrorCode};
+use crate::l10n::LocaleChain;
+
+/// `POST /graphql`.
+pub async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> axum::response::Response {
+    let chain = locale_chain(&state, &headers);
+    let limit = state.settings.limits.max_body_bytes;
+    let too_large =
+        || ApiError::new(ErrorCode::PayloadTooLarge, "error-payload-too-large").arg("max", limit as u64);
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return http_error(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+    }
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let over =
+                std::error::Error::source(&error).is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
+            return if over {
+                http_error(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large())
+            } else {
+                http_error(
+                    &state,
+                    &chain,
+                    StatusCode::BAD_REQUEST,
+                    bad_request(&error.to_string()),
+                )
+            };
+        }
+    };
+    let caller = match caller_for(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(error) => return http_error(&state, &chain, status_of(error.code), error),
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let options = MultipartOptions::default().max_file_size(limit).max_num_files(16);
+    let batch = match async_graphql::http::receive_batch_body(
+        content_type,
+        futures_util::io::Cursor::new(bytes),
+        options,
+    )
+    .await
+    {
+        Ok(batch) => batch,
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
+            return http_error(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+        }
+        Err(error) => {
+            return http_error(
+                &state,
+                &chain,
+                StatusCode::BAD_REQUEST,
+                bad_request(&error.to_string()),
+            );
+        }
+    };
+    let (requests, is_batch) = match batch {
+        BatchRequest::Single(request) => (vec![request], false),
+        BatchRequest::Batch(requests) => (requests, true),
+    };
+    let max_batch = state.settings.limits.max_batch;
+    if requests.is_empty() {
+        return http_error(
+            &state,
+            &chain,
+            StatusCode::BAD_REQUEST,
+            bad_request("empty batch"),
+        );
+    }
+    if requests.len() > max_batch {
+        let error = ApiError::new(ErrorCode::BatchTooLarge, "error-batch-too-large")
+            .arg("max", max_batch as u64)
+            .arg("count", requests.len() as u64);
+        return http_error(&state, &chain, StatusCode::BAD_REQUEST, error);
+    }
+    let run = async {
+        let mut responses = Vec::with_capacity(requests.len());
+        for request in requests {
+            responses.push(execute(&state, &caller, &chain, request).await);
+        }
+        responses
+    };
+    let Ok(mut responses) = tokio::time::timeout(state.settings.limits.request_timeout(), run).await else {
+        return timed_out(&state, &chain);
+    };
+    let body = if is_batch {
+        BatchResponse::Batch(responses)
+    } else {
+        BatchResponse::Single(responses.remove(0))
+    };
+    respond(&chain, StatusCode::OK, &body)
+}
+
+/// `GET /graphql`: GraphiQL for a browser, or a query (never a mutation)
+/// passed in the URL, as the GraphQL-over-HTTP spec allows.
+pub async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> axum::response::Response {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .title("Sammen GraphQL")
+                .finish(),
+        )
+        .into_response();
+    };
+    let chain = locale_chain(&state, &headers);
+    let mut request = match async_graphql::http::parse_query_string(&query) {
+        Ok(request) => request,
+        Err(error) => {
+            return http_error(
+                &state,
+                &chain,
+                StatusCode::BAD_REQUEST,
+                bad_request(&error.to_string()),
+            );
+        }
+    };
+    let operation_name = request.operation_name.clone();
+    if let Ok(document) = request.parsed_query()
+        && is_mutation(&document.operations, operation_name.as_deref())
+    {
+        let error = ApiError::new(ErrorCode::MethodNotAllowed, "error-mutation-over-get");
+        let mut response = http_error(&state, &chain, StatusCode::METHOD_NOT_ALLOWED, error);
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let caller = match caller_for(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(error) => return http_error(&state, &chain, status_of(error.code), error),
+    };
+    let run = execute(&state, &caller, &chain, request);
+    match tokio::time::timeout(state.settings.limits.request_timeout(), run).await {
+        Ok(response) => respond(&chain, StatusCode::OK, &response),
+        Err(_) => timed_out(&state, &chain),
+    }
+}
+
+/// Runs one operation and localises its errors.
+async fn execute(state: &AppState, caller: &Caller, chain: &LocaleChain, mut request: Request) -> Response {
+    if let Err(error) = request.parsed_query() {
+        let api =
+            ApiError::new(ErrorCode::GraphqlParseFailed, "error-parse").arg("detail", error.message.clone());
+        let mut errors = vec![api.into_server_error()];
+        localise_errors(&mut errors, &state.localizer, chain);
+        count(state, &errors);
+        return Response::from_errors(errors);
+    }
+    let request = request.data(RequestState::new(state, caller.clone(), chain.clone()));
+    let mut response = state.schema.execute(request).await;
+    localise_errors(&mut response.errors, &state.localizer, chain);
+    count(state, &response.errors);
+    response
+}
+
+fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
+    match operations {
+        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(ops) => match name {
+            Some(name) => ops
+                .iter()
+                .any(|(n, op)| n.as_str() == name && op.node.ty == OperationType::Mutation),
+            None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
+        },
+    }
+}
+
+/// The caller from `Authorization: Bearer …`; anonymous without the header.
+async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Caller::anonymous());
+    };
+    let invalid = || ApiError::new(ErrorCode::Unauthenticated, "error-token-invalid");
+    let value = value.to_str().map_err(|_| invalid())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(invalid)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(invalid());
+    }
+    token::authenticate(&state.db, token.trim()).await
+}
+
+/// The locale chain of a request, from `Accept-Language`.
+pub fn locale_chain(state: &AppState, headers: &HeaderMap) -> LocaleChain {
+    let header = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    LocaleChain::from_accept_language(header, state.localizer.available())
+}
+
+fn bad_request(detail: &str) -> ApiError {
+    ApiError::new(ErrorCode::BadRequest, "error-bad-request").arg("detail", detail.to_owned())
+}
+
+fn timed_out(state: &AppState, chain: &LocaleChain) -> axum::response::Response {
+    let seconds = state.settings.limits.request_timeout_secs;
+    let error = ApiError::new(ErrorCode::Timeout, "error-timeout").arg("seconds", seconds);
+    http_error(state, chain, StatusCode::OK, error)
+}
+
+fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// A response carrying one error and no data.
+fn http_error(
+    state: &AppState,
+    chain: &LocaleChain,
+    status: StatusCode,
+    error: ApiError,
+) -> axum::response::Response {
+    let mut errors = vec![error.into_server_error()];
+    localise_errors(&mut errors, &state.localizer, chain);
+    count(state, &errors);
+    respond(chain, status, &Response::from_errors(errors))
+}
+
+fn count(state: &AppState, errors: &[ServerError]) {
+    for error in errors {
+        let code = error.extensions.as_ref().and_then(|e| e.get("code")).map_or_else(
+            || "UNKNOWN".to_owned(),
+            |c| c.to_string().trim_matches('"').to_owned(),
+        );
+        state.metrics.count_error(&code);
+    }
+}
+
+/// Serialises a GraphQL response with the headers every answer carries.
+fn respond(
+    chain: &LocaleChain,
+    status: StatusCode,
+    body: &impl serde::Serialize,
+) -> axum::response::Response {
+    let json = match serde_json::to_vec(body) {
+        Ok(json) => json,
+        Err(error) => {
+            tracing::error!(%error, "serialising a response failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let language = HeaderValue::from_str(&chain.primary().to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static("en-US"));
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (header::CONTENT_LANGUAGE, language),
+            (
+                header::VARY,
+                HeaderValue::from_static("Accept-Language, Authorization"),
+            ),
+        ],
+        json,
+    )
+        .into_response()
+}
+
+/// What a panic becomes: INTERNAL with a reference id, nothing else.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> axum::response::Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    let reference = uuid::Uuid::now_v7().to_string();
+    tracing::error!(%reference, %detail, "a request panicked");
+    let body = serde_json::json!({
+        "errors": [{
+            "message": format!("Internal error (reference {reference})."),
+            "extensions": { "code": "INTERNAL", "reference": reference },
+        }]
+    });
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+}

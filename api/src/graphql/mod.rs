@@ -1,0 +1,172 @@
+//! The GraphQL API: schema assembly, per-request state, and turning errors
+//! into localised messages with stable codes.
+//!
+//! The schema is built apart from its data, so `sammen schema` and the drift
+//! test need no database. One file per domain; resolvers stay thin.
+
+pub mod http;
+pub mod loaders;
+pub mod organisation;
+pub mod pagination;
+pub mod person;
+pub mod scalars;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder, ServerError};
+use fluent_bundle::{FluentArgs, FluentValue};
+use sea_orm::DatabaseConnection;
+
+use crate::app::{AppState, Settings};
+use crate::auth::Caller;
+use crate::config::Limits;
+use crate::error::{ApiError, ApiResult, EXT_ARGS, EXT_MESSAGE_ID};
+use crate::l10n::{LocaleChain, Localizer};
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(organisation::OrganisationQuery, person::PersonQuery);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(organisation::OrganisationMutation, person::PersonMutation);
+
+pub type SammenSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// The schema without data or limits.
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+}
+
+/// The schema as served, with the configured depth and complexity limits.
+pub fn build_schema(limits: &Limits) -> SammenSchema {
+    schema_builder()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .finish()
+}
+
+/// The SDL that `schema.graphql` must equal.
+pub fn export_sdl() -> String {
+    schema_builder().finish().sdl()
+}
+
+/// Everything a resolver may need for one request.
+pub struct RequestState {
+    pub db: DatabaseConnection,
+    pub caller: Caller,
+    pub chain: LocaleChain,
+    pub localizer: Arc<Localizer>,
+    pub settings: Arc<Settings>,
+    pub loaders: loaders::Loaders,
+}
+
+impl RequestState {
+    pub fn new(state: &AppState, caller: Caller, chain: LocaleChain) -> Self {
+        Self {
+            loaders: loaders::Loaders::new(&state.db, &caller),
+            db: state.db.clone(),
+            caller,
+            chain,
+            localizer: state.localizer.clone(),
+            settings: state.settings.clone(),
+        }
+    }
+
+    pub fn of<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestState> {
+        ctx.data::<RequestState>()
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("request state missing: {}", e.message)))
+    }
+
+    /// Parses a locale for stored content: a well-formed tag (aliases
+    /// applied) that is one of the locales the service has.
+    pub fn content_locale(&self, field: &str, raw: &str) -> ApiResult<String> {
+        let tag = crate::domain::LocaleTag::parse(field, raw)?;
+        if !self.localizer.has_locale(tag.langid()) {
+            return Err(ApiError::invalid(field, "input-locale-unsupported").arg("value", raw.to_owned()));
+        }
+        Ok(tag.to_tag())
+    }
+
+    /// Formats message `id` in the caller's language.
+    pub fn t(&self, id: &str) -> String {
+        self.localizer.message(&self.chain, id, None)
+    }
+}
+
+/// Parses a GraphQL `ID` that should be a UUID.
+pub fn parse_id(id: &async_graphql::ID) -> ApiResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(id.as_str()).map_err(|_| ApiError::invalid("id", "input-id-invalid"))
+}
+
+/// Localises every error of a response and masks anything unexpected.
+///
+/// Errors raised through [`ApiError`] carry their Fluent id and arguments in
+/// private extensions, which are formatted here and removed. Errors that
+/// async-graphql raises before execution (validation, depth, complexity) get
+/// a code and a localised message, with the library's English text kept in
+/// `extensions.detail`. Anything else is an unexpected failure: it is logged
+/// under a reference id and replaced by INTERNAL, so no internal text leaks.
+pub fn localise_errors(errors: &mut [ServerError], localizer: &Localizer, chain: &LocaleChain) {
+    for error in errors {
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_some() {
+            let id = match ext.get(EXT_MESSAGE_ID) {
+                Some(async_graphql::Value::String(s)) => s.clone(),
+                _ => error.message.clone(),
+            };
+            let args = match ext.get(EXT_ARGS) {
+                Some(v) => fluent_args(v),
+                None => FluentArgs::new(),
+            };
+            error.message = localizer.message(chain, &id, Some(&args));
+            ext.unset(EXT_MESSAGE_ID);
+            ext.unset(EXT_ARGS);
+            continue;
+        }
+        let bad_input = error.message.starts_with("Failed to parse")
+            || error.message.starts_with("Invalid value for argument");
+        if bad_input {
+            // An argument or variable that failed to coerce during execution.
+            let detail = error.message.clone();
+            let args = crate::l10n::args([("detail", detail.as_str())]);
+            error.message = localizer.message(chain, "error-input-coercion", Some(&args));
+            ext.set("code", "BAD_USER_INPUT");
+            ext.set("detail", detail);
+            continue;
+        }
+        if error.path.is_empty() {
+            let detail = error.message.clone();
+            let (code, id) = match detail.as_str() {
+                "Query is nested too deep." => ("QUERY_TOO_DEEP", "error-query-too-deep"),
+                "Query is too complex." => ("QUERY_TOO_COMPLEX", "error-query-too-complex"),
+                _ => ("GRAPHQL_VALIDATION_FAILED", "error-validation"),
+            };
+            let args = crate::l10n::args([("detail", detail.as_str())]);
+            error.message = localizer.message(chain, id, Some(&args));
+            ext.set("code", code);
+            ext.set("detail", detail);
+            continue;
+        }
+        let reference = uuid::Uuid::now_v7().to_string();
+        tracing::error!(reference = %reference, error = %error.message, path = ?error.path, "unexpected resolver error");
+        let args = crate::l10n::args([("reference", reference.as_str())]);
+        error.message = localizer.message(chain, "error-internal", Some(&args));
+        ext.set("code", "INTERNAL");
+        ext.set("reference", reference);
+    }
+}
+
+fn fluent_args(value: &async_graphql::Value) -> FluentArgs<'static> {
+    let mut args = FluentArgs::new();
+    if let async_graphql::Value::Object(map) = value {
+        for (k, v) in map {
+            let v: FluentValue<'static> = match v {
+                async_graphql::Value::String(s) => FluentValue::from(s.clone()),
+                async_graphql::Value::Number(n) => FluentValue::from(n.as_f64().unwrap_or_default()),
+                async_graphql::Value::Boolean(b) => FluentValue::from(b.to_string()),
+                other => FluentValue::from(other.to_string()),
+            };
+            args.set(k.to_string(), v);
+        }
+    }
+    args
+}

@@ -1,0 +1,397 @@
+//! People (the GraphQL `User`), signing in and out, and API tokens.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{Duration, Utc};
+use sammen_entities::{auth_token, person};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr};
+use uuid::Uuid;
+
+use super::organisation::{Organisation, find_visible};
+use super::{RequestState, parse_id};
+use crate::auth::token::{self, NewToken, TokenKind};
+use crate::auth::{password, policy};
+use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+
+/// A person who signs in. Their e-mail address and tokens are shown only to
+/// themselves, their organisation's admins and network admins.
+pub struct User {
+    pub person: person::Model,
+    /// The person is the one who just signed in, though the request was anonymous.
+    signing_in: bool,
+}
+
+impl User {
+    pub fn new(person: person::Model) -> Self {
+        Self {
+            person,
+            signing_in: false,
+        }
+    }
+
+    fn may_see_details(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let state = RequestState::of(ctx)?;
+        Ok(self.signing_in || policy::can_see_person_details(&state.caller, &self.person))
+    }
+}
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        ID(self.person.id.to_string())
+    }
+
+    /// Null unless the caller may see it.
+    async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        Ok(self.may_see_details(ctx)?.then_some(self.person.email.as_str()))
+    }
+
+    async fn display_name(&self) -> &str {
+        &self.person.display_name
+    }
+
+    /// The organisation the person belongs to, if the caller may see it.
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let Some(id) = self.person.organisation_id else {
+            return Ok(None);
+        };
+        let state = RequestState::of(ctx)?;
+        Ok(state.loaders.organisation.load_one(id).await?.map(Organisation))
+    }
+
+    async fn org_role(&self) -> OrgRole {
+        OrgRole::from_db(&self.person.org_role).unwrap_or(OrgRole::Member)
+    }
+
+    /// Network administrator of the association.
+    async fn is_admin(&self) -> bool {
+        self.person.is_admin
+    }
+
+    /// Locales this person may translate stored content into.
+    async fn translator_locales(&self) -> Vec<String> {
+        self.person
+            .translator_locales
+            .as_array()
+            .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    async fn preferred_locale(&self) -> Option<&str> {
+        self.person.preferred_locale.as_deref()
+    }
+
+    async fn disabled(&self) -> bool {
+        self.person.disabled
+    }
+
+    /// The person's API tokens (never their secrets); empty unless the caller may see them.
+    async fn api_tokens(&self, ctx: &Context<'_>) -> ApiResult<Vec<ApiToken>> {
+        if !self.may_see_details(ctx)? {
+            return Ok(Vec::new());
+        }
+        let state = RequestState::of(ctx)?;
+        let tokens = state
+            .loaders
+            .api_tokens
+            .load_one(self.person.id)
+            .await?
+            .unwrap_or_default();
+        Ok(tokens.into_iter().map(ApiToken).collect())
+    }
+
+    async fn version(&self) -> i32 {
+        self.person.version
+    }
+
+    async fn created_at(&self) -> chrono::DateTime<Utc> {
+        self.person.created_at
+    }
+}
+
+/// A named token for a partner's own system. Its secret is shown once, by `createApiToken`.
+pub struct ApiToken(pub auth_token::Model);
+
+#[Object]
+impl ApiToken {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn name(&self) -> &str {
+        self.0.name.as_deref().unwrap_or_default()
+    }
+
+    async fn scope(&self) -> TokenScope {
+        TokenScope::from_db(&self.0.scope).unwrap_or(TokenScope::Read)
+    }
+
+    /// The organisation the token acts for.
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let Some(id) = self.0.organisation_id else {
+            return Ok(None);
+        };
+        let state = RequestState::of(ctx)?;
+        Ok(state.loaders.organisation.load_one(id).await?.map(Organisation))
+    }
+
+    async fn created_at(&self) -> chrono::DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn expires_at(&self) -> chrono::DateTime<Utc> {
+        self.0.expires_at
+    }
+
+    async fn last_used_at(&self) -> Option<chrono::DateTime<Utc>> {
+        self.0.last_used_at
+    }
+
+    async fn revoked_at(&self) -> Option<chrono::DateTime<Utc>> {
+        self.0.revoked_at
+    }
+}
+
+/// A new session.
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    /// Send as `Authorization: Bearer <token>`. Shown only now.
+    pub token: String,
+    pub expires_at: chrono::DateTime<Utc>,
+    pub user: User,
+}
+
+/// A new API token.
+#[derive(SimpleObject)]
+pub struct CreateApiTokenPayload {
+    /// The secret, shown only now: store it safely.
+    pub token: String,
+    pub api_token: ApiToken,
+}
+
+/// A new person.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub email: String,
+    pub display_name: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// Required for organisation admins creating people; network admins may omit it.
+    pub organisation_id: Option<ID>,
+    #[graphql(default_with = "OrgRole::Member")]
+    pub org_role: OrgRole,
+    /// Network admin (only network admins may grant it).
+    #[graphql(default)]
+    pub is_admin: bool,
+    /// Locales the person may translate stored content into, e.g. `["nb-NO"]`.
+    #[graphql(default)]
+    pub translator_locales: Vec<String>,
+    pub preferred_locale: Option<String>,
+}
+
+#[derive(Default)]
+pub struct PersonQuery;
+
+#[Object]
+impl PersonQuery {
+    /// The signed-in person; null for anonymous callers.
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state.caller.person.clone().map(User::new))
+    }
+}
+
+#[derive(Default)]
+pub struct PersonMutation;
+
+#[Object]
+impl PersonMutation {
+    /// Signs in with e-mail and password and returns a session token.
+    /// A wrong e-mail or password gives the same UNAUTHENTICATED error.
+    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> ApiResult<LoginPayload> {
+        let state = RequestState::of(ctx)?;
+        let failed = || ApiError::new(ErrorCode::Unauthenticated, "auth-login-failed");
+        let found = match Email::parse("email", &email) {
+            Ok(email) => {
+                person::Entity::find()
+                    .filter(person::Column::Email.eq(email.as_str()))
+                    .one(&state.db)
+                    .await?
+            }
+            Err(_) => None,
+        };
+        let stored = found.as_ref().and_then(|p| p.password_hash.clone());
+        let verified = password::verify(password, stored).await;
+        let person = match found {
+            Some(person) if verified && !person.disabled => person,
+            _ => return Err(failed()),
+        };
+        let (token, row) = token::issue(
+            &state.db,
+            NewToken {
+                kind: TokenKind::Session,
+                person_id: person.id,
+                organisation_id: person.organisation_id,
+                name: None,
+                scope: TokenScope::ReadWrite,
+                lifetime: state.settings.session_lifetime,
+            },
+        )
+        .await?;
+        Ok(LoginPayload {
+            token,
+            expires_at: row.expires_at,
+            user: User {
+                person,
+                signing_in: true,
+            },
+        })
+    }
+
+    /// Ends the session (revokes the token this request was made with).
+    async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let state = RequestState::of(ctx)?;
+        state.caller.person()?;
+        let Some(id) = state.caller.token_id else {
+            return Err(ApiError::unauthenticated());
+        };
+        revoke(state, id).await?;
+        Ok(true)
+    }
+
+    /// Creates a person (network admins anywhere; organisation admins in their own organisation).
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<User> {
+        let state = RequestState::of(ctx)?;
+        state.caller.writer()?;
+        let organisation_id = input.organisation_id.as_ref().map(parse_id).transpose()?;
+        if let Some(id) = organisation_id {
+            find_visible(state, id, &state.db).await.map_err(|e| {
+                if e.code == ErrorCode::NotFound {
+                    e.with_field("organisationId")
+                } else {
+                    e
+                }
+            })?;
+        }
+        policy::can_create_person(&state.caller, organisation_id, input.is_admin)?;
+        let email = Email::parse("email", &input.email)?;
+        let display_name = name_text("displayName", &input.display_name, 200)?;
+        let password = new_password("password", &input.password)?;
+        let mut translator_locales = Vec::new();
+        for raw in &input.translator_locales {
+            let tag = state.content_locale("translatorLocales", raw)?;
+            if !translator_locales.contains(&tag) {
+                translator_locales.push(tag);
+            }
+        }
+        let preferred_locale = input
+            .preferred_locale
+            .as_deref()
+            .map(|raw| state.content_locale("preferredLocale", raw))
+            .transpose()?;
+        let taken = || ApiError::invalid("email", "user-email-taken");
+        let exists = person::Entity::find()
+            .filter(person::Column::Email.eq(email.as_str()))
+            .count(&state.db)
+            .await?;
+        if exists > 0 {
+            return Err(taken());
+        }
+        let hash = password::hash(password).await.map_err(ApiError::internal)?;
+        let now = Utc::now();
+        let model = person::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            email: Set(email.into_string()),
+            display_name: Set(display_name),
+            organisation_id: Set(organisation_id),
+            org_role: Set(input.org_role.as_str().to_owned()),
+            is_admin: Set(input.is_admin),
+            translator_locales: Set(serde_json::Value::from(translator_locales)),
+            preferred_locale: Set(preferred_locale),
+            password_hash: Set(Some(hash)),
+            disabled: Set(false),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&state.db)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => taken(),
+            _ => ApiError::from(e),
+        })?;
+        Ok(User::new(model))
+    }
+
+    /// Creates a named API token for the caller's organisation. The secret is
+    /// returned once and stored only as a hash. Needs a signed-in session.
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        scope: TokenScope,
+        #[graphql(default = 365)] expires_in_days: i32,
+    ) -> ApiResult<CreateApiTokenPayload> {
+        let state = RequestState::of(ctx)?;
+        let person = state.caller.writer()?;
+        if state.caller.token_kind != Some(TokenKind::Session) {
+            return Err(ApiError::forbidden());
+        }
+        let Some(organisation_id) = person.organisation_id else {
+            return Err(ApiError::forbidden());
+        };
+        let name = name_text("name", &name, 100)?;
+        if !(1..=730).contains(&expires_in_days) {
+            return Err(ApiError::invalid("expiresInDays", "input-out-of-range")
+                .arg("min", 1u64)
+                .arg("max", 730u64));
+        }
+        let (token, row) = token::issue(
+            &state.db,
+            NewToken {
+                kind: TokenKind::Api,
+                person_id: person.id,
+                organisation_id: Some(organisation_id),
+                name: Some(&name),
+                scope,
+                lifetime: Duration::days(i64::from(expires_in_days)),
+            },
+        )
+        .await?;
+        Ok(CreateApiTokenPayload {
+            token,
+            api_token: ApiToken(row),
+        })
+    }
+
+    /// Revokes an API token at once (its owner, their organisation's admins, network admins).
+    async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> ApiResult<ApiToken> {
+        let state = RequestState::of(ctx)?;
+        state.caller.writer()?;
+        let id = parse_id(&id)?;
+        let found = auth_token::Entity::find_by_id(id)
+            .filter(auth_token::Column::Kind.eq(TokenKind::Api.as_str()))
+            .one(&state.db)
+            .await?;
+        let Some(row) =
+            found.filter(|t| policy::can_manage_token(&state.caller, t.person_id, t.organisation_id))
+        else {
+            return Err(ApiError::not_found());
+        };
+        if row.revoked_at.is_some() {
+            return Ok(ApiToken(row));
+        }
+        Ok(ApiToken(revoke(state, row.id).await?))
+    }
+}
+
+async fn revoke(state: &RequestState, id: Uuid) -> ApiResult<auth_token::Model> {
+    let row = auth_token::ActiveModel {
+        id: Set(id),
+        revoked_at: Set(Some(Utc::now())),
+        ..Default::default()
+    }
+    .update(&state.db)
+    .await?;
+    Ok(row)
+}

@@ -1,0 +1,31 @@
+//! Sammen: the partner collaboration and knowledge-exchange GraphQL API of a
+//! national association of peer support workers and its partners.
+//!
+//! The binary (`main.rs`) only parses the command line and hands over to
+//! [`cli::run`]; everything else lives in this library so that the
+//! end-to-end tests can start the real application on a random port.
+
+/// `App::build` and the axum router: HTTP routes, middleware and shared state.
+pub mod app;
+/// Access: passwords, session and API tokens, and the one access policy.
+pub mod auth;
+/// The command line: `serve`, `migrate`, `seed`, `schema`, `locales`, `user`, `token`.
+pub mod cli;
+/// Configuration: every flag is also a `SAMMEN_*` environment variable.
+pub mod config;
+/// Database connection and migrations.
+pub mod db;
+/// Parsed domain types and enumerations.
+pub mod domain;
+/// The one boundary error type with its stable codes.
+pub mod error;
+/// The GraphQL schema, one module per domain, and its HTTP handlers.
+pub mod graphql;
+/// Fluent bundles, locale negotiation, ICU4X formatting and `locales check`.
+pub mod l10n;
+/// Prometheus metrics for `/metrics`.
+pub mod metrics;
+/// Demo data.
+pub mod seed;
+/// Logging through tracing.
+pub mod telemetry;

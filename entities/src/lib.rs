@@ -1,0 +1,11 @@
+//! sea-orm entities of Sammen, one file per table.
+//!
+//! Enumerations are stored as their SCREAMING_CASE names in plain string
+//! columns so that SQLite and PostgreSQL share one schema; the API parses them
+//! into domain enums at the edge. IDs are UUIDv7, times are UTC.
+
+pub mod auth_token;
+pub mod organisation;
+pub mod organisation_translation;
+pub mod person;
+pub mod prelude;

@@ -1,0 +1,46 @@
+### Labels of enumeration values, shown wherever a value is displayed to people
+### (the `…Label` fields of the API).
+
+## Organisation kinds (Organisation.kindLabel)
+
+# An organisation that represents a profession nationally, like the hub.
+enum-organisation-kind-national-association = National association
+# An organisation run by and for service users.
+enum-organisation-kind-user-organisation = User organisation
+enum-organisation-kind-competence-centre = Competence centre
+enum-organisation-kind-hospital = Hospital
+enum-organisation-kind-municipality = Municipality
+enum-organisation-kind-university = University
+enum-organisation-kind-training-provider = Training provider
+# Non-governmental organisation.
+enum-organisation-kind-ngo = NGO
+enum-organisation-kind-other = Other
+
+## Partnership status (Organisation.partnershipStatusLabel)
+
+# A possible partner, not yet contacted.
+enum-partnership-status-prospect = Prospect
+enum-partnership-status-in-dialogue = In dialogue
+# A partnership agreement has been signed.
+enum-partnership-status-agreement = Agreement signed
+enum-partnership-status-active = Active
+enum-partnership-status-paused = Paused
+enum-partnership-status-ended = Ended
+
+## A person's role in their organisation
+
+enum-org-role-member = Member
+enum-org-role-org-admin = Organisation admin
+
+## What an API token may do
+
+# The token may only read.
+enum-token-scope-read = Read only
+# The token may read and change.
+enum-token-scope-read-write = Read and write
+
+## Review state of a translation of stored content
+
+# Translated, not yet reviewed.
+enum-translation-status-draft = Draft
+enum-translation-status-reviewed = Reviewed

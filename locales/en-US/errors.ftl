@@ -1,0 +1,113 @@
+### Error messages of the GraphQL API. Each is the `message` of an error whose
+### `extensions.code` tells programs what happened; people read this text.
+
+## Access
+
+# Shown when an operation needs a signed-in user and the request carried no token.
+error-unauthenticated = Please sign in to do this.
+# Shown when the bearer token is unknown, expired or revoked, or its user is disabled.
+error-token-invalid = Your sign-in has expired or is not valid. Please sign in again.
+# Shown when e-mail address and password do not match an account.
+auth-login-failed = The e-mail address or password is wrong.
+# Shown when a signed-in user lacks the right to do something they can see.
+error-forbidden = You do not have permission to do this.
+# Shown when something does not exist or the caller may not see it.
+error-not-found = Not found.
+
+## Conflicts and failures
+
+# Shown when a change was based on an old version of a record.
+# $expected (number) - the version the client sent
+# $current (number) - the version the record has now
+error-stale-version = Someone else changed this in the meantime (you edited version { $expected }, it is now at version { $current }). Reload and try again.
+# Shown for an unexpected failure in the server. Users may quote the reference to support.
+# $reference (string) - an id that finds the failure in the server's log
+error-internal = Something went wrong in { -brand-name }. Please try again later; if it keeps happening, quote reference { $reference }.
+# Shown when a request took longer than the server allows.
+# $seconds (number) - the time limit in seconds
+error-timeout = The request took longer than { $seconds } seconds and was stopped.
+
+## Malformed requests
+
+# Shown when the HTTP body is too large.
+# $max (number) - the largest allowed size in bytes
+error-payload-too-large = The request is too large (at most { $max } bytes).
+# Shown when the HTTP body is not a GraphQL request at all.
+# $detail (string) - the technical reason, in English
+error-bad-request = The request could not be read: { $detail }
+# Shown when a batch holds too many operations.
+# $count (number) - operations sent
+# $max (number) - operations allowed
+error-batch-too-large = A batch may hold at most { $max } operations; this one has { $count }.
+# Shown when a mutation is sent with GET instead of POST.
+error-mutation-over-get = Changes must be sent with POST, not GET.
+# Shown when the query is not valid GraphQL syntax.
+# $detail (string) - the parser's message, in English
+error-parse = The query is not valid GraphQL: { $detail }
+# Shown when the query does not fit the schema.
+# $detail (string) - the validator's message, in English
+error-validation = The query does not match the schema: { $detail }
+# Shown when an argument or variable has the wrong type or format.
+# $detail (string) - the technical reason, in English
+error-input-coercion = An argument has the wrong type or format: { $detail }
+# Shown when a query nests fields deeper than allowed.
+# $detail (string) - the technical reason, in English
+error-query-too-deep = The query is nested too deeply.
+# Shown when a query asks for too much at once (long lists of nested lists).
+# $detail (string) - the technical reason, in English
+error-query-too-complex = The query asks for too much at once. Ask for fewer items per page or fewer nested fields.
+
+## Input fields. $field (string) is the name of the input field, e.g. `country`.
+
+# Shown when a required text is empty.
+input-required = { $field } must not be empty.
+# Shown when a text is too long or holds control characters.
+# $max (number) - the most characters allowed
+input-too-long = { $field } is too long (at most { $max } characters).
+# Shown when a list has too many items.
+# $max (number) - the most items allowed
+input-too-many = { $field } has too many items (at most { $max }).
+# Shown when a number is outside its range.
+# $min (number) - the smallest allowed value
+# $max (number) - the largest allowed value
+input-out-of-range = { $field } must be between { $min } and { $max }.
+# Shown when a multi-line text holds control characters.
+input-control-characters = { $field } contains characters that are not allowed.
+# Shown for a malformed slug.
+input-slug-invalid = { $field } may only use lower-case letters a–z, digits and single hyphens (2 to 64 characters).
+# Shown for a country code that is not an ISO 3166-1 alpha-2 code.
+# $value (string) - what the client sent
+input-country-invalid = “{ $value }” is not a country code. Use two letters as in ISO 3166-1, for example NO, US, DK, ZA or NL.
+# Shown for a malformed e-mail address.
+input-email-invalid = { $field } is not a valid e-mail address.
+# Shown for a malformed language tag.
+# $value (string) - what the client sent
+input-locale-invalid = “{ $value }” is not a language tag such as nb-NO or en-US.
+# Shown for a well-formed language tag the service has no locale for.
+# $value (string) - what the client sent
+input-locale-unsupported = { -brand-name } has no locale “{ $value }”.
+# Shown for a web address that is not an absolute http or https URL.
+input-url-invalid = { $field } is not a valid web address (it must start with https:// or http://).
+# Shown for a password that is too short.
+# $min (number) - the fewest characters allowed
+input-password-too-short = The password must have at least { $min } characters.
+# Shown for a malformed id.
+input-id-invalid = { $field } is not a valid id.
+# Shown for a pagination cursor that was not made by the server.
+input-cursor-invalid = The page cursor is not valid; start again from the first page.
+# Shown when `first` is outside 0 to the largest page size.
+# $max (number) - the largest page size
+input-page-size = Ask for between 0 and { $max } items per page.
+
+## Organisations and people
+
+# Shown when another organisation already uses the slug.
+organisation-slug-taken = Another organisation already uses this slug.
+# Shown for a partnership status change that is not allowed.
+# $from (string) - the current status, as a label in the reader's language
+# $to (string) - the requested status, as a label in the reader's language
+organisation-status-transition-invalid = A partnership cannot go from “{ $from }” to “{ $to }”.
+# Shown when an admin tries to archive the association that runs the network.
+organisation-hub-archive = The association that runs the network cannot be archived.
+# Shown when the e-mail address is already registered.
+user-email-taken = A user with this e-mail address already exists.

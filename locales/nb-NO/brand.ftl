@@ -1,0 +1,4 @@
+### Merkenavn. Termer oversettes ikke; meldinger viser til dem.
+
+-brand-name = Sammen
+-hub-name = Erfaringssentrum

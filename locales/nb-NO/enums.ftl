@@ -1,0 +1,37 @@
+### Etiketter for oppramsingsverdier.
+
+## Organisasjonstyper
+
+enum-organisation-kind-national-association = Nasjonal forening
+enum-organisation-kind-user-organisation = Brukerorganisasjon
+enum-organisation-kind-competence-centre = Kompetansesenter
+enum-organisation-kind-hospital = Sykehus
+enum-organisation-kind-municipality = Kommune
+enum-organisation-kind-university = Universitet
+enum-organisation-kind-training-provider = Opplæringstilbyder
+enum-organisation-kind-ngo = Frivillig organisasjon
+enum-organisation-kind-other = Annet
+
+## Partnerskapsstatus
+
+enum-partnership-status-prospect = Mulig partner
+enum-partnership-status-in-dialogue = I dialog
+enum-partnership-status-agreement = Avtale inngått
+enum-partnership-status-active = Aktiv
+enum-partnership-status-paused = På pause
+enum-partnership-status-ended = Avsluttet
+
+## Rolle i organisasjonen
+
+enum-org-role-member = Medlem
+enum-org-role-org-admin = Organisasjonsadministrator
+
+## Hva en API-nøkkel kan gjøre
+
+enum-token-scope-read = Bare lese
+enum-token-scope-read-write = Lese og skrive
+
+## Gjennomgang av oversettelser
+
+enum-translation-status-draft = Utkast
+enum-translation-status-reviewed = Gjennomgått

@@ -1,0 +1,52 @@
+### Feilmeldinger fra GraphQL-API-et.
+
+## Tilgang
+
+error-unauthenticated = Du må logge inn for å gjøre dette.
+error-token-invalid = Innloggingen din er utløpt eller ugyldig. Logg inn på nytt.
+auth-login-failed = E-postadressen eller passordet er feil.
+error-forbidden = Du har ikke tillatelse til å gjøre dette.
+error-not-found = Finnes ikke.
+
+## Konflikter og feil
+
+error-stale-version = Noen andre har endret dette i mellomtiden (du redigerte versjon { $expected }, nå er den på versjon { $current }). Last inn på nytt og prøv igjen.
+error-internal = Noe gikk galt i { -brand-name }. Prøv igjen senere; hvis det skjer igjen, oppgi referansen { $reference }.
+error-timeout = Forespørselen tok lenger tid enn { $seconds } sekunder og ble stoppet.
+
+## Feilformede forespørsler
+
+error-payload-too-large = Forespørselen er for stor (høyst { $max } byte).
+error-bad-request = Forespørselen kunne ikke leses: { $detail }
+error-batch-too-large = En bunt kan ha høyst { $max } operasjoner; denne har { $count }.
+error-mutation-over-get = Endringer må sendes med POST, ikke GET.
+error-parse = Spørringen er ikke gyldig GraphQL: { $detail }
+error-validation = Spørringen passer ikke med skjemaet: { $detail }
+error-input-coercion = Et argument har feil type eller format: { $detail }
+error-query-too-deep = Spørringen er nøstet for dypt.
+error-query-too-complex = Spørringen ber om for mye på én gang. Be om færre elementer per side eller færre nøstede felt.
+
+## Inndatafelt
+
+input-required = { $field } kan ikke være tomt.
+input-too-long = { $field } er for langt (høyst { $max } tegn).
+input-too-many = { $field } har for mange elementer (høyst { $max }).
+input-out-of-range = { $field } må være mellom { $min } og { $max }.
+input-control-characters = { $field } inneholder tegn som ikke er tillatt.
+input-slug-invalid = { $field } kan bare inneholde små bokstaver a–z, sifre og enkle bindestreker (2 til 64 tegn).
+input-country-invalid = «{ $value }» er ikke en landkode. Bruk to bokstaver som i ISO 3166-1, for eksempel NO, US, DK, ZA eller NL.
+input-email-invalid = { $field } er ikke en gyldig e-postadresse.
+input-locale-invalid = «{ $value }» er ikke en språkkode som nb-NO eller en-US.
+input-locale-unsupported = { -brand-name } har ikke språket «{ $value }».
+input-url-invalid = { $field } er ikke en gyldig nettadresse (den må begynne med https:// eller http://).
+input-password-too-short = Passordet må ha minst { $min } tegn.
+input-id-invalid = { $field } er ikke en gyldig ID.
+input-cursor-invalid = Sidemarkøren er ugyldig; begynn på nytt fra første side.
+input-page-size = Be om mellom 0 og { $max } elementer per side.
+
+## Organisasjoner og personer
+
+organisation-slug-taken = En annen organisasjon bruker allerede denne kortadressen.
+organisation-status-transition-invalid = Et partnerskap kan ikke gå fra «{ $from }» til «{ $to }».
+organisation-hub-archive = Foreningen som driver nettverket, kan ikke arkiveres.
+user-email-taken = Det finnes allerede en bruker med denne e-postadressen.

@@ -1,0 +1,21 @@
+//! Database migrations of Sammen: one file per migration, forward and back,
+//! written with sea-query's schema builder so that the same code runs on
+//! SQLite (the embedded default) and PostgreSQL (production).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_organisation;
+mod m20261122_000002_create_person_and_auth_token;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_organisation::Migration),
+            Box::new(m20261122_000002_create_person_and_auth_token::Migration),
+        ]
+    }
+}

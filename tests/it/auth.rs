@@ -1,0 +1,265 @@
+//! Signing in and out, session and API tokens, and who may create people.
+
+use sammen_entities::auth_token;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+
+use crate::support::{DEMO_PASSWORD, TestApp};
+
+const ME: &str = "{ me { displayName email isAdmin translatorLocales organisation { slug } } }";
+
+#[tokio::test]
+async fn a_demo_user_signs_in_and_sees_themselves() {
+    let app = TestApp::spawn().await;
+    let reply = app
+        .gql(
+            "mutation { login(email: \"Coordinator@Example.org\", password: \"sammen-demo\") { token expiresAt user { email } } }",
+            json!({}),
+        )
+        .await;
+    let login = &reply.ok()["login"];
+    assert_eq!(
+        login["user"]["email"], "coordinator@example.org",
+        "e-mail is case-insensitive"
+    );
+    assert!(login["expiresAt"].is_string());
+    let token = login["token"].as_str().expect("token");
+
+    let me = app.gql_as(token, ME, json!({})).await;
+    assert_eq!(me.ok()["me"]["displayName"], "Kari Koordinator");
+    assert_eq!(me.ok()["me"]["organisation"]["slug"], "erfaringssentrum");
+    let translator = app.login("translator@example.org").await;
+    assert_eq!(
+        app.gql_as(&translator, ME, json!({})).await.ok()["me"]["translatorLocales"],
+        json!(["nb-NO"])
+    );
+    assert_eq!(app.gql(ME, json!({})).await.ok()["me"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_unknown_user_is_unauthenticated_alike() {
+    let app = TestApp::spawn().await;
+    let query = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
+    let wrong = app
+        .gql_with(
+            None,
+            Some("nb-NO"),
+            query,
+            json!({ "e": "admin@example.org", "p": "not-the-password" }),
+        )
+        .await;
+    wrong.expect_error("UNAUTHENTICATED");
+    assert_eq!(wrong.message(), "E-postadressen eller passordet er feil.");
+    let unknown = app
+        .gql_with(
+            None,
+            Some("nb-NO"),
+            query,
+            json!({ "e": "nobody@example.org", "p": DEMO_PASSWORD }),
+        )
+        .await;
+    unknown.expect_error("UNAUTHENTICATED");
+    assert_eq!(unknown.message(), wrong.message());
+}
+
+#[tokio::test]
+async fn tokens_are_stored_only_as_hashes() {
+    let app = TestApp::spawn().await;
+    let token = app.login("partner@example.org").await;
+    let rows = auth_token::Entity::find().all(&app.db).await.expect("rows");
+    assert!(!rows.is_empty());
+    for row in rows {
+        assert_ne!(row.token_hash, token);
+        assert!(
+            !row.token_hash.contains(&token[4..]),
+            "the secret is in the database"
+        );
+        assert_eq!(row.token_hash.len(), 64, "a hex SHA-256");
+    }
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session() {
+    let app = TestApp::spawn().await;
+    let token = app.login("partner@example.org").await;
+    assert_eq!(
+        app.gql_as(&token, "mutation { logout }", json!({})).await.ok()["logout"],
+        true
+    );
+    let reply = app.gql_as(&token, ME, json!({})).await;
+    reply.expect_error("UNAUTHENTICATED");
+    assert_eq!(reply.status, 401);
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let token = app.login("partner@example.org").await;
+    let row = auth_token::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a token row");
+    let mut expired: auth_token::ActiveModel = row.into();
+    expired.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
+    expired.update(&app.db).await.expect("update");
+    let reply = app.gql_with(Some(&token), Some("nb-NO"), ME, json!({})).await;
+    reply.expect_error("UNAUTHENTICATED");
+    assert_eq!(
+        reply.message(),
+        "Innloggingen din er utløpt eller ugyldig. Logg inn på nytt."
+    );
+}
+
+#[tokio::test]
+async fn garbage_authorization_headers_are_unauthenticated_not_errors() {
+    let app = TestApp::spawn().await;
+    for value in [
+        "Bearer nonsense",
+        "Basic YWRtaW46YWRtaW4=",
+        "Bearer",
+        "Bearer smn_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ] {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .header("Authorization", value)
+            .json(&json!({ "query": "{ me { id } }" }))
+            .send()
+            .await
+            .expect("sent");
+        let reply = TestApp::reply(response).await;
+        reply.expect_error("UNAUTHENTICATED");
+    }
+}
+
+const CREATE_TOKEN: &str = r#"mutation($name: String!, $scope: TokenScope!) {
+  createApiToken(name: $name, scope: $scope) { token apiToken { id name scope organisation { slug } } }
+}"#;
+
+#[tokio::test]
+async fn an_api_token_reads_for_its_organisation_and_dies_when_revoked() {
+    let app = TestApp::spawn().await;
+    let session = app.login("partner@example.org").await;
+    let reply = app
+        .gql_as(
+            &session,
+            CREATE_TOKEN,
+            json!({ "name": "Website sync", "scope": "READ" }),
+        )
+        .await;
+    let created = &reply.ok()["createApiToken"];
+    let api = created["token"].as_str().expect("secret").to_owned();
+    let id = created["apiToken"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        created["apiToken"]["organisation"]["slug"],
+        "new-england-peer-alliance"
+    );
+
+    let me = app.gql_as(&api, ME, json!({})).await;
+    assert_eq!(me.ok()["me"]["displayName"], "Pat Partner");
+
+    // A READ token may not change anything, not even make more tokens.
+    app.gql_as(
+        &api,
+        CREATE_TOKEN,
+        json!({ "name": "more", "scope": "READ_WRITE" }),
+    )
+    .await
+    .expect_error("FORBIDDEN");
+
+    let listed = app
+        .gql_as(&session, "{ me { apiTokens { name revokedAt } } }", json!({}))
+        .await;
+    assert_eq!(listed.ok()["me"]["apiTokens"][0]["name"], "Website sync");
+
+    let revoke = "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }";
+    let stranger = app.login("coordinator@example.org").await;
+    app.gql_as(&stranger, revoke, json!({ "id": id }))
+        .await
+        .expect_error("NOT_FOUND");
+    let revoked = app.gql_as(&session, revoke, json!({ "id": id })).await;
+    assert!(revoked.ok()["revokeApiToken"]["revokedAt"].is_string());
+    app.gql_as(&api, ME, json!({}))
+        .await
+        .expect_error("UNAUTHENTICATED");
+}
+
+const CREATE_USER: &str = r#"mutation($input: CreateUserInput!) {
+  createUser(input: $input) { email displayName orgRole isAdmin organisation { slug } }
+}"#;
+
+#[tokio::test]
+async fn admins_create_users_who_can_then_sign_in() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let org = app.organisation_id("kbt").await;
+    let reply = app
+        .gql_as(
+            &admin,
+            CREATE_USER,
+            json!({ "input": { "email": "New.Person@Example.org", "displayName": "Ny Person", "password": "long-enough-pw",
+                    "organisationId": org, "orgRole": "ORG_ADMIN", "translatorLocales": ["nb"] } }),
+        )
+        .await;
+    let user = &reply.ok()["createUser"];
+    assert_eq!(user["email"], "new.person@example.org");
+    assert_eq!(user["organisation"]["slug"], "kbt");
+    let token = app
+        .gql(
+            "mutation { login(email: \"new.person@example.org\", password: \"long-enough-pw\") { token } }",
+            json!({}),
+        )
+        .await;
+    assert!(token.ok()["login"]["token"].is_string());
+
+    let duplicate = app
+        .gql_as(
+            &admin,
+            CREATE_USER,
+            json!({ "input": { "email": "new.person@example.org", "displayName": "Again", "password": "long-enough-pw" } }),
+        )
+        .await;
+    duplicate.expect_error("BAD_USER_INPUT");
+    assert_eq!(duplicate.field(), "email");
+}
+
+#[tokio::test]
+async fn members_may_not_create_users_and_bad_input_is_named() {
+    let app = TestApp::spawn().await;
+    let partner = app.login("partner@example.org").await;
+    let org = app.organisation_id("new-england-peer-alliance").await;
+    app.gql_as(
+        &partner,
+        CREATE_USER,
+        json!({ "input": { "email": "x@example.org", "displayName": "X", "password": "long-enough-pw", "organisationId": org } }),
+    )
+    .await
+    .expect_error("FORBIDDEN");
+
+    let admin = app.login("admin@example.org").await;
+    for (input, field) in [
+        (
+            json!({ "email": "not-an-email", "displayName": "X", "password": "long-enough-pw" }),
+            "email",
+        ),
+        (
+            json!({ "email": "y@example.org", "displayName": "X", "password": "short" }),
+            "password",
+        ),
+        (
+            json!({ "email": "y@example.org", "displayName": "X", "password": "long-enough-pw", "translatorLocales": ["zz-ZZ"] }),
+            "translatorLocales",
+        ),
+    ] {
+        let reply = app.gql_as(&admin, CREATE_USER, json!({ "input": input })).await;
+        reply.expect_error("BAD_USER_INPUT");
+        assert_eq!(reply.field(), field);
+    }
+    let people = sammen_entities::person::Entity::find()
+        .filter(sammen_entities::person::Column::Email.is_in(["x@example.org", "y@example.org"]))
+        .all(&app.db)
+        .await
+        .expect("query");
+    assert!(people.is_empty(), "a refused user was stored");
+}

@@ -1,0 +1,114 @@
+//! The service around the API: health, readiness, metrics, request ids,
+//! the exported schema and the migrations.
+
+use sammen_migration::{Migrator, MigratorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::spawn().await;
+    let health = app.client.get(app.url("/healthz")).send().await.expect("sent");
+    assert_eq!(health.status(), 200);
+    let ready = app.client.get(app.url("/readyz")).send().await.expect("sent");
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.expect("text"), "ready");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_and_errors_in_prometheus_text() {
+    let app = TestApp::spawn().await;
+    app.gql("{ organisations { totalCount } }", serde_json::json!({}))
+        .await
+        .ok();
+    app.gql("{ nope }", serde_json::json!({})).await;
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains(r#"sammen_http_requests_total{method="POST",route="/graphql",status="200"} 2"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"sammen_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("sammen_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/healthz")).send().await.expect("sent");
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "from-the-load-balancer")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.headers()["x-request-id"], "from-the-load-balancer");
+}
+
+#[test]
+fn schema_graphql_equals_the_served_schema() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    let served = sammen_api::graphql::export_sdl();
+    if committed != served {
+        // Regenerate when asked, so the fix is one command.
+        if std::env::var_os("SAMMEN_UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &served).expect("write schema.graphql");
+        }
+        panic!("schema.graphql is out of date: run `cargo run -- schema > schema.graphql`");
+    }
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_again() {
+    let app = TestApp::spawn_with(|c| c.serve.demo = false).await;
+    let applied = Migrator::get_applied_migrations(&app.db).await.expect("status");
+    let all = Migrator::migrations().len();
+    assert_eq!(applied.len(), all);
+    Migrator::down(&app.db, None).await.expect("down");
+    assert!(
+        Migrator::get_applied_migrations(&app.db)
+            .await
+            .expect("status")
+            .is_empty()
+    );
+    Migrator::up(&app.db, None).await.expect("up again");
+    assert_eq!(
+        Migrator::get_applied_migrations(&app.db)
+            .await
+            .expect("status")
+            .len(),
+        all
+    );
+    sammen_api::seed::demo(&app.db)
+        .await
+        .expect("demo data loads into the re-created tables");
+    sammen_api::seed::demo(&app.db)
+        .await
+        .expect("and a second time changes nothing");
+    let count = sammen_entities::organisation::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(count, 9);
+}

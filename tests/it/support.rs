@@ -1,0 +1,214 @@
+//! `TestApp`: the real server on 127.0.0.1:0 against a fresh database, and
+//! a small GraphQL client over real HTTP.
+//!
+//! The database is a SQLite file in a temporary folder, or, when
+//! `SAMMEN_TEST_POSTGRES_URL` is set, a fresh schema in that PostgreSQL
+//! database (dropped again when the test ends).
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use sammen_api::app::App;
+use sammen_api::config::ServeConfig;
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+pub const DEMO_PASSWORD: &str = "sammen-demo";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// A connection to the same database, for checks behind the API's back.
+    pub db: DatabaseConnection,
+    pub config: ServeConfig,
+    postgres_schema: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+/// One HTTP answer to a GraphQL request.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The first error's `extensions.code`, or "" when there is none.
+    pub fn code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("")
+    }
+
+    pub fn message(&self) -> &str {
+        self.body["errors"][0]["message"].as_str().unwrap_or("")
+    }
+
+    pub fn field(&self) -> &str {
+        self.body["errors"][0]["extensions"]["field"]
+            .as_str()
+            .unwrap_or("")
+    }
+
+    /// Panics with the whole body unless the request succeeded without errors.
+    pub fn ok(&self) -> &Value {
+        assert!(
+            self.status.is_success() && self.body.get("errors").is_none(),
+            "expected success, got {} {}",
+            self.status,
+            self.body
+        );
+        &self.body["data"]
+    }
+
+    /// Asserts an error with `code` and no 5xx.
+    pub fn expect_error(&self, code: &str) -> &Self {
+        assert!(
+            !self.status.is_server_error(),
+            "5xx: {} {}",
+            self.status,
+            self.body
+        );
+        assert_eq!(self.code(), code, "body: {}", self.body);
+        self
+    }
+}
+
+impl TestApp {
+    /// The app with demo data and default limits.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// The app with demo data, after `adjust` changed the configuration.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut ServeConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (mut config, postgres_schema) = match std::env::var("SAMMEN_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => {
+                let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+                (
+                    ServeConfig::for_database(url.clone(), Some(schema.clone())),
+                    Some((url, schema)),
+                )
+            }
+            _ => {
+                let url = format!("sqlite://{}/sammen.db?mode=rwc", dir.path().display());
+                (ServeConfig::for_database(url, None), None)
+            }
+        };
+        config.serve.demo = true;
+        adjust(&mut config);
+        let app = App::build(config.clone()).await.expect("the app builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let db = app.state().db.clone();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address,
+            client: reqwest::Client::builder().no_proxy().build().expect("client"),
+            db,
+            config,
+            postgres_schema,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Sends a GraphQL request as `token` (if any) in `locale` (if any).
+    pub async fn gql_with(
+        &self,
+        token: Option<&str>,
+        locale: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Reply {
+        self.post_json(token, locale, &json!({ "query": query, "variables": variables }))
+            .await
+    }
+
+    /// Sends a GraphQL request anonymously.
+    pub async fn gql(&self, query: &str, variables: Value) -> Reply {
+        self.gql_with(None, None, query, variables).await
+    }
+
+    /// Sends a GraphQL request as `token`.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Reply {
+        self.gql_with(Some(token), None, query, variables).await
+    }
+
+    /// Posts any JSON body to `/graphql`.
+    pub async fn post_json(&self, token: Option<&str>, locale: Option<&str>, body: &Value) -> Reply {
+        let mut request = self.client.post(self.url("/graphql")).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(locale) = locale {
+            request = request.header("Accept-Language", locale);
+        }
+        Self::reply(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn reply(response: reqwest::Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body read");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Signs in and returns the session token.
+    pub async fn login(&self, email: &str) -> String {
+        let reply = self
+            .gql(
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                json!({ "e": email, "p": DEMO_PASSWORD }),
+            )
+            .await;
+        reply.ok()["login"]["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// The id of the organisation with `slug`, looked up as an admin.
+    pub async fn organisation_id(&self, slug: &str) -> String {
+        let admin = self.login("admin@example.org").await;
+        let reply = self
+            .gql_as(
+                &admin,
+                "query($s: String!) { organisationBySlug(slug: $s) { id } }",
+                json!({ "s": slug }),
+            )
+            .await;
+        reply.ok()["organisationBySlug"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((url, schema)) = self.postgres_schema.take() else {
+            return;
+        };
+        // Drop cannot await; a short-lived runtime on its own thread can.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async move {
+                use sea_orm::ConnectionTrait;
+                let db = sea_orm::Database::connect(url).await.ok()?;
+                db.execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                    .await
+                    .ok()?;
+                db.close().await.ok()
+            })
+        })
+        .join();
+    }
+}
