@@ -16,6 +16,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::throttle::LoginThrottle;
 use crate::config::{Limits, ServeConfig};
 use crate::graphql::{self, SammenSchema};
 use crate::l10n::{LocaleSources, Localizer};
@@ -36,6 +37,7 @@ pub struct AppState {
     pub localizer: Arc<Localizer>,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 /// A built application, listening but not yet serving.
@@ -69,6 +71,10 @@ impl App {
             localizer,
             settings,
             metrics: Arc::new(Metrics::default()),
+            login_throttle: Arc::new(LoginThrottle::new(
+                config.serve.login_max_failures,
+                std::time::Duration::from_secs(config.serve.login_window_secs),
+            )),
         };
         let listener = TcpListener::bind(config.serve.listen)
             .await

@@ -4,13 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use chrono::Utc;
 use sammen_entities::{organisation, person};
 use sammen_migration::{Migrator, MigratorTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::app::App;
+use crate::auth::people::NewPerson;
 use crate::auth::token::{self, NewToken, TokenKind};
 use crate::config::{
     Cli, Command, LocalesAction, MigrateAction, ScopeArg, SeedWhat, ServeConfig, TokenAction, UserAction,
@@ -27,7 +26,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Locales {
             action: LocalesAction::Check { json, dir },
-        } => locales_check(dir.or(cli.global.locales_dir), json),
+        } => {
+            let passed = locales_check(dir.or(cli.global.locales_dir), json)?;
+            Ok(if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         command => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -101,27 +107,19 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
                 ),
                 None => None,
             };
-            let now = Utc::now();
-            let created = person::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                email: Set(email.into_string()),
-                display_name: Set(name),
-                organisation_id: Set(organisation_id),
-                org_role: Set(if org_admin {
+            let created = NewPerson {
+                email,
+                display_name: name,
+                organisation_id,
+                org_role: if org_admin {
                     OrgRole::OrgAdmin
                 } else {
                     OrgRole::Member
-                }
-                .as_str()
-                .to_owned()),
-                is_admin: Set(admin),
-                translator_locales: Set(serde_json::json!([])),
-                preferred_locale: Set(None),
-                password_hash: Set(Some(crate::auth::password::hash(password).await?)),
-                disabled: Set(false),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
+                },
+                is_admin: admin,
+                translator_locales: Vec::new(),
+                preferred_locale: None,
+                password_hash: crate::auth::password::hash(password).await?,
             }
             .insert(&db)
             .await
@@ -174,8 +172,9 @@ fn unreachable_command() {
     tracing::error!("command handled before the runtime started");
 }
 
-/// `sammen locales check`: exit 1 on errors, 0 with warnings only.
-fn locales_check(dir: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+/// `sammen locales check`: prints the report; false (exit 1) on errors,
+/// true with warnings only.
+pub fn locales_check(dir: Option<PathBuf>, json: bool) -> anyhow::Result<bool> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("locales"));
     let sources = LocaleSources::from_dir(&dir).with_context(|| format!("reading {}", dir.display()))?;
     let report = crate::l10n::check::check(&sources);
@@ -184,9 +183,5 @@ fn locales_check(dir: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", report.to_text());
     }
-    Ok(if report.errors > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(report.errors == 0)
 }

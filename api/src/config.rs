@@ -183,6 +183,14 @@ pub struct ServeArgs {
     /// Hours a session from `login` lasts.
     #[arg(long, env = "SAMMEN_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
+
+    /// Failed sign-ins for one e-mail address before it is locked out for the window.
+    #[arg(long, env = "SAMMEN_LOGIN_MAX_FAILURES", default_value_t = 10)]
+    pub login_max_failures: u32,
+
+    /// Seconds a sign-in lockout window lasts.
+    #[arg(long, env = "SAMMEN_LOGIN_WINDOW_SECS", default_value_t = 900)]
+    pub login_window_secs: u64,
 }
 
 /// Request limits. Each has a clear error when exceeded.
@@ -252,6 +260,8 @@ impl ServeConfig {
                 no_migrate: false,
                 limits: Limits::default(),
                 session_hours: 12,
+                login_max_failures: 10,
+                login_window_secs: 900,
             },
         }
     }

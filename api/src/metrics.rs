@@ -96,7 +96,11 @@ impl Metrics {
 /// Middleware recording every request.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
+    // Only standard methods become label values, so made-up ones cannot grow the series.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "POST" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "PATCH") => m.to_owned(),
+        _ => "OTHER".to_owned(),
+    };
     let route = request
         .extensions()
         .get::<MatchedPath>()

@@ -111,3 +111,6 @@ organisation-status-transition-invalid = A partnership cannot go from “{ $from
 organisation-hub-archive = The association that runs the network cannot be archived.
 # Shown when the e-mail address is already registered.
 user-email-taken = A user with this e-mail address already exists.
+# Shown after too many failed sign-ins for one e-mail address.
+# $seconds (number) - how long to wait before trying again
+auth-rate-limited = Too many failed sign-ins for this address. Try again in { $seconds } seconds.

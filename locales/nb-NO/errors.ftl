@@ -50,3 +50,4 @@ organisation-slug-taken = En annen organisasjon bruker allerede denne kortadress
 organisation-status-transition-invalid = Et partnerskap kan ikke gå fra «{ $from }» til «{ $to }».
 organisation-hub-archive = Foreningen som driver nettverket, kan ikke arkiveres.
 user-email-taken = Det finnes allerede en bruker med denne e-postadressen.
+auth-rate-limited = For mange mislykkede innlogginger for denne adressen. Prøv igjen om { $seconds } sekunder.

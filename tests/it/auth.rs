@@ -67,15 +67,15 @@ async fn tokens_are_stored_only_as_hashes() {
     let app = TestApp::spawn().await;
     let token = app.login("partner@example.org").await;
     let rows = auth_token::Entity::find().all(&app.db).await.expect("rows");
-    assert!(!rows.is_empty());
-    for row in rows {
-        assert_ne!(row.token_hash, token);
-        assert!(
-            !row.token_hash.contains(&token[4..]),
-            "the secret is in the database"
-        );
-        assert_eq!(row.token_hash.len(), 64, "a hex SHA-256");
-    }
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row.token_hash, sammen_api::auth::token::digest(&token));
+    assert_ne!(row.token_hash, token);
+    let stored = format!("{row:?}");
+    assert!(
+        !stored.contains(&token),
+        "the secret is in the database: {stored}"
+    );
 }
 
 #[tokio::test]
@@ -158,6 +158,10 @@ async fn an_api_token_reads_for_its_organisation_and_dies_when_revoked() {
 
     let me = app.gql_as(&api, ME, json!({})).await;
     assert_eq!(me.ok()["me"]["displayName"], "Pat Partner");
+    let listed = app
+        .gql_as(&api, "{ organisations(first: 100) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(listed.ok()["organisations"]["totalCount"], 7);
 
     // A READ token may not change anything, not even make more tokens.
     app.gql_as(
@@ -262,4 +266,164 @@ async fn members_may_not_create_users_and_bad_input_is_named() {
         .await
         .expect("query");
     assert!(people.is_empty(), "a refused user was stored");
+}
+
+#[tokio::test]
+async fn an_organisation_admin_manages_their_own_organisation_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let kbt = app.organisation_id("kbt").await;
+    let hub = app.organisation_id("erfaringssentrum").await;
+    app.gql_as(
+        &admin,
+        CREATE_USER,
+        json!({ "input": { "email": "leder@kbt.example", "displayName": "Leder", "password": "long-enough-pw",
+                "organisationId": kbt, "orgRole": "ORG_ADMIN" } }),
+    )
+    .await
+    .ok();
+    let leader = app
+        .gql(
+            "mutation { login(email: \"leder@kbt.example\", password: \"long-enough-pw\") { token } }",
+            json!({}),
+        )
+        .await
+        .ok()["login"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    let own = app
+        .gql_as(
+            &leader,
+            CREATE_USER,
+            json!({ "input": { "email": "medlem@kbt.example", "displayName": "Medlem", "password": "long-enough-pw", "organisationId": kbt } }),
+        )
+        .await;
+    assert_eq!(own.ok()["createUser"]["organisation"]["slug"], "kbt");
+    app.gql_as(
+        &leader,
+        CREATE_USER,
+        json!({ "input": { "email": "spy@hub.example", "displayName": "Spy", "password": "long-enough-pw", "organisationId": hub } }),
+    )
+    .await
+    .expect_error("FORBIDDEN");
+    app.gql_as(
+        &leader,
+        CREATE_USER,
+        json!({ "input": { "email": "boss@kbt.example", "displayName": "Boss", "password": "long-enough-pw", "organisationId": kbt, "isAdmin": true } }),
+    )
+    .await
+    .expect_error("FORBIDDEN");
+
+    let update = "mutation($id: ID!) { updateOrganisation(input: {id: $id, expectedVersion: 1, city: \"Trondheim sentrum\"}) { city version } }";
+    let changed = app.gql_as(&leader, update, json!({ "id": kbt })).await;
+    assert_eq!(changed.ok()["updateOrganisation"]["city"], "Trondheim sentrum");
+    app.gql_as(&leader, update, json!({ "id": hub }))
+        .await
+        .expect_error("FORBIDDEN");
+}
+
+#[tokio::test]
+async fn an_api_token_never_carries_its_creators_admin_rights() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let reply = app
+        .gql_as(
+            &admin,
+            CREATE_TOKEN,
+            json!({ "name": "Hub sync", "scope": "READ_WRITE" }),
+        )
+        .await;
+    let api = reply.ok()["createApiToken"]["token"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let me = app.gql_as(&api, "{ me { isAdmin } }", json!({})).await;
+    assert_eq!(me.ok()["me"]["isAdmin"], false);
+    app.gql_as(
+        &api,
+        "mutation { createOrganisation(input: {slug: \"x-org\", name: \"X\", country: \"US\", kind: NGO}) { id } }",
+        json!({}),
+    )
+    .await
+    .expect_error("FORBIDDEN");
+    let admin_view = app
+        .gql_as(&api, "{ organisations { totalCount } }", json!({}))
+        .await;
+    assert_eq!(
+        admin_view.ok()["organisations"]["totalCount"],
+        7,
+        "prospects stay hidden from a token"
+    );
+    // Tokens are made in a signed-in session, not by other tokens.
+    app.gql_as(&api, CREATE_TOKEN, json!({ "name": "more", "scope": "READ" }))
+        .await
+        .expect_error("FORBIDDEN");
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_lock_the_address_for_a_while() {
+    let app = TestApp::spawn_with(|c| c.serve.login_max_failures = 3).await;
+    let query = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
+    for _ in 0..3 {
+        app.gql(query, json!({ "e": "admin@example.org", "p": "guess-guess" }))
+            .await
+            .expect_error("UNAUTHENTICATED");
+    }
+    let locked = app
+        .gql_with(
+            None,
+            Some("nb-NO"),
+            query,
+            json!({ "e": "Admin@example.org", "p": DEMO_PASSWORD }),
+        )
+        .await;
+    locked.expect_error("RATE_LIMITED");
+    assert!(
+        locked.message().starts_with("For mange mislykkede innlogginger"),
+        "{}",
+        locked.message()
+    );
+    assert!(
+        locked.body["errors"][0]["extensions"]["retryAfterSeconds"]
+            .as_u64()
+            .expect("seconds")
+            > 0
+    );
+    // Other addresses are not affected.
+    app.login("partner@example.org").await;
+}
+
+#[tokio::test]
+async fn only_network_admins_appoint_translators() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let kbt = app.organisation_id("kbt").await;
+    app.gql_as(
+        &admin,
+        CREATE_USER,
+        json!({ "input": { "email": "leder@kbt.example", "displayName": "Leder", "password": "long-enough-pw",
+                "organisationId": kbt, "orgRole": "ORG_ADMIN" } }),
+    )
+    .await
+    .ok();
+    let leader = app
+        .gql(
+            "mutation { login(email: \"leder@kbt.example\", password: \"long-enough-pw\") { token } }",
+            json!({}),
+        )
+        .await
+        .ok()["login"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    app.gql_as(
+        &leader,
+        CREATE_USER,
+        json!({ "input": { "email": "t@kbt.example", "displayName": "T", "password": "long-enough-pw",
+                "organisationId": kbt, "translatorLocales": ["nb-NO"] } }),
+    )
+    .await
+    .expect_error("FORBIDDEN");
 }

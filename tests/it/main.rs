@@ -2,7 +2,11 @@
 //! fresh database (SQLite, or PostgreSQL when `SAMMEN_TEST_POSTGRES_URL` is
 //! set) and talks HTTP to it.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, reason = "a test fails loudly where it stands")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a test fails loudly where it stands"
+)]
 
 mod auth;
 mod l10n;

@@ -112,3 +112,19 @@ async fn migrations_go_up_down_and_up_again() {
         .expect("count");
     assert_eq!(count, 9);
 }
+
+#[test]
+fn locales_check_fails_on_a_broken_tree_and_passes_on_the_shipped_one() {
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../locales");
+    assert!(sammen_api::cli::locales_check(Some(shipped.into()), false).expect("readable"));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (locale, text) in [
+        ("en-US", "# Greets the reader.\nhello = Hello { $name }\n"),
+        ("nb-NO", "hello = Hei { $navn }\n"),
+    ] {
+        std::fs::create_dir(dir.path().join(locale)).expect("mkdir");
+        std::fs::write(dir.path().join(locale).join("main.ftl"), text).expect("write");
+    }
+    assert!(!sammen_api::cli::locales_check(Some(dir.path().into()), true).expect("readable"));
+}

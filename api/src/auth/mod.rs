@@ -2,7 +2,9 @@
 //! API tokens (random 256-bit, stored as SHA-256), and the access policy.
 
 pub mod password;
+pub mod people;
 pub mod policy;
+pub mod throttle;
 pub mod token;
 
 pub use policy::Caller;

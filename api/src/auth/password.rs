@@ -1,14 +1,25 @@
 //! Argon2id password hashing with the crate's default (OWASP) parameters.
-//! Hashing is CPU-bound, so it runs on the blocking pool.
+//! Hashing is CPU-bound and takes ~19 MiB each, so it runs on the blocking
+//! pool, at most one per core at a time: a flood of sign-ins queues instead
+//! of exhausting memory.
 
 use std::sync::OnceLock;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 /// Hashes a password into a PHC string.
 pub async fn hash(password: String) -> anyhow::Result<String> {
+    let _permit = permit().await;
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
+}
+
+async fn permit() -> Option<SemaphorePermit<'static>> {
+    static HASHING: OnceLock<Semaphore> = OnceLock::new();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    HASHING.get_or_init(|| Semaphore::new(cores)).acquire().await.ok()
 }
 
 pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
@@ -23,6 +34,7 @@ pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
 /// the work against a dummy hash, so response time does not tell whether an
 /// account exists.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
+    let _permit = permit().await;
     tokio::task::spawn_blocking(move || {
         let dummy = dummy_hash();
         let (phc, real) = match &stored {

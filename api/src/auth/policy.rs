@@ -108,14 +108,20 @@ pub fn can_edit_organisation(caller: &Caller, organisation_id: Uuid) -> ApiResul
 }
 
 /// Creating a person: admins anywhere; an organisation's admins in their own
-/// organisation, and never a network admin.
-pub fn can_create_person(caller: &Caller, organisation_id: Option<Uuid>, make_admin: bool) -> ApiResult<()> {
+/// organisation, and never a network admin or a translator (translators
+/// write for the whole network, so only network admins appoint them).
+pub fn can_create_person(
+    caller: &Caller,
+    organisation_id: Option<Uuid>,
+    make_admin: bool,
+    make_translator: bool,
+) -> ApiResult<()> {
     caller.writer()?;
     if caller.is_admin() {
         return Ok(());
     }
     match organisation_id {
-        Some(org) if !make_admin && caller.is_org_admin_of(org) => Ok(()),
+        Some(org) if !make_admin && !make_translator && caller.is_org_admin_of(org) => Ok(()),
         _ => Err(ApiError::forbidden()),
     }
 }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::Caller;
-use crate::domain::TokenScope;
+use crate::domain::{OrgRole, TokenScope};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
 pub const PREFIX: &str = "smn_";
@@ -109,6 +109,19 @@ pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<
         TokenKind::Api
     } else {
         TokenKind::Session
+    };
+    let person = match kind {
+        TokenKind::Session => person,
+        // An API token is a partner system acting for one organisation: it
+        // never carries its creator's network-admin or organisation-admin
+        // rights, nor their translator locales.
+        TokenKind::Api => person::Model {
+            is_admin: false,
+            org_role: OrgRole::Member.as_str().to_owned(),
+            organisation_id: token.organisation_id,
+            translator_locales: serde_json::json!([]),
+            ..person
+        },
     };
     Ok(Caller {
         scope: TokenScope::from_db(&token.scope).unwrap_or(TokenScope::Read),

@@ -30,6 +30,9 @@ pub async fn graphql_post(
     body: Body,
 ) -> axum::response::Response {
     let chain = locale_chain(&state, &headers);
+    // One deadline for the whole request: reading a slowly sent body and
+    // checking the token count against it as well as running the operations.
+    let deadline = tokio::time::Instant::now() + state.settings.limits.request_timeout();
     let limit = state.settings.limits.max_body_bytes;
     let too_large =
         || ApiError::new(ErrorCode::PayloadTooLarge, "error-payload-too-large").arg("max", limit as u64);
@@ -40,7 +43,10 @@ pub async fn graphql_post(
     if declared.is_some_and(|n| n > limit as u64) {
         return http_error(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
     }
-    let bytes = match axum::body::to_bytes(body, limit).await {
+    let Ok(read) = tokio::time::timeout_at(deadline, axum::body::to_bytes(body, limit)).await else {
+        return timed_out(&state, &chain);
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(error) => {
             let over =
@@ -57,7 +63,10 @@ pub async fn graphql_post(
             };
         }
     };
-    let caller = match caller_for(&state, &headers).await {
+    let Ok(caller) = tokio::time::timeout_at(deadline, caller_for(&state, &headers)).await else {
+        return timed_out(&state, &chain);
+    };
+    let caller = match caller {
         Ok(caller) => caller,
         Err(error) => return http_error(&state, &chain, status_of(error.code), error),
     };
@@ -91,7 +100,8 @@ pub async fn graphql_post(
         BatchRequest::Batch(requests) => (requests, true),
     };
     let max_batch = state.settings.limits.max_batch;
-    if requests.is_empty() {
+    // serde reads `[]` as a single request with every field defaulted.
+    if requests.is_empty() || (!is_batch && requests[0].query.trim().is_empty()) {
         return http_error(
             &state,
             &chain,
@@ -105,16 +115,18 @@ pub async fn graphql_post(
             .arg("count", requests.len() as u64);
         return http_error(&state, &chain, StatusCode::BAD_REQUEST, error);
     }
-    let run = async {
-        let mut responses = Vec::with_capacity(requests.len());
-        for request in requests {
-            responses.push(execute(&state, &caller, &chain, request).await);
-        }
-        responses
-    };
-    let Ok(mut responses) = tokio::time::timeout(state.settings.limits.request_timeout(), run).await else {
-        return timed_out(&state, &chain);
-    };
+    // Operations run one after another; each that does not finish by the
+    // deadline answers TIMEOUT, while those that finished keep their results
+    // (a mutation that committed must not be reported as lost).
+    let mut responses = Vec::with_capacity(requests.len());
+    for request in requests {
+        let run = execute(&state, &caller, &chain, request);
+        let response = match tokio::time::timeout_at(deadline, run).await {
+            Ok(response) => response,
+            Err(_) => timeout_response(&state, &chain),
+        };
+        responses.push(response);
+    }
     let body = if is_batch {
         BatchResponse::Batch(responses)
     } else {
@@ -227,10 +239,22 @@ fn bad_request(detail: &str) -> ApiError {
     ApiError::new(ErrorCode::BadRequest, "error-bad-request").arg("detail", detail.to_owned())
 }
 
-fn timed_out(state: &AppState, chain: &LocaleChain) -> axum::response::Response {
+fn timeout_error(state: &AppState) -> ApiError {
     let seconds = state.settings.limits.request_timeout_secs;
-    let error = ApiError::new(ErrorCode::Timeout, "error-timeout").arg("seconds", seconds);
-    http_error(state, chain, StatusCode::OK, error)
+    ApiError::new(ErrorCode::Timeout, "error-timeout").arg("seconds", seconds)
+}
+
+/// A whole request that ran out of time before any operation ran.
+fn timed_out(state: &AppState, chain: &LocaleChain) -> axum::response::Response {
+    http_error(state, chain, StatusCode::OK, timeout_error(state))
+}
+
+/// One operation that ran out of time.
+fn timeout_response(state: &AppState, chain: &LocaleChain) -> Response {
+    let mut errors = vec![timeout_error(state).into_server_error()];
+    localise_errors(&mut errors, &state.localizer, chain);
+    count(state, &errors);
+    Response::from_errors(errors)
 }
 
 fn status_of(code: ErrorCode) -> StatusCode {

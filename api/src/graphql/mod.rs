@@ -56,6 +56,7 @@ pub struct RequestState {
     pub chain: LocaleChain,
     pub localizer: Arc<Localizer>,
     pub settings: Arc<Settings>,
+    pub login_throttle: Arc<crate::auth::throttle::LoginThrottle>,
     pub loaders: loaders::Loaders,
 }
 
@@ -68,6 +69,7 @@ impl RequestState {
             chain,
             localizer: state.localizer.clone(),
             settings: state.settings.clone(),
+            login_throttle: state.login_throttle.clone(),
         }
     }
 

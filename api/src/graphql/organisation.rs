@@ -5,7 +5,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::Utc;
 use sammen_entities::{organisation, organisation_translation};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
@@ -293,10 +293,12 @@ impl OrganisationQuery {
             0
         };
 
+        let order_tag = format!("{order_by:?}");
+        let after = page.after_in(&order_tag)?;
         let mut select = organisation::Entity::find().filter(condition);
         match order_by {
             OrganisationOrderBy::Name => {
-                if let Some(after) = &page.after {
+                if let Some(after) = after {
                     select = select.filter(
                         Condition::any()
                             .add(organisation::Column::Name.gt(after.k.clone()))
@@ -313,7 +315,7 @@ impl OrganisationQuery {
             }
             OrganisationOrderBy::Newest => {
                 // UUIDv7 ids grow with creation time.
-                if let Some(after) = &page.after {
+                if let Some(after) = after {
                     select = select.filter(organisation::Column::Id.lt(after.id));
                 }
                 select = select.order_by_desc(organisation::Column::Id);
@@ -330,6 +332,7 @@ impl OrganisationQuery {
         );
         connection.edges.extend(rows.into_iter().map(|row| {
             let cursor = Cursor {
+                o: order_tag.clone(),
                 k: match order_by {
                     OrganisationOrderBy::Name => row.name.clone(),
                     OrganisationOrderBy::Newest => String::new(),
@@ -381,7 +384,9 @@ fn filter_condition(caller: &crate::auth::Caller, filter: &OrganisationFilter) -
             return Err(ApiError::invalid("filter.query", "input-too-long").arg("max", 200u64));
         }
         for word in query.split_whitespace().take(8) {
-            let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+            // Both sides go through SQL's lower(), so the database folds case
+            // the same way for the pattern and the text (SQLite folds ASCII only).
+            let pattern = format!("%{}%", escape_like(word));
             let mut any = Condition::any();
             for column in [
                 organisation::Column::Name,
@@ -389,10 +394,13 @@ fn filter_condition(caller: &crate::auth::Caller, filter: &OrganisationFilter) -
                 organisation::Column::City,
                 organisation::Column::Description,
             ] {
-                any = any.add(
-                    Expr::expr(Func::lower(Expr::col((organisation::Entity, column))))
-                        .like(LikeExpr::new(pattern.clone()).escape('\\')),
-                );
+                any = any.add(Expr::cust_with_exprs(
+                    r"lower(?) LIKE lower(?) ESCAPE '\'",
+                    [
+                        Expr::col((organisation::Entity, column)),
+                        Expr::val(pattern.clone()),
+                    ],
+                ));
             }
             condition = condition.add(any);
         }
@@ -663,8 +671,16 @@ impl OrganisationMutation {
         if status == PartnershipStatus::Agreement && current.agreement_date.is_none() {
             change.agreement_date = Set(Some(Utc::now().date_naive()));
         }
+        // The transition was checked against `current`, so the update must
+        // apply to exactly that version; a client's newer or older
+        // expectation is a conflict, not a licence.
+        if let Some(expected) = expected_version
+            && expected != current.version
+        {
+            return Err(ApiError::stale_version(expected, current.version));
+        }
         let txn = state.db.begin().await?;
-        let updated = versioned_update(&txn, id, expected_version.unwrap_or(current.version), change).await?;
+        let updated = versioned_update(&txn, id, current.version, change).await?;
         txn.commit().await?;
         Ok(Organisation(updated))
     }

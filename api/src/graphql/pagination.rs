@@ -21,6 +21,8 @@ pub struct ConnectionTotals {
 /// A position in a sorted list.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
+    /// The order the cursor was made for; a cursor is refused under another order.
+    pub o: String,
     /// The sort key of the row.
     pub k: String,
     pub id: Uuid,
@@ -38,6 +40,16 @@ impl Cursor {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .ok_or_else(|| ApiError::invalid("after", "input-cursor-invalid"))
+    }
+}
+
+impl Page {
+    /// The `after` cursor, checked to belong to `order`.
+    pub fn after_in(&self, order: &str) -> ApiResult<Option<&Cursor>> {
+        match &self.after {
+            Some(cursor) if cursor.o != order => Err(ApiError::invalid("after", "input-cursor-invalid")),
+            other => Ok(other.as_ref()),
+        }
     }
 }
 

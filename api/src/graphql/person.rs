@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::organisation::{Organisation, find_visible};
 use super::{RequestState, parse_id};
+use crate::auth::people::NewPerson;
 use crate::auth::token::{self, NewToken, TokenKind};
 use crate::auth::{password, policy};
 use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
@@ -211,6 +212,13 @@ impl PersonMutation {
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> ApiResult<LoginPayload> {
         let state = RequestState::of(ctx)?;
         let failed = || ApiError::new(ErrorCode::Unauthenticated, "auth-login-failed");
+        let key = email.trim().to_lowercase();
+        if let Err(wait) = state.login_throttle.check(&key) {
+            let seconds = wait.as_secs().max(1);
+            return Err(ApiError::new(ErrorCode::RateLimited, "auth-rate-limited")
+                .arg("seconds", seconds)
+                .extra("retryAfterSeconds", seconds));
+        }
         let found = match Email::parse("email", &email) {
             Ok(email) => {
                 person::Entity::find()
@@ -224,8 +232,12 @@ impl PersonMutation {
         let verified = password::verify(password, stored).await;
         let person = match found {
             Some(person) if verified && !person.disabled => person,
-            _ => return Err(failed()),
+            _ => {
+                state.login_throttle.failed(&key);
+                return Err(failed());
+            }
         };
+        state.login_throttle.succeeded(&key);
         let (token, row) = token::issue(
             &state.db,
             NewToken {
@@ -273,7 +285,12 @@ impl PersonMutation {
                 }
             })?;
         }
-        policy::can_create_person(&state.caller, organisation_id, input.is_admin)?;
+        policy::can_create_person(
+            &state.caller,
+            organisation_id,
+            input.is_admin,
+            !input.translator_locales.is_empty(),
+        )?;
         let email = Email::parse("email", &input.email)?;
         let display_name = name_text("displayName", &input.display_name, 200)?;
         let password = new_password("password", &input.password)?;
@@ -298,21 +315,15 @@ impl PersonMutation {
             return Err(taken());
         }
         let hash = password::hash(password).await.map_err(ApiError::internal)?;
-        let now = Utc::now();
-        let model = person::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            email: Set(email.into_string()),
-            display_name: Set(display_name),
-            organisation_id: Set(organisation_id),
-            org_role: Set(input.org_role.as_str().to_owned()),
-            is_admin: Set(input.is_admin),
-            translator_locales: Set(serde_json::Value::from(translator_locales)),
-            preferred_locale: Set(preferred_locale),
-            password_hash: Set(Some(hash)),
-            disabled: Set(false),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
+        let model = NewPerson {
+            email,
+            display_name,
+            organisation_id,
+            org_role: input.org_role,
+            is_admin: input.is_admin,
+            translator_locales,
+            preferred_locale,
+            password_hash: hash,
         }
         .insert(&state.db)
         .await

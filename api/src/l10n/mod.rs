@@ -127,6 +127,10 @@ impl Localizer {
             // and logs, where they only confuse; our placeables are never bidi text.
             bundle.set_use_isolating(false);
             bundle.set_formatter(Some(format::fluent_formatter));
+            // `NUMBER` is not registered unless asked for.
+            if let Err(error) = bundle.add_builtins() {
+                tracing::error!(%error, "could not register Fluent's built-in functions");
+            }
             format::add_functions(&mut bundle, &langid);
             for file in files {
                 let resource = match FluentResource::try_new(file.text.clone()) {
@@ -221,4 +225,76 @@ where
         out.set(k, v);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unic_langid::langid;
+
+    fn localizer() -> Localizer {
+        let file = |locale: &str, text: &str| {
+            (
+                locale.to_owned(),
+                vec![SourceFile {
+                    path: format!("{locale}/t.ftl"),
+                    text: text.to_owned(),
+                }],
+            )
+        };
+        let text = "price = { NUMBER($amount, style: \"currency\", currency: \"NOK\") }\n\
+                    when = { DATETIME($date) }\n\
+                    count = { $n } items\n";
+        Localizer::from_sources(&LocaleSources {
+            locales: vec![file("en-US", text), file("nb-NO", text)],
+        })
+    }
+
+    fn format(locale: &str, id: &str, args: &FluentArgs<'_>) -> String {
+        let chain = LocaleChain::negotiate(
+            &[locale.parse().expect("tag")],
+            &[langid!("en-US"), langid!("nb-NO")],
+        );
+        localizer().message(&chain, id, Some(args))
+    }
+
+    #[test]
+    fn numbers_money_and_dates_in_messages_go_through_icu4x() {
+        let amount = args([("amount", FluentValue::from(1700.0))]);
+        assert_eq!(format("nb-NO", "price", &amount), "1\u{a0}700,00\u{a0}kr");
+        assert_eq!(format("en-US", "price", &amount), "NOK\u{a0}1,700.00");
+        let date = args([("date", "2024-05-17")]);
+        assert_eq!(format("nb-NO", "when", &date), "17.05.2024");
+        assert_eq!(format("en-US", "when", &date), "5/17/2024");
+        let count = args([("n", FluentValue::from(12345.0))]);
+        assert_eq!(format("nb-NO", "count", &count), "12\u{a0}345 items");
+        assert_eq!(format("en-US", "count", &count), "12,345 items");
+    }
+
+    #[test]
+    fn a_message_missing_in_a_locale_falls_back_to_english() {
+        let loc = Localizer::from_sources(&LocaleSources {
+            locales: vec![
+                (
+                    "en-US".into(),
+                    vec![SourceFile {
+                        path: "en-US/a.ftl".into(),
+                        text: "only-en = English only\n".into(),
+                    }],
+                ),
+                (
+                    "nb-NO".into(),
+                    vec![SourceFile {
+                        path: "nb-NO/a.ftl".into(),
+                        text: "x = y\n".into(),
+                    }],
+                ),
+            ],
+        });
+        let chain = LocaleChain::negotiate(&[langid!("nb-NO")], loc.available());
+        assert_eq!(
+            loc.message_with_locale(&chain, "only-en", None),
+            ("English only".into(), langid!("en-US"))
+        );
+    }
 }

@@ -7,13 +7,14 @@
 //! association's own documents name; the partners abroad are illustrative.
 
 use chrono::{NaiveDate, Utc};
-use sammen_entities::{organisation, organisation_translation, person};
+use sammen_entities::{organisation, organisation_translation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
-use crate::domain::{OrgRole, TranslationStatus};
+use crate::auth::people::NewPerson;
+use crate::domain::{Email, OrgRole, TranslationStatus};
 use crate::l10n::content::source_digest;
 
 /// The password of every demo sign-in. Demo mode only.
@@ -312,21 +313,16 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<()> {
             Some("en-US"),
         ),
     ];
-    for (email, name, organisation_id, role, is_admin, translator, preferred) in people {
-        person::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            email: Set(email.into()),
-            display_name: Set(name.into()),
-            organisation_id: Set(organisation_id),
-            org_role: Set(role.as_str().into()),
-            is_admin: Set(is_admin),
-            translator_locales: Set(serde_json::json!(translator)),
-            preferred_locale: Set(preferred.map(Into::into)),
-            password_hash: Set(Some(password.clone())),
-            disabled: Set(false),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
+    for (email, name, organisation_id, org_role, is_admin, translator, preferred) in people {
+        NewPerson {
+            email: Email::parse("email", email).map_err(|e| anyhow::anyhow!("demo e-mail {email}: {e:?}"))?,
+            display_name: name.into(),
+            organisation_id,
+            org_role,
+            is_admin,
+            translator_locales: translator.into_iter().map(Into::into).collect(),
+            preferred_locale: preferred.map(Into::into),
+            password_hash: password.clone(),
         }
         .insert(&txn)
         .await?;

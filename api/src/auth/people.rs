@@ -1,0 +1,45 @@
+//! Storing a new person: one place for the API's `createUser`, the CLI's
+//! `user create` and the demo data.
+
+use chrono::Utc;
+use sammen_entities::person;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use uuid::Uuid;
+
+use crate::domain::{Email, OrgRole};
+
+/// A person to insert. The password is already hashed.
+pub struct NewPerson {
+    pub email: Email,
+    pub display_name: String,
+    pub organisation_id: Option<Uuid>,
+    pub org_role: OrgRole,
+    pub is_admin: bool,
+    pub translator_locales: Vec<String>,
+    pub preferred_locale: Option<String>,
+    pub password_hash: String,
+}
+
+impl NewPerson {
+    /// Inserts the person; a taken e-mail address is a unique-constraint error.
+    pub async fn insert(self, db: &impl ConnectionTrait) -> Result<person::Model, DbErr> {
+        let now = Utc::now();
+        person::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            email: Set(self.email.into_string()),
+            display_name: Set(self.display_name),
+            organisation_id: Set(self.organisation_id),
+            org_role: Set(self.org_role.as_str().to_owned()),
+            is_admin: Set(self.is_admin),
+            translator_locales: Set(serde_json::Value::from(self.translator_locales)),
+            preferred_locale: Set(self.preferred_locale),
+            password_hash: Set(Some(self.password_hash)),
+            disabled: Set(false),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await
+    }
+}
