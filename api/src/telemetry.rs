@@ -16,3 +16,12 @@ pub fn init(format: &str) {
         builder.try_init()
     };
 }
+
+/// Logging for tests: captured per test by the harness, shown when one fails.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,sammen_api=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}

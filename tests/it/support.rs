@@ -81,6 +81,7 @@ impl TestApp {
 
     /// The app with demo data, after `adjust` changed the configuration.
     pub async fn spawn_with(adjust: impl FnOnce(&mut ServeConfig)) -> Self {
+        sammen_api::telemetry::init_for_tests();
         let dir = tempfile::tempdir().expect("temp dir");
         let (mut config, postgres_schema) = match std::env::var("SAMMEN_TEST_POSTGRES_URL") {
             Ok(url) if !url.is_empty() => {

@@ -7,11 +7,12 @@ use chrono::Utc;
 use sammen_entities::{organisation, organisation_translation};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
+use super::filters;
 use super::pagination::{self, ConnectionTotals, Cursor, Page};
 use super::scalars::Date;
 use super::{RequestState, parse_id};
@@ -282,7 +283,7 @@ impl OrganisationQuery {
         let state = RequestState::of(ctx)?;
         let page = Page::parse(first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
-        let condition = filter_condition(&state.caller, &filter)?;
+        let condition = filter_condition(&state.caller, &filter, state.db.get_database_backend())?;
 
         let total_count = if ctx.look_ahead().field("totalCount").exists() {
             organisation::Entity::find()
@@ -364,7 +365,11 @@ impl OrganisationQuery {
 }
 
 /// The SQL condition for a caller and a filter: the policy first, then the filter.
-fn filter_condition(caller: &crate::auth::Caller, filter: &OrganisationFilter) -> ApiResult<Condition> {
+fn filter_condition(
+    caller: &crate::auth::Caller,
+    filter: &OrganisationFilter,
+    backend: DbBackend,
+) -> ApiResult<Condition> {
     let mut condition = Condition::all().add(policy::organisation_read(caller));
     if !filter.include_archived {
         condition = condition.add(organisation::Column::ArchivedAt.is_null());
@@ -384,9 +389,6 @@ fn filter_condition(caller: &crate::auth::Caller, filter: &OrganisationFilter) -
             return Err(ApiError::invalid("filter.query", "input-too-long").arg("max", 200u64));
         }
         for word in query.split_whitespace().take(8) {
-            // Both sides go through SQL's lower(), so the database folds case
-            // the same way for the pattern and the text (SQLite folds ASCII only).
-            let pattern = format!("%{}%", escape_like(word));
             let mut any = Condition::any();
             for column in [
                 organisation::Column::Name,
@@ -394,29 +396,16 @@ fn filter_condition(caller: &crate::auth::Caller, filter: &OrganisationFilter) -
                 organisation::Column::City,
                 organisation::Column::Description,
             ] {
-                any = any.add(Expr::cust_with_exprs(
-                    r"lower(?) LIKE lower(?) ESCAPE '\'",
-                    [
-                        Expr::col((organisation::Entity, column)),
-                        Expr::val(pattern.clone()),
-                    ],
+                any = any.add(filters::contains_text(
+                    backend,
+                    (organisation::Entity, column),
+                    word,
                 ));
             }
             condition = condition.add(any);
         }
     }
     Ok(condition)
-}
-
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Loads an organisation the caller may see, or NOT_FOUND.
