@@ -21,11 +21,14 @@ use crate::config::{Limits, ServeConfig};
 use crate::graphql::{self, SammenSchema};
 use crate::l10n::{LocaleSources, Localizer};
 use crate::metrics::Metrics;
+use crate::net::{Fetcher, NetConfig};
+use crate::storage::Storage;
 
 /// Settings resolvers need beyond the limits.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub limits: Limits,
+    pub max_upload_bytes: u64,
     pub session_lifetime: chrono::Duration,
 }
 
@@ -38,6 +41,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
     pub login_throttle: Arc<LoginThrottle>,
+    pub storage: Storage,
+    pub fetcher: Fetcher,
 }
 
 /// A built application, listening but not yet serving.
@@ -63,6 +68,7 @@ impl App {
         let localizer = Arc::new(load_localizer(&config)?);
         let settings = Arc::new(Settings {
             limits: config.serve.limits.clone(),
+            max_upload_bytes: config.serve.max_upload_bytes,
             session_lifetime: chrono::Duration::hours(i64::from(config.serve.session_hours.max(1))),
         });
         let state = AppState {
@@ -71,6 +77,14 @@ impl App {
             localizer,
             settings,
             metrics: Arc::new(Metrics::default()),
+            storage: Storage::local(&config.serve.storage_dir)
+                .with_context(|| format!("opening storage at {}", config.serve.storage_dir.display()))?,
+            fetcher: Fetcher::new(NetConfig {
+                allow_loopback: config.serve.import_allow_loopback,
+                allow_http: config.serve.import_allow_http,
+                timeout: std::time::Duration::from_secs(config.serve.import_timeout_secs.max(1)),
+                max_redirects: 3,
+            })?,
             login_throttle: Arc::new(LoginThrottle::new(
                 config.serve.login_max_failures,
                 std::time::Duration::from_secs(config.serve.login_window_secs),
@@ -124,6 +138,7 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql::http::graphql_get).post(graphql::http::graphql_post),
         )
+        .route("/files/{version_id}", get(crate::files::download))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

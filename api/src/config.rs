@@ -184,6 +184,26 @@ pub struct ServeArgs {
     #[arg(long, env = "SAMMEN_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
 
+    /// Folder for uploaded files (the local object store).
+    #[arg(long, env = "SAMMEN_STORAGE_DIR", default_value = "data/files")]
+    pub storage_dir: PathBuf,
+
+    /// Largest uploaded or imported file in bytes.
+    #[arg(long, env = "SAMMEN_MAX_UPLOAD_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub max_upload_bytes: u64,
+
+    /// Seconds an import from a URL may take.
+    #[arg(long, env = "SAMMEN_IMPORT_TIMEOUT_SECS", default_value_t = 30)]
+    pub import_timeout_secs: u64,
+
+    /// Let imports reach loopback addresses (for tests only; never in production).
+    #[arg(long, env = "SAMMEN_IMPORT_ALLOW_LOOPBACK")]
+    pub import_allow_loopback: bool,
+
+    /// Let imports use plain http (for tests only; never in production).
+    #[arg(long, env = "SAMMEN_IMPORT_ALLOW_HTTP")]
+    pub import_allow_http: bool,
+
     /// Failed sign-ins for one e-mail address before it is locked out for the window.
     #[arg(long, env = "SAMMEN_LOGIN_MAX_FAILURES", default_value_t = 10)]
     pub login_max_failures: u32,
@@ -262,6 +282,11 @@ impl ServeConfig {
                 session_hours: 12,
                 login_max_failures: 10,
                 login_window_secs: 900,
+                storage_dir: PathBuf::from("data/files"),
+                max_upload_bytes: 50 * 1024 * 1024,
+                import_timeout_secs: 30,
+                import_allow_loopback: false,
+                import_allow_http: false,
             },
         }
     }

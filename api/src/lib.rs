@@ -19,13 +19,19 @@ pub mod db;
 pub mod domain;
 /// The one boundary error type with its stable codes.
 pub mod error;
+/// `GET /files/{versionId}`: downloads, under the access policy.
+pub mod files;
 /// The GraphQL schema, one module per domain, and its HTTP handlers.
 pub mod graphql;
 /// Fluent bundles, locale negotiation, ICU4X formatting and `locales check`.
 pub mod l10n;
 /// Prometheus metrics for `/metrics`.
 pub mod metrics;
+/// Outbound HTTP with the SSRF guard.
+pub mod net;
 /// Demo data.
 pub mod seed;
+/// File storage through `object_store`.
+pub mod storage;
 /// Logging through tracing.
 pub mod telemetry;

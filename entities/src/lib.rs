@@ -5,6 +5,10 @@
 //! into domain enums at the edge. IDs are UUIDv7, times are UTC.
 
 pub mod auth_token;
+pub mod document;
+pub mod document_share;
+pub mod document_translation;
+pub mod document_version;
 pub mod organisation;
 pub mod organisation_translation;
 pub mod person;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_organisation;
 mod m20261122_000002_create_person_and_auth_token;
+mod m20261123_000003_create_documents;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_organisation::Migration),
             Box::new(m20261122_000002_create_person_and_auth_token::Migration),
+            Box::new(m20261123_000003_create_documents::Migration),
         ]
     }
 }

@@ -3,11 +3,13 @@
 //! counts and single lookups agree and nothing invisible is ever loaded.
 //! Anything a caller may not read is NOT_FOUND, never FORBIDDEN.
 
-use sammen_entities::{organisation, person};
+use chrono::Utc;
+use sammen_entities::{document, document_share, organisation, person};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
-use crate::domain::{OrgRole, PartnershipStatus, TokenScope};
+use crate::domain::{OrgRole, PartnershipStatus, SharePermission, TokenScope, Visibility};
 use crate::error::{ApiError, ApiResult};
 
 use super::token::TokenKind;
@@ -19,6 +21,9 @@ pub struct Caller {
     pub token_id: Option<Uuid>,
     pub token_kind: Option<TokenKind>,
     pub scope: TokenScope,
+    /// The caller's organisation is in the network (AGREEMENT or ACTIVE, not
+    /// archived), so NETWORK content is open to it.
+    pub network_member: bool,
 }
 
 impl Caller {
@@ -28,6 +33,7 @@ impl Caller {
             token_id: None,
             token_kind: None,
             scope: TokenScope::Read,
+            network_member: false,
         }
     }
 
@@ -153,4 +159,80 @@ pub fn can_manage_token(caller: &Caller, owner: Uuid, organisation_id: Option<Uu
     caller.person.as_ref().is_some_and(|c| c.id == owner)
         || caller.is_admin()
         || organisation_id.is_some_and(|o| caller.is_org_admin_of(o))
+}
+
+/// Documents a caller may read: PUBLIC ones for everyone; for a member of an
+/// organisation, also its own, NETWORK ones while the organisation is in the
+/// network, and PARTNERS or NETWORK ones shared with it by a grant that has
+/// not expired. PRIVATE means the owner only: grants do not open it. Admins
+/// read everything.
+pub fn document_read(caller: &Caller) -> Condition {
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    let mut visible = Condition::any().add(document::Column::Visibility.eq(Visibility::Public.as_str()));
+    if let Some(own) = caller.organisation_id() {
+        visible = visible.add(document::Column::OwnerOrganisationId.eq(own));
+        if caller.network_member {
+            visible = visible.add(document::Column::Visibility.eq(Visibility::Network.as_str()));
+        }
+        visible = visible.add(
+            Condition::all()
+                .add(
+                    document::Column::Visibility
+                        .is_in([Visibility::Partners.as_str(), Visibility::Network.as_str()]),
+                )
+                .add(document::Column::Id.in_subquery(granted_to(own, None))),
+        );
+    }
+    visible
+}
+
+/// Documents a caller may change (metadata, new versions): admins, members of
+/// the owner, and organisations with a live EDIT grant.
+pub fn document_write(caller: &Caller) -> Condition {
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    let Some(own) = caller.organisation_id() else {
+        return Condition::all().add(document::Column::Id.is_null());
+    };
+    Condition::any()
+        .add(document::Column::OwnerOrganisationId.eq(own))
+        .add(
+            Condition::all()
+                .add(document::Column::Visibility.ne(Visibility::Private.as_str()))
+                .add(document::Column::Id.in_subquery(granted_to(own, Some(SharePermission::Edit)))),
+        )
+}
+
+/// Sharing, unsharing and changing visibility: admins and members of the owner.
+pub fn can_manage_document(caller: &Caller, document: &document::Model) -> ApiResult<()> {
+    caller.writer()?;
+    if caller.is_admin() || caller.organisation_id() == Some(document.owner_organisation_id) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// `SELECT document_id FROM document_share` for live grants to `organisation`.
+fn granted_to(
+    organisation: Uuid,
+    permission: Option<SharePermission>,
+) -> sea_orm::sea_query::SelectStatement {
+    let mut query = Query::select();
+    query
+        .column(document_share::Column::DocumentId)
+        .from(document_share::Entity)
+        .and_where(document_share::Column::OrganisationId.eq(organisation))
+        .cond_where(
+            Condition::any()
+                .add(document_share::Column::ExpiresAt.is_null())
+                .add(document_share::Column::ExpiresAt.gt(Utc::now())),
+        );
+    if let Some(permission) = permission {
+        query.and_where(document_share::Column::Permission.eq(permission.as_str()));
+    }
+    query
 }

@@ -3,13 +3,13 @@
 
 use base64::Engine;
 use chrono::{Duration, Utc};
-use sammen_entities::{auth_token, person};
+use sammen_entities::{auth_token, organisation, person};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::Caller;
-use crate::domain::{OrgRole, TokenScope};
+use crate::domain::{OrgRole, PartnershipStatus, TokenScope};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
 pub const PREFIX: &str = "smn_";
@@ -123,7 +123,19 @@ pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<
             ..person
         },
     };
+    let network_member = match person.organisation_id {
+        Some(id) => organisation::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .is_some_and(|o| {
+                o.archived_at.is_none()
+                    && PartnershipStatus::from_db(&o.partnership_status)
+                        .is_some_and(|s| s.is_network_member())
+            }),
+        None => false,
+    };
     Ok(Caller {
+        network_member,
         scope: TokenScope::from_db(&token.scope).unwrap_or(TokenScope::Read),
         token_id: Some(token.id),
         token_kind: Some(kind),

@@ -133,3 +133,62 @@ pub enum TranslationStatus {
 }
 
 stored_enum!(TranslationStatus, "translation-status", { Draft => "DRAFT", Reviewed => "REVIEWED" });
+
+/// What kind of document it is.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentKind {
+    Report,
+    Survey,
+    Guideline,
+    Ethics,
+    Policy,
+    Article,
+    Presentation,
+    Agreement,
+    Template,
+    Other,
+}
+
+stored_enum!(DocumentKind, "document-kind", {
+    Report => "REPORT",
+    Survey => "SURVEY",
+    Guideline => "GUIDELINE",
+    Ethics => "ETHICS",
+    Policy => "POLICY",
+    Article => "ARTICLE",
+    Presentation => "PRESENTATION",
+    Agreement => "AGREEMENT",
+    Template => "TEMPLATE",
+    Other => "OTHER",
+});
+
+/// Who may read a document, training material or project.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// The owner organisation only.
+    Private,
+    /// The owner and organisations it shared the item with.
+    Partners,
+    /// Every organisation whose partnership is AGREEMENT or ACTIVE (and those it was shared with).
+    Network,
+    /// Anyone, signed in or not.
+    Public,
+}
+
+stored_enum!(Visibility, "visibility", {
+    Private => "PRIVATE",
+    Partners => "PARTNERS",
+    Network => "NETWORK",
+    Public => "PUBLIC",
+});
+
+/// What a grant lets an organisation do with a shared item.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SharePermission {
+    /// Read and download.
+    View,
+    /// Also change metadata and add versions.
+    Edit,
+}
+
+stored_enum!(SharePermission, "share-permission", { View => "VIEW", Edit => "EDIT" });

@@ -183,3 +183,56 @@ mod tests {
         assert!(LocaleTag::parse("l", "not a tag").is_err());
     }
 }
+
+/// A license given as an SPDX license id (`CC-BY-NC-SA-4.0`, `MIT`…),
+/// stored in its canonical spelling.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpdxId(&'static str);
+
+impl SpdxId {
+    pub fn parse(field: &str, raw: &str) -> ApiResult<Self> {
+        let trimmed = raw.trim();
+        spdx::license_id(trimmed)
+            .or_else(|| {
+                spdx::imprecise_license_id(trimmed)
+                    .filter(|(_, matched)| *matched == trimmed.len())
+                    .map(|(id, _)| id)
+            })
+            .map(|id| Self(id.name))
+            .ok_or_else(|| ApiError::invalid(field, "input-license-invalid").arg("value", raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// A list of short, distinct, non-empty single-line texts.
+pub fn text_list(field: &str, raw: &[String], max_items: usize, max_len: usize) -> ApiResult<Vec<String>> {
+    if raw.len() > max_items {
+        return Err(ApiError::invalid(field, "input-too-many").arg("max", max_items as u64));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    for item in raw {
+        let item = name_text(field, item, max_len)?;
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn spdx_ids_are_checked_and_canonicalised() {
+        assert_eq!(
+            SpdxId::parse("l", "CC-BY-NC-SA-4.0").map(|s| s.as_str()).ok(),
+            Some("CC-BY-NC-SA-4.0")
+        );
+        assert_eq!(SpdxId::parse("l", " MIT ").map(|s| s.as_str()).ok(), Some("MIT"));
+        assert!(SpdxId::parse("l", "Do-What-I-Say-1.0").is_err());
+    }
+}

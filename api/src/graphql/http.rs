@@ -8,6 +8,10 @@
 //! error before the response leaves.
 
 use std::any::Any;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_util::{StreamExt, TryStreamExt};
 
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -33,66 +37,76 @@ pub async fn graphql_post(
     // One deadline for the whole request: reading a slowly sent body and
     // checking the token count against it as well as running the operations.
     let deadline = tokio::time::Instant::now() + state.settings.limits.request_timeout();
-    let limit = state.settings.limits.max_body_bytes;
-    let too_large =
-        || ApiError::new(ErrorCode::PayloadTooLarge, "error-payload-too-large").arg("max", limit as u64);
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    // Uploads (the GraphQL multipart request spec) may be as large as the
+    // upload limit; everything else is held to the body limit.
+    let is_multipart = content_type
+        .as_deref()
+        .is_some_and(|c| c.trim_start().to_ascii_lowercase().starts_with("multipart/"));
+    let limits = &state.settings.limits;
+    let limit = if is_multipart {
+        state.settings.max_upload_bytes + limits.max_body_bytes as u64
+    } else {
+        limits.max_body_bytes as u64
+    };
+    let too_large = || ApiError::new(ErrorCode::PayloadTooLarge, "error-payload-too-large").arg("max", limit);
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return http_error(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+    if declared.is_some_and(|n| n > limit) {
+        return error_response(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
     }
-    let Ok(read) = tokio::time::timeout_at(deadline, axum::body::to_bytes(body, limit)).await else {
-        return timed_out(&state, &chain);
-    };
-    let bytes = match read {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            let over =
-                std::error::Error::source(&error).is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
-            return if over {
-                http_error(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large())
-            } else {
-                http_error(
-                    &state,
-                    &chain,
-                    StatusCode::BAD_REQUEST,
-                    bad_request(&error.to_string()),
-                )
-            };
-        }
-    };
     let Ok(caller) = tokio::time::timeout_at(deadline, caller_for(&state, &headers)).await else {
         return timed_out(&state, &chain);
     };
     let caller = match caller {
         Ok(caller) => caller,
-        Err(error) => return http_error(&state, &chain, status_of(error.code), error),
+        Err(error) => return error_response(&state, &chain, status_of(error.code), error),
     };
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let options = MultipartOptions::default().max_file_size(limit).max_num_files(16);
-    let batch = match async_graphql::http::receive_batch_body(
-        content_type,
-        futures_util::io::Cursor::new(bytes),
-        options,
+    // The body is read as a stream, counted on the way, so a body without
+    // Content-Length (or lying about it) is cut off at the limit too, and
+    // uploaded files go to temporary files instead of memory.
+    let exceeded = Arc::new(AtomicBool::new(false));
+    let mut seen: u64 = 0;
+    let flag = exceeded.clone();
+    let reader = body
+        .into_data_stream()
+        .map(move |chunk| {
+            let chunk = chunk.map_err(std::io::Error::other)?;
+            seen += chunk.len() as u64;
+            if seen > limit {
+                flag.store(true, Ordering::Relaxed);
+                return Err(std::io::Error::other("request body over the limit"));
+            }
+            Ok(chunk)
+        })
+        .into_async_read();
+    let options = MultipartOptions::default()
+        .max_file_size(state.settings.max_upload_bytes as usize)
+        .max_num_files(16);
+    let received = tokio::time::timeout_at(
+        deadline,
+        async_graphql::http::receive_batch_body(content_type, reader, options),
     )
-    .await
-    {
+    .await;
+    let Ok(received) = received else {
+        return timed_out(&state, &chain);
+    };
+    let batch = match received {
         Ok(batch) => batch,
+        Err(_) if exceeded.load(Ordering::Relaxed) => {
+            return error_response(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+        }
         Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
-            return http_error(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+            return error_response(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
         }
         Err(error) => {
-            return http_error(
-                &state,
-                &chain,
-                StatusCode::BAD_REQUEST,
-                bad_request(&error.to_string()),
-            );
+            let error = bad_request(&error.to_string());
+            return error_response(&state, &chain, StatusCode::BAD_REQUEST, error);
         }
     };
     let (requests, is_batch) = match batch {
@@ -102,7 +116,7 @@ pub async fn graphql_post(
     let max_batch = state.settings.limits.max_batch;
     // serde reads `[]` as a single request with every field defaulted.
     if requests.is_empty() || (!is_batch && requests[0].query.trim().is_empty()) {
-        return http_error(
+        return error_response(
             &state,
             &chain,
             StatusCode::BAD_REQUEST,
@@ -113,7 +127,7 @@ pub async fn graphql_post(
         let error = ApiError::new(ErrorCode::BatchTooLarge, "error-batch-too-large")
             .arg("max", max_batch as u64)
             .arg("count", requests.len() as u64);
-        return http_error(&state, &chain, StatusCode::BAD_REQUEST, error);
+        return error_response(&state, &chain, StatusCode::BAD_REQUEST, error);
     }
     // Operations run one after another; each that does not finish by the
     // deadline answers TIMEOUT, while those that finished keep their results
@@ -156,7 +170,7 @@ pub async fn graphql_get(
     let mut request = match async_graphql::http::parse_query_string(&query) {
         Ok(request) => request,
         Err(error) => {
-            return http_error(
+            return error_response(
                 &state,
                 &chain,
                 StatusCode::BAD_REQUEST,
@@ -169,7 +183,7 @@ pub async fn graphql_get(
         && is_mutation(&document.operations, operation_name.as_deref())
     {
         let error = ApiError::new(ErrorCode::MethodNotAllowed, "error-mutation-over-get");
-        let mut response = http_error(&state, &chain, StatusCode::METHOD_NOT_ALLOWED, error);
+        let mut response = error_response(&state, &chain, StatusCode::METHOD_NOT_ALLOWED, error);
         response
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
@@ -177,7 +191,7 @@ pub async fn graphql_get(
     }
     let caller = match caller_for(&state, &headers).await {
         Ok(caller) => caller,
-        Err(error) => return http_error(&state, &chain, status_of(error.code), error),
+        Err(error) => return error_response(&state, &chain, status_of(error.code), error),
     };
     let run = execute(&state, &caller, &chain, request);
     match tokio::time::timeout(state.settings.limits.request_timeout(), run).await {
@@ -216,7 +230,7 @@ fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
 }
 
 /// The caller from `Authorization: Bearer …`; anonymous without the header.
-async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub(crate) async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Caller::anonymous());
     };
@@ -246,7 +260,7 @@ fn timeout_error(state: &AppState) -> ApiError {
 
 /// A whole request that ran out of time before any operation ran.
 fn timed_out(state: &AppState, chain: &LocaleChain) -> axum::response::Response {
-    http_error(state, chain, StatusCode::OK, timeout_error(state))
+    error_response(state, chain, StatusCode::OK, timeout_error(state))
 }
 
 /// One operation that ran out of time.
@@ -266,7 +280,7 @@ fn status_of(code: ErrorCode) -> StatusCode {
 }
 
 /// A response carrying one error and no data.
-fn http_error(
+pub(crate) fn error_response(
     state: &AppState,
     chain: &LocaleChain,
     status: StatusCode,

@@ -58,6 +58,8 @@ pub struct RequestState {
     pub localizer: Arc<Localizer>,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<crate::auth::throttle::LoginThrottle>,
+    pub storage: crate::storage::Storage,
+    pub fetcher: crate::net::Fetcher,
     pub loaders: loaders::Loaders,
 }
 
@@ -71,6 +73,8 @@ impl RequestState {
             localizer: state.localizer.clone(),
             settings: state.settings.clone(),
             login_throttle: state.login_throttle.clone(),
+            storage: state.storage.clone(),
+            fetcher: state.fetcher.clone(),
         }
     }
 

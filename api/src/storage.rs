@@ -1,0 +1,138 @@
+//! File storage behind `object_store`: a local folder by default; any store
+//! the crate supports by configuration. Files are written by streaming,
+//! with the size limit enforced and SHA-256 computed on the way, and a
+//! write either completes (durable) or leaves nothing behind.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
+use sha2::{Digest, Sha256};
+
+/// Why a write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("the file is empty")]
+    Empty,
+    #[error("reading the source failed: {0}")]
+    Source(std::io::Error),
+    #[error("storage failed: {0}")]
+    Store(#[from] object_store::Error),
+}
+
+/// What a finished write produced.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub key: String,
+    pub size: u64,
+    pub sha256: String,
+    /// The first bytes, for sniffing the media type.
+    pub head: Vec<u8>,
+}
+
+/// Bytes of the head kept for sniffing.
+const HEAD: usize = 8192;
+
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Storage({})", self.store)
+    }
+}
+
+impl Storage {
+    /// Files under a local folder, created if missing.
+    pub fn local(root: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(root)?;
+        let store = LocalFileSystem::new_with_prefix(root)?.with_automatic_cleanup(true);
+        Ok(Self {
+            store: Arc::new(store),
+        })
+    }
+
+    pub fn from_store(store: Arc<dyn ObjectStore>) -> Self {
+        Self { store }
+    }
+
+    /// Streams `source` to `key`, refusing more than `limit` bytes or none at
+    /// all. On any failure the partial upload is aborted.
+    pub async fn write<S>(&self, key: &str, mut source: S, limit: u64) -> Result<Stored, WriteError>
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
+    {
+        let path = StorePath::from(key);
+        let upload = self.store.put_multipart(&path).await?;
+        let mut writer = WriteMultipart::new(upload);
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        let mut head = Vec::new();
+        let result = async {
+            while let Some(chunk) = source.next().await {
+                let chunk = chunk.map_err(WriteError::Source)?;
+                size += chunk.len() as u64;
+                if size > limit {
+                    return Err(WriteError::TooLarge { limit });
+                }
+                if head.len() < HEAD {
+                    let take = (HEAD - head.len()).min(chunk.len());
+                    head.extend_from_slice(&chunk[..take]);
+                }
+                hasher.update(&chunk);
+                writer.wait_for_capacity(4).await?;
+                writer.write(&chunk);
+            }
+            if size == 0 {
+                return Err(WriteError::Empty);
+            }
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                writer.finish().await?;
+                Ok(Stored {
+                    key: key.to_owned(),
+                    size,
+                    sha256: hex::encode(hasher.finalize()),
+                    head,
+                })
+            }
+            Err(error) => {
+                if let Err(abort) = writer.abort().await {
+                    tracing::warn!(%abort, key, "aborting a partial upload failed");
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Removes an object (after a failed database write, for instance).
+    pub async fn delete(&self, key: &str) {
+        if let Err(error) = self.store.delete(&StorePath::from(key)).await {
+            tracing::warn!(%error, key, "deleting a stored file failed");
+        }
+    }
+
+    /// The bytes of an object as a stream.
+    pub async fn read(
+        &self,
+        key: &str,
+    ) -> Result<impl Stream<Item = Result<Bytes, object_store::Error>> + use<>, object_store::Error> {
+        Ok(self.store.get(&StorePath::from(key)).await?.into_stream())
+    }
+
+    /// Whether an object exists.
+    pub async fn exists(&self, key: &str) -> bool {
+        self.store.head(&StorePath::from(key)).await.is_ok()
+    }
+}
