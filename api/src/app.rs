@@ -62,8 +62,10 @@ impl App {
         if !config.serve.no_migrate {
             crate::db::migrate(&db).await?;
         }
+        let storage = Storage::local(&config.global.storage_dir)
+            .with_context(|| format!("opening storage at {}", config.global.storage_dir.display()))?;
         if config.serve.demo {
-            crate::seed::demo(&db).await?;
+            crate::seed::demo(&db, &storage).await?;
         }
         let localizer = Arc::new(load_localizer(&config)?);
         let settings = Arc::new(Settings {
@@ -77,8 +79,7 @@ impl App {
             localizer,
             settings,
             metrics: Arc::new(Metrics::default()),
-            storage: Storage::local(&config.serve.storage_dir)
-                .with_context(|| format!("opening storage at {}", config.serve.storage_dir.display()))?,
+            storage,
             fetcher: Fetcher::new(NetConfig {
                 allow_loopback: config.serve.import_allow_loopback,
                 allow_http: config.serve.import_allow_http,

@@ -47,6 +47,10 @@ pub struct GlobalArgs {
     #[arg(long, env = "SAMMEN_LOCALES_DIR", global = true)]
     pub locales_dir: Option<PathBuf>,
 
+    /// Folder for uploaded files (the local object store).
+    #[arg(long, env = "SAMMEN_STORAGE_DIR", default_value = "data/files", global = true)]
+    pub storage_dir: PathBuf,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "SAMMEN_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
@@ -184,10 +188,6 @@ pub struct ServeArgs {
     #[arg(long, env = "SAMMEN_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
 
-    /// Folder for uploaded files (the local object store).
-    #[arg(long, env = "SAMMEN_STORAGE_DIR", default_value = "data/files")]
-    pub storage_dir: PathBuf,
-
     /// Largest uploaded or imported file in bytes.
     #[arg(long, env = "SAMMEN_MAX_UPLOAD_BYTES", default_value_t = 50 * 1024 * 1024)]
     pub max_upload_bytes: u64,
@@ -272,6 +272,7 @@ impl ServeConfig {
                 database_schema,
                 database_max_connections: 5,
                 locales_dir: None,
+                storage_dir: PathBuf::from("data/files"),
                 log_format: "text".into(),
             },
             serve: ServeArgs {
@@ -282,7 +283,6 @@ impl ServeConfig {
                 session_hours: 12,
                 login_max_failures: 10,
                 login_window_secs: 900,
-                storage_dir: PathBuf::from("data/files"),
                 max_upload_bytes: 50 * 1024 * 1024,
                 import_timeout_secs: 30,
                 import_allow_loopback: false,

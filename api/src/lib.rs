@@ -15,6 +15,8 @@ pub mod cli;
 pub mod config;
 /// Database connection and migrations.
 pub mod db;
+/// Adding document versions: names, streaming to storage, sniffing.
+pub mod documents;
 /// Parsed domain types and enumerations.
 pub mod domain;
 /// The one boundary error type with its stable codes.

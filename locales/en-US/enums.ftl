@@ -44,3 +44,33 @@ enum-token-scope-read-write = Read and write
 # Translated, not yet reviewed.
 enum-translation-status-draft = Draft
 enum-translation-status-reviewed = Reviewed
+
+## Document kinds (Document.kindLabel)
+
+enum-document-kind-report = Report
+enum-document-kind-survey = Survey
+enum-document-kind-guideline = Guideline
+# Ethics guidelines and similar texts.
+enum-document-kind-ethics = Ethics
+enum-document-kind-policy = Policy
+enum-document-kind-article = Article
+enum-document-kind-presentation = Presentation
+enum-document-kind-agreement = Agreement
+enum-document-kind-template = Template
+enum-document-kind-other = Other
+
+## Who may read something
+
+# The owner organisation only.
+enum-visibility-private = Private
+# The owner and organisations it was shared with.
+enum-visibility-partners = Partners
+# Every organisation in the network.
+enum-visibility-network = Network
+# Anyone.
+enum-visibility-public = Public
+
+## What a grant allows
+
+enum-share-permission-view = View
+enum-share-permission-edit = Edit

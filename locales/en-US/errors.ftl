@@ -114,3 +114,46 @@ user-email-taken = A user with this e-mail address already exists.
 # Shown after too many failed sign-ins for one e-mail address.
 # $seconds (number) - how long to wait before trying again
 auth-rate-limited = Too many failed sign-ins for this address. Try again in { $seconds } seconds.
+# Shown when a time that must lie in the future lies in the past.
+input-time-in-past = { $field } must be in the future.
+# Shown for a license that is not an SPDX license id.
+# $value (string) - what the client sent
+input-license-invalid = “{ $value }” is not an SPDX license id such as CC-BY-NC-SA-4.0 or MIT.
+
+## Documents
+
+# Shown when an upload request has no file in the `file` variable.
+document-file-missing = No file was attached.
+# Shown for an uploaded or imported file with no bytes.
+document-file-empty = The file is empty.
+# Shown when the uploaded file could not be read.
+document-file-unreadable = The file could not be read; please upload it again.
+# Shown for a file name with a path, a leading dot or control characters.
+document-filename-invalid = The file name is not allowed. Use a plain name such as report-2024.pdf, without folders.
+# Shown for a file over the upload limit.
+# $max (number) - the largest size in bytes
+document-file-too-large = The file is too large (at most { $max } bytes).
+# Shown when the declared media type does not match the file's bytes.
+# $declared (string) - the media type the client or server declared
+# $actual (string) - the media type the bytes show
+document-media-type-mismatch = The file was declared as { $declared } but its contents are { $actual }.
+# Shown when two uploads to the same document collide repeatedly.
+document-version-busy = Several versions are being added at once; please try again.
+# Shown for an import address that is not https.
+document-import-not-https = Only https addresses can be imported.
+# Shown for an import address inside a private network or otherwise reserved.
+document-import-forbidden = This address cannot be imported from: it points to a private or reserved network.
+# Shown when an import is redirected too often.
+document-import-redirects = The address redirected too many times.
+# Shown when an import fails to download.
+# $detail (string) - the technical reason, in English
+document-import-unreachable = The file could not be downloaded: { $detail }
+# Shown when trying to share a document with its own owner.
+document-share-owner = A document cannot be shared with the organisation that owns it.
+# Shown when trying to share a PRIVATE document.
+document-share-private = Private documents cannot be shared. Change the visibility to PARTNERS or NETWORK first.
+
+## Translations of stored content
+
+# Shown when a translation is sent in the locale the text was written in.
+translation-original-locale = This is the original language of the text; edit the text itself instead.

@@ -35,3 +35,28 @@ enum-token-scope-read-write = Lese og skrive
 
 enum-translation-status-draft = Utkast
 enum-translation-status-reviewed = Gjennomgått
+
+## Dokumenttyper
+
+enum-document-kind-report = Rapport
+enum-document-kind-survey = Undersøkelse
+enum-document-kind-guideline = Veileder
+enum-document-kind-ethics = Etikk
+enum-document-kind-policy = Retningslinje
+enum-document-kind-article = Artikkel
+enum-document-kind-presentation = Presentasjon
+enum-document-kind-agreement = Avtale
+enum-document-kind-template = Mal
+enum-document-kind-other = Annet
+
+## Hvem som kan lese
+
+enum-visibility-private = Privat
+enum-visibility-partners = Partnere
+enum-visibility-network = Nettverk
+enum-visibility-public = Offentlig
+
+## Hva en deling tillater
+
+enum-share-permission-view = Lese
+enum-share-permission-edit = Redigere

@@ -51,3 +51,25 @@ organisation-status-transition-invalid = Et partnerskap kan ikke gå fra «{ $fr
 organisation-hub-archive = Foreningen som driver nettverket, kan ikke arkiveres.
 user-email-taken = Det finnes allerede en bruker med denne e-postadressen.
 auth-rate-limited = For mange mislykkede innlogginger for denne adressen. Prøv igjen om { $seconds } sekunder.
+input-time-in-past = { $field } må ligge fram i tid.
+input-license-invalid = «{ $value }» er ikke en SPDX-lisens-ID som CC-BY-NC-SA-4.0 eller MIT.
+
+## Dokumenter
+
+document-file-missing = Ingen fil var vedlagt.
+document-file-empty = Filen er tom.
+document-file-unreadable = Filen kunne ikke leses; last den opp på nytt.
+document-filename-invalid = Filnavnet er ikke tillatt. Bruk et enkelt navn som rapport-2024.pdf, uten mapper.
+document-file-too-large = Filen er for stor (høyst { $max } byte).
+document-media-type-mismatch = Filen ble oppgitt som { $declared }, men innholdet er { $actual }.
+document-version-busy = Flere versjoner legges til samtidig; prøv igjen.
+document-import-not-https = Bare https-adresser kan importeres.
+document-import-forbidden = Det kan ikke importeres fra denne adressen: den peker til et privat eller reservert nettverk.
+document-import-redirects = Adressen videresendte for mange ganger.
+document-import-unreachable = Filen kunne ikke lastes ned: { $detail }
+document-share-owner = Et dokument kan ikke deles med organisasjonen som eier det.
+document-share-private = Private dokumenter kan ikke deles. Endre synligheten til PARTNERE eller NETTVERK først.
+
+## Oversettelser av lagret innhold
+
+translation-original-locale = Dette er tekstens originalspråk; rediger selve teksten i stedet.

@@ -93,6 +93,7 @@ async fn migrations_go_up_down_and_up_again() {
             .is_empty()
     );
     Migrator::up(&app.db, None).await.expect("up again");
+    let storage = sammen_api::storage::Storage::local(&app.config.global.storage_dir).expect("storage");
     assert_eq!(
         Migrator::get_applied_migrations(&app.db)
             .await
@@ -100,10 +101,10 @@ async fn migrations_go_up_down_and_up_again() {
             .len(),
         all
     );
-    sammen_api::seed::demo(&app.db)
+    sammen_api::seed::demo(&app.db, &storage)
         .await
         .expect("demo data loads into the re-created tables");
-    sammen_api::seed::demo(&app.db)
+    sammen_api::seed::demo(&app.db, &storage)
         .await
         .expect("and a second time changes nothing");
     let count = sammen_entities::organisation::Entity::find()

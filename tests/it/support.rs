@@ -97,7 +97,7 @@ impl TestApp {
             }
         };
         config.serve.demo = true;
-        config.serve.storage_dir = dir.path().join("files");
+        config.global.storage_dir = dir.path().join("files");
         adjust(&mut config);
         let app = App::build(config.clone()).await.expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());

@@ -1,20 +1,20 @@
 //! SQL pieces shared by list filters.
 
 use sea_orm::DbBackend;
-use sea_orm::sea_query::{Expr, IntoColumnRef, SimpleExpr};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 
-/// `column` contains `word`, ignoring case, with `%`, `_` and `\` in the
+/// `text` contains `word`, ignoring case, with `%`, `_` and `\` in the
 /// word taken literally. Both sides go through the database's `lower()`, so
 /// case is folded the same way for the text and the pattern (SQLite folds
 /// ASCII only; PostgreSQL folds by its locale).
-pub fn contains_text(backend: DbBackend, column: impl IntoColumnRef, word: &str) -> SimpleExpr {
+pub fn contains_text(backend: DbBackend, text: impl Into<SimpleExpr>, word: &str) -> SimpleExpr {
     let pattern = format!("%{}%", escape_like(word));
     // Custom expressions use the engine's own placeholder syntax.
     let template = match backend {
         DbBackend::Postgres => r"lower($1) LIKE lower($2) ESCAPE '\'",
         _ => r"lower(?) LIKE lower(?) ESCAPE '\'",
     };
-    Expr::cust_with_exprs(template, [Expr::col(column), Expr::val(pattern)])
+    Expr::cust_with_exprs(template, [text.into(), Expr::val(pattern)])
 }
 
 fn escape_like(s: &str) -> String {
@@ -39,7 +39,7 @@ mod tests {
         let build = |backend| {
             Query::select()
                 .expr(Expr::val(1))
-                .and_where(contains_text(backend, "name", "50%_off"))
+                .and_where(contains_text(backend, Expr::col("name"), "50%_off"))
                 .to_owned()
         };
         let (pg, pg_values) = build(DbBackend::Postgres).build(PostgresQueryBuilder);

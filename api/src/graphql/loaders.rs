@@ -7,10 +7,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use sammen_entities::{auth_token, organisation, organisation_translation};
+use sammen_entities::{
+    auth_token, document_share, document_translation, document_version, organisation,
+    organisation_translation,
+};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use crate::auth::token::TokenKind;
 use crate::auth::{Caller, policy};
 use crate::error::ApiError;
 
@@ -23,28 +27,97 @@ impl From<LoadError> for ApiError {
     }
 }
 
+/// Declares a loader of the rows of `$entity` whose `$column` (field
+/// `$field`) holds the key, sorted by `$sort`, with optional extra filters.
+/// Resolvers load children only of parents the caller could already read.
+macro_rules! children_loader {
+    (
+        $(#[$doc:meta])*
+        $name:ident: $entity:ident by $column:ident ($field:ident), sorted $dir:ident $sort:ident
+        $(, where $extra:expr)?
+    ) => {
+        $(#[$doc])*
+        pub struct $name {
+            db: DatabaseConnection,
+        }
+
+        impl Loader<Uuid> for $name {
+            type Value = Vec<$entity::Model>;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::$column.is_in(keys.iter().copied()))
+                    $(.filter($extra))?
+                    .$dir($entity::Column::$sort)
+                    .all(&self.db)
+                    .await?;
+                let mut out: HashMap<Uuid, Self::Value> = HashMap::new();
+                for row in rows {
+                    out.entry(row.$field).or_default().push(row);
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+children_loader!(
+    /// Translations of organisations' descriptions, by organisation id.
+    OrganisationTranslationsLoader: organisation_translation by OrganisationId (organisation_id),
+    sorted order_by_asc Locale
+);
+
+children_loader!(
+    /// A person's API tokens, newest first (the resolver checks who may see them).
+    ApiTokensLoader: auth_token by PersonId (person_id), sorted order_by_desc CreatedAt,
+    where auth_token::Column::Kind.eq(TokenKind::Api.as_str())
+);
+
+children_loader!(
+    /// Translations of documents' titles and summaries, by document id.
+    DocumentTranslationsLoader: document_translation by DocumentId (document_id), sorted order_by_asc Locale
+);
+
+children_loader!(
+    /// A document's versions, newest first.
+    DocumentVersionsLoader: document_version by DocumentId (document_id), sorted order_by_desc Number
+);
+
+children_loader!(
+    /// A document's grants, oldest first.
+    DocumentSharesLoader: document_share by DocumentId (document_id), sorted order_by_asc CreatedAt
+);
+
 /// The loaders of one request.
 pub struct Loaders {
     pub organisation: DataLoader<OrganisationLoader>,
     pub organisation_translations: DataLoader<OrganisationTranslationsLoader>,
     pub api_tokens: DataLoader<ApiTokensLoader>,
+    pub document_translations: DataLoader<DocumentTranslationsLoader>,
+    pub document_versions: DataLoader<DocumentVersionsLoader>,
+    pub document_shares: DataLoader<DocumentSharesLoader>,
 }
 
 impl Loaders {
     pub fn new(db: &DatabaseConnection, caller: &Caller) -> Self {
+        let db = || db.clone();
         Self {
             organisation: DataLoader::new(
                 OrganisationLoader {
-                    db: db.clone(),
+                    db: db(),
                     visible: policy::organisation_read(caller),
                 },
                 tokio::spawn,
             ),
             organisation_translations: DataLoader::new(
-                OrganisationTranslationsLoader { db: db.clone() },
+                OrganisationTranslationsLoader { db: db() },
                 tokio::spawn,
             ),
-            api_tokens: DataLoader::new(ApiTokensLoader { db: db.clone() }, tokio::spawn),
+            api_tokens: DataLoader::new(ApiTokensLoader { db: db() }, tokio::spawn),
+            document_translations: DataLoader::new(DocumentTranslationsLoader { db: db() }, tokio::spawn),
+            document_versions: DataLoader::new(DocumentVersionsLoader { db: db() }, tokio::spawn),
+            document_shares: DataLoader::new(DocumentSharesLoader { db: db() }, tokio::spawn),
         }
     }
 }
@@ -66,52 +139,5 @@ impl Loader<Uuid> for OrganisationLoader {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|o| (o.id, o)).collect())
-    }
-}
-
-/// The translations of organisations' descriptions, by organisation id.
-pub struct OrganisationTranslationsLoader {
-    db: DatabaseConnection,
-}
-
-impl Loader<Uuid> for OrganisationTranslationsLoader {
-    type Value = Vec<organisation_translation::Model>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = organisation_translation::Entity::find()
-            .filter(organisation_translation::Column::OrganisationId.is_in(keys.iter().copied()))
-            .order_by_asc(organisation_translation::Column::Locale)
-            .all(&self.db)
-            .await?;
-        let mut out: HashMap<Uuid, Self::Value> = HashMap::new();
-        for row in rows {
-            out.entry(row.organisation_id).or_default().push(row);
-        }
-        Ok(out)
-    }
-}
-
-/// A person's API tokens (the caller's right to see them is checked by the resolver).
-pub struct ApiTokensLoader {
-    db: DatabaseConnection,
-}
-
-impl Loader<Uuid> for ApiTokensLoader {
-    type Value = Vec<auth_token::Model>;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = auth_token::Entity::find()
-            .filter(auth_token::Column::PersonId.is_in(keys.iter().copied()))
-            .filter(auth_token::Column::Kind.eq(crate::auth::token::TokenKind::Api.as_str()))
-            .order_by_desc(auth_token::Column::CreatedAt)
-            .all(&self.db)
-            .await?;
-        let mut out: HashMap<Uuid, Self::Value> = HashMap::new();
-        for row in rows {
-            out.entry(row.person_id).or_default().push(row);
-        }
-        Ok(out)
     }
 }

@@ -4,6 +4,7 @@
 //! The schema is built apart from its data, so `sammen schema` and the drift
 //! test need no database. One file per domain; resolvers stay thin.
 
+pub mod document;
 pub mod filters;
 pub mod http;
 pub mod loaders;
@@ -25,10 +26,18 @@ use crate::error::{ApiError, ApiResult, EXT_ARGS, EXT_MESSAGE_ID};
 use crate::l10n::{LocaleChain, Localizer};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(organisation::OrganisationQuery, person::PersonQuery);
+pub struct QueryRoot(
+    organisation::OrganisationQuery,
+    person::PersonQuery,
+    document::DocumentQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(organisation::OrganisationMutation, person::PersonMutation);
+pub struct MutationRoot(
+    organisation::OrganisationMutation,
+    person::PersonMutation,
+    document::DocumentMutation,
+);
 
 pub type SammenSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -398,7 +398,7 @@ fn filter_condition(
             ] {
                 any = any.add(filters::contains_text(
                     backend,
-                    (organisation::Entity, column),
+                    Expr::col((organisation::Entity, column)),
                     word,
                 ));
             }

@@ -16,6 +16,9 @@ use uuid::Uuid;
 use crate::auth::people::NewPerson;
 use crate::domain::{Email, OrgRole, TranslationStatus};
 use crate::l10n::content::source_digest;
+use crate::storage::Storage;
+
+mod documents;
 
 /// The password of every demo sign-in. Demo mode only.
 pub const DEMO_PASSWORD: &str = "sammen-demo";
@@ -213,7 +216,7 @@ const ORGANISATIONS: &[DemoOrganisation] = &[
 ];
 
 /// Loads the demo data unless the hub is already there.
-pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<()> {
+pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<()> {
     let loaded = organisation::Entity::find()
         .filter(organisation::Column::Slug.eq(HUB_SLUG))
         .one(db)
@@ -313,8 +316,9 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<()> {
             Some("en-US"),
         ),
     ];
+    let mut coordinator = None;
     for (email, name, organisation_id, org_role, is_admin, translator, preferred) in people {
-        NewPerson {
+        let person = NewPerson {
             email: Email::parse("email", email).map_err(|e| anyhow::anyhow!("demo e-mail {email}: {e:?}"))?,
             display_name: name.into(),
             organisation_id,
@@ -326,7 +330,11 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
         .insert(&txn)
         .await?;
+        if email == "coordinator@example.org" {
+            coordinator = Some(person.id);
+        }
     }
+    documents::load(&txn, storage, &ids, coordinator).await?;
     txn.commit().await?;
     tracing::info!(organisations = ORGANISATIONS.len(), "demo data loaded");
     Ok(())

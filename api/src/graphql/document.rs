@@ -1,0 +1,983 @@
+//! Documents: metadata with translatable title and summary, immutable file
+//! versions (uploaded or imported from a URL), and sharing with partners.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, Object, SimpleObject, Upload};
+use chrono::{DateTime, Utc};
+use sammen_entities::{document, document_share, document_translation, document_version};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::organisation::{Organisation, find_visible as find_visible_organisation};
+use super::pagination::{self, ConnectionTotals, Cursor, Page};
+use super::scalars::Date;
+use super::{RequestState, filters, parse_id};
+use crate::auth::policy;
+use crate::documents::{self, NewVersion};
+use crate::domain::{
+    DocumentKind, LocaleTag, SharePermission, SpdxId, TranslationStatus, Visibility, long_text, name_text,
+    text_list,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::l10n::content;
+
+const TITLE_MAX: usize = 300;
+const SUMMARY_MAX: usize = 10_000;
+
+/// A document an organisation shares: a survey report, ethics guidelines, an agreement…
+pub struct Document(pub document::Model);
+
+/// A document's title and summary in one locale other than its original.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct DocumentTranslation {
+    pub locale: String,
+    pub title: String,
+    pub summary: String,
+    pub status: TranslationStatus,
+    pub updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    source_digest: String,
+    #[graphql(skip)]
+    current_digest: String,
+}
+
+#[ComplexObject]
+impl DocumentTranslation {
+    /// True when the original title or summary changed after this translation was made.
+    async fn outdated(&self) -> bool {
+        self.source_digest != self.current_digest
+    }
+}
+
+impl Document {
+    fn digest(&self) -> String {
+        content::source_digest(&[&self.0.title, &self.0.summary])
+    }
+
+    async fn translation_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<document_translation::Model>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .document_translations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+
+    fn to_translation(&self, row: document_translation::Model) -> DocumentTranslation {
+        DocumentTranslation {
+            locale: row.locale,
+            title: row.title,
+            summary: row.summary,
+            status: TranslationStatus::from_db(&row.status).unwrap_or(TranslationStatus::Draft),
+            updated_at: row.updated_at,
+            source_digest: row.source_digest,
+            current_digest: self.digest(),
+        }
+    }
+
+    /// (locale, title, summary) along the request's chain.
+    async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String, String)> {
+        let state = RequestState::of(ctx)?;
+        let rows = self.translation_rows(ctx).await?;
+        let locale = content::resolve_locale(
+            &state.chain,
+            &self.0.original_locale,
+            rows.iter().map(|r| r.locale.as_str()),
+        );
+        Ok(match rows.iter().find(|r| r.locale == locale) {
+            Some(row) => (locale.to_owned(), row.title.clone(), row.summary.clone()),
+            None => (locale.to_owned(), self.0.title.clone(), self.0.summary.clone()),
+        })
+    }
+
+    async fn version_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<document_version::Model>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .document_versions
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+
+    fn parsed_kind(&self) -> DocumentKind {
+        DocumentKind::from_db(&self.0.kind).unwrap_or(DocumentKind::Other)
+    }
+
+    fn parsed_visibility(&self) -> Visibility {
+        Visibility::from_db(&self.0.visibility).unwrap_or(Visibility::Private)
+    }
+}
+
+#[Object]
+impl Document {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn kind(&self) -> DocumentKind {
+        self.parsed_kind()
+    }
+
+    /// The kind in the reader's language.
+    async fn kind_label(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(RequestState::of(ctx)?.t(&self.parsed_kind().label_id()))
+    }
+
+    /// The title in the best locale of the request's chain.
+    async fn title(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.1)
+    }
+
+    /// The summary in the best locale of the request's chain.
+    async fn summary(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.2)
+    }
+
+    /// The locale `title` and `summary` are in.
+    async fn resolved_locale(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.0)
+    }
+
+    /// The locale the title and summary were written in.
+    async fn original_locale(&self) -> &str {
+        &self.0.original_locale
+    }
+
+    /// Every locale the title and summary exist in, the original first.
+    async fn available_locales(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let mut out = vec![self.0.original_locale.clone()];
+        out.extend(self.translation_rows(ctx).await?.into_iter().map(|r| r.locale));
+        Ok(out)
+    }
+
+    /// Translations of the title and summary (the original is not among them).
+    async fn translations(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentTranslation>> {
+        let rows = self.translation_rows(ctx).await?;
+        Ok(rows.into_iter().map(|r| self.to_translation(r)).collect())
+    }
+
+    /// The translation into one locale, if there is one.
+    async fn translation(&self, ctx: &Context<'_>, locale: String) -> ApiResult<Option<DocumentTranslation>> {
+        let tag = LocaleTag::parse("locale", &locale)?.to_tag();
+        let rows = self.translation_rows(ctx).await?;
+        Ok(rows
+            .into_iter()
+            .find(|r| r.locale == tag)
+            .map(|r| self.to_translation(r)))
+    }
+
+    /// The language the file itself is written in (BCP 47).
+    async fn content_language(&self) -> &str {
+        &self.0.content_language
+    }
+
+    /// SPDX license id, e.g. `CC-BY-NC-SA-4.0`.
+    async fn license(&self) -> Option<&str> {
+        self.0.license.as_deref()
+    }
+
+    async fn authors(&self) -> Vec<String> {
+        string_list(&self.0.authors)
+    }
+
+    async fn published_on(&self) -> Option<Date> {
+        self.0.published_on.map(Date)
+    }
+
+    async fn topics(&self) -> Vec<String> {
+        string_list(&self.0.topics)
+    }
+
+    async fn visibility(&self) -> Visibility {
+        self.parsed_visibility()
+    }
+
+    /// The organisation that owns the document, if the caller may see it.
+    async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .organisation
+            .load_one(self.0.owner_organisation_id)
+            .await?
+            .map(Organisation))
+    }
+
+    /// Every version, newest first. Versions never change once written.
+    async fn versions(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentVersion>> {
+        Ok(self
+            .version_rows(ctx)
+            .await?
+            .into_iter()
+            .map(DocumentVersion)
+            .collect())
+    }
+
+    /// The newest version, if any file has been added.
+    async fn current_version(&self, ctx: &Context<'_>) -> ApiResult<Option<DocumentVersion>> {
+        Ok(self
+            .version_rows(ctx)
+            .await?
+            .into_iter()
+            .next()
+            .map(DocumentVersion))
+    }
+
+    /// Grants to other organisations; shown to the owner's members and admins only.
+    async fn shares(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentShare>> {
+        let state = RequestState::of(ctx)?;
+        if !can_see_shares(state, &self.0) {
+            return Ok(Vec::new());
+        }
+        let rows = state
+            .loaders
+            .document_shares
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(DocumentShare).collect())
+    }
+
+    /// Whether the caller may change the metadata and add versions.
+    async fn viewer_can_edit(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let state = RequestState::of(ctx)?;
+        if state.caller.writer().is_err() {
+            return Ok(false);
+        }
+        if can_see_shares(state, &self.0) {
+            return Ok(true);
+        }
+        let Some(own) = state.caller.organisation_id() else {
+            return Ok(false);
+        };
+        if self.parsed_visibility() == Visibility::Private {
+            return Ok(false);
+        }
+        let shares = state
+            .loaders
+            .document_shares
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let now = Utc::now();
+        Ok(shares.iter().any(|s| {
+            s.organisation_id == own
+                && s.permission == SharePermission::Edit.as_str()
+                && s.expires_at.is_none_or(|t| t > now)
+        }))
+    }
+
+    /// Increases with every change of the metadata; send it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+fn can_see_shares(state: &RequestState, document: &document::Model) -> bool {
+    state.caller.is_admin() || state.caller.organisation_id() == Some(document.owner_organisation_id)
+}
+
+/// One immutable version of a document's file.
+pub struct DocumentVersion(pub document_version::Model);
+
+#[Object]
+impl DocumentVersion {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// 1 for the first file, then 2, 3…
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+
+    async fn filename(&self) -> &str {
+        &self.0.filename
+    }
+
+    /// Sniffed from the file's bytes, not taken from the uploader.
+    async fn media_type(&self) -> &str {
+        &self.0.media_type
+    }
+
+    /// Size in bytes.
+    async fn size(&self) -> i64 {
+        self.0.size
+    }
+
+    /// SHA-256 of the bytes, hex; also the download's ETag.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+
+    /// Where to download the file (send the same `Authorization` header).
+    async fn download_url(&self) -> String {
+        format!("/files/{}", self.0.id)
+    }
+
+    /// The address the file was imported from.
+    async fn source_url(&self) -> Option<&str> {
+        self.0.source_url.as_deref()
+    }
+
+    async fn change_note(&self) -> Option<&str> {
+        self.0.change_note.as_deref()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A grant that lets another organisation see (or edit) a document.
+pub struct DocumentShare(pub document_share::Model);
+
+#[Object]
+impl DocumentShare {
+    /// The organisation holding the grant, if the caller may see it.
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .organisation
+            .load_one(self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+
+    async fn permission(&self) -> SharePermission {
+        SharePermission::from_db(&self.0.permission).unwrap_or(SharePermission::View)
+    }
+
+    /// After this time the grant no longer counts.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+
+    async fn expired(&self) -> bool {
+        self.0.expires_at.is_some_and(|t| t <= Utc::now())
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Narrows `documents`. Every given field must match.
+#[derive(InputObject, Default)]
+pub struct DocumentFilter {
+    pub kind: Option<DocumentKind>,
+    /// The language of the file (BCP 47), e.g. `nb-NO` or `en`.
+    pub language: Option<String>,
+    /// One of the document's topics (case-insensitive).
+    pub topic: Option<String>,
+    pub owner_organisation: Option<ID>,
+    /// Only documents shared with the caller's organisation by a live grant.
+    pub shared_with_me: Option<bool>,
+    pub visibility: Option<Visibility>,
+    /// Words to find in the title or summary, in any stored language.
+    pub query: Option<String>,
+}
+
+/// Orders of `documents`.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DocumentOrderBy {
+    /// Most recently added first.
+    #[default]
+    Newest,
+    /// By original title, A to Z.
+    Title,
+}
+
+pub type DocumentConnection = Connection<String, Document, ConnectionTotals>;
+
+#[derive(Default)]
+pub struct DocumentQuery;
+
+#[Object]
+impl DocumentQuery {
+    /// Documents the caller may read, filtered inside the query, with a true `totalCount`.
+    #[graphql(complexity = "pagination::complexity(first, child_complexity)")]
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<DocumentFilter>,
+        #[graphql(default)] order_by: DocumentOrderBy,
+    ) -> ApiResult<DocumentConnection> {
+        let state = RequestState::of(ctx)?;
+        let page = Page::parse(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default();
+        let condition = document_condition(state, &filter, state.db.get_database_backend())?;
+        let total_count = if ctx.look_ahead().field("totalCount").exists() {
+            document::Entity::find()
+                .filter(condition.clone())
+                .count(&state.db)
+                .await?
+        } else {
+            0
+        };
+        let order_tag = format!("{order_by:?}");
+        let after = page.after_in(&order_tag)?;
+        let mut select = document::Entity::find().filter(condition);
+        match order_by {
+            DocumentOrderBy::Newest => {
+                if let Some(after) = after {
+                    select = select.filter(document::Column::Id.lt(after.id));
+                }
+                select = select.order_by_desc(document::Column::Id);
+            }
+            DocumentOrderBy::Title => {
+                if let Some(after) = after {
+                    select = select.filter(
+                        Condition::any()
+                            .add(document::Column::Title.gt(after.k.clone()))
+                            .add(
+                                Condition::all()
+                                    .add(document::Column::Title.eq(after.k.clone()))
+                                    .add(document::Column::Id.gt(after.id)),
+                            ),
+                    );
+                }
+                select = select
+                    .order_by_asc(document::Column::Title)
+                    .order_by_asc(document::Column::Id);
+            }
+        }
+        let mut rows = select.limit(page.first as u64 + 1).all(&state.db).await?;
+        let has_next = rows.len() > page.first;
+        rows.truncate(page.first);
+        let mut connection = Connection::with_additional_fields(
+            page.after.is_some(),
+            has_next,
+            ConnectionTotals { total_count },
+        );
+        connection.edges.extend(rows.into_iter().map(|row| {
+            let cursor = Cursor {
+                o: order_tag.clone(),
+                k: match order_by {
+                    DocumentOrderBy::Title => row.title.clone(),
+                    DocumentOrderBy::Newest => String::new(),
+                },
+                id: row.id,
+            };
+            Edge::new(cursor.encode(), Document(row))
+        }));
+        Ok(connection)
+    }
+
+    /// One document; NOT_FOUND when it does not exist or the caller may not read it.
+    async fn document(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Document>> {
+        let state = RequestState::of(ctx)?;
+        let id = parse_id(&id)?;
+        Ok(Some(Document(find_readable(state, id, &state.db).await?)))
+    }
+}
+
+fn document_condition(
+    state: &RequestState,
+    filter: &DocumentFilter,
+    backend: DbBackend,
+) -> ApiResult<Condition> {
+    let mut condition = Condition::all().add(policy::document_read(&state.caller));
+    if let Some(kind) = filter.kind {
+        condition = condition.add(document::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(visibility) = filter.visibility {
+        condition = condition.add(document::Column::Visibility.eq(visibility.as_str()));
+    }
+    if let Some(language) = &filter.language {
+        let tag = LocaleTag::parse("filter.language", language)?;
+        // `en` matches `en`, `en-US`, `en-GB`…; `nb-NO` matches exactly.
+        let lang = tag.to_tag();
+        condition = condition.add(
+            Condition::any()
+                .add(document::Column::ContentLanguage.eq(lang.clone()))
+                .add(document::Column::ContentLanguage.like(format!("{lang}-%"))),
+        );
+    }
+    if let Some(topic) = &filter.topic {
+        let topic = name_text("filter.topic", topic, 80)?;
+        let quoted = serde_json::to_string(&topic).map_err(ApiError::internal)?;
+        condition = condition.add(filters::contains_text(
+            backend,
+            Expr::col((document::Entity, document::Column::Topics)).cast_as("TEXT"),
+            &quoted,
+        ));
+    }
+    if let Some(owner) = &filter.owner_organisation {
+        condition = condition.add(document::Column::OwnerOrganisationId.eq(parse_id(owner)?));
+    }
+    if filter.shared_with_me == Some(true) {
+        let Some(own) = state.caller.organisation_id() else {
+            return Ok(Condition::all().add(document::Column::Id.is_null()));
+        };
+        let mut granted = Query::select();
+        granted
+            .column(document_share::Column::DocumentId)
+            .from(document_share::Entity)
+            .and_where(document_share::Column::OrganisationId.eq(own))
+            .cond_where(
+                Condition::any()
+                    .add(document_share::Column::ExpiresAt.is_null())
+                    .add(document_share::Column::ExpiresAt.gt(Utc::now())),
+            );
+        condition = condition.add(document::Column::Id.in_subquery(granted));
+    }
+    if let Some(query) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if query.chars().count() > 200 {
+            return Err(ApiError::invalid("filter.query", "input-too-long").arg("max", 200u64));
+        }
+        for word in query.split_whitespace().take(8) {
+            let mut translated = Query::select();
+            translated
+                .column(document_translation::Column::DocumentId)
+                .from(document_translation::Entity)
+                .cond_where(
+                    Condition::any()
+                        .add(filters::contains_text(
+                            backend,
+                            Expr::col((document_translation::Entity, document_translation::Column::Title)),
+                            word,
+                        ))
+                        .add(filters::contains_text(
+                            backend,
+                            Expr::col((
+                                document_translation::Entity,
+                                document_translation::Column::Summary,
+                            )),
+                            word,
+                        )),
+                );
+            condition = condition.add(
+                Condition::any()
+                    .add(filters::contains_text(
+                        backend,
+                        Expr::col((document::Entity, document::Column::Title)),
+                        word,
+                    ))
+                    .add(filters::contains_text(
+                        backend,
+                        Expr::col((document::Entity, document::Column::Summary)),
+                        word,
+                    ))
+                    .add(document::Column::Id.in_subquery(translated)),
+            );
+        }
+    }
+    Ok(condition)
+}
+
+/// Loads a document the caller may read, or NOT_FOUND.
+pub async fn find_readable(
+    state: &RequestState,
+    id: Uuid,
+    db: &impl ConnectionTrait,
+) -> ApiResult<document::Model> {
+    document::Entity::find_by_id(id)
+        .filter(policy::document_read(&state.caller))
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Loads a document the caller may change: NOT_FOUND if they may not read
+/// it, FORBIDDEN if they may read but not change it.
+async fn find_writable(state: &RequestState, id: Uuid) -> ApiResult<document::Model> {
+    let found = find_readable(state, id, &state.db).await?;
+    state.caller.writer()?;
+    let writable = document::Entity::find_by_id(id)
+        .filter(policy::document_write(&state.caller))
+        .count(&state.db)
+        .await?;
+    if writable == 0 {
+        return Err(ApiError::forbidden());
+    }
+    Ok(found)
+}
+
+fn string_list(json: &serde_json::Value) -> Vec<String> {
+    json.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A new document. The file comes afterwards, as versions.
+#[derive(InputObject)]
+pub struct CreateDocumentInput {
+    /// The owning organisation; the caller's own by default (admins may choose).
+    pub owner_organisation_id: Option<ID>,
+    pub kind: DocumentKind,
+    pub title: String,
+    #[graphql(default)]
+    pub summary: String,
+    /// The locale the title and summary are written in (default en-US).
+    pub original_locale: Option<String>,
+    /// The language of the file itself (BCP 47); defaults to `originalLocale`.
+    pub content_language: Option<String>,
+    /// An SPDX license id, e.g. `CC-BY-NC-SA-4.0`.
+    pub license: Option<String>,
+    #[graphql(default)]
+    pub authors: Vec<String>,
+    pub published_on: Option<Date>,
+    #[graphql(default)]
+    pub topics: Vec<String>,
+    #[graphql(default_with = "Visibility::Private")]
+    pub visibility: Visibility,
+}
+
+/// Changes to a document's metadata. Omitted fields stay; `null` clears optional ones.
+#[derive(InputObject)]
+pub struct UpdateDocumentInput {
+    pub id: ID,
+    /// The `version` the change was based on; CONFLICT if the document changed since.
+    pub expected_version: i32,
+    pub kind: Option<DocumentKind>,
+    /// The title in the original locale; translations become OUTDATED.
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub content_language: Option<String>,
+    pub license: MaybeUndefined<String>,
+    pub authors: Option<Vec<String>>,
+    pub published_on: MaybeUndefined<Date>,
+    pub topics: Option<Vec<String>>,
+    /// Only the owner's members and admins may change who can see the document.
+    pub visibility: Option<Visibility>,
+}
+
+#[derive(Default)]
+pub struct DocumentMutation;
+
+#[Object]
+impl DocumentMutation {
+    /// Creates a document owned by the caller's organisation.
+    async fn create_document(&self, ctx: &Context<'_>, input: CreateDocumentInput) -> ApiResult<Document> {
+        let state = RequestState::of(ctx)?;
+        let person = state.caller.writer()?;
+        let owner = match &input.owner_organisation_id {
+            Some(id) => {
+                let id = parse_id(id)?;
+                find_visible_organisation(state, id, &state.db)
+                    .await
+                    .map_err(|e| e.with_field("ownerOrganisationId"))?;
+                if !state.caller.is_admin() && person.organisation_id != Some(id) {
+                    return Err(ApiError::forbidden());
+                }
+                id
+            }
+            None => person.organisation_id.ok_or_else(ApiError::forbidden)?,
+        };
+        let title = name_text("title", &input.title, TITLE_MAX)?;
+        let summary = long_text("summary", &input.summary, SUMMARY_MAX)?;
+        let original_locale = match &input.original_locale {
+            Some(raw) => state.content_locale("originalLocale", raw)?,
+            None => crate::l10n::default_locale().to_string(),
+        };
+        let content_language = match &input.content_language {
+            Some(raw) => LocaleTag::parse("contentLanguage", raw)?.to_tag(),
+            None => original_locale.clone(),
+        };
+        let license = input
+            .license
+            .as_deref()
+            .map(|l| SpdxId::parse("license", l))
+            .transpose()?;
+        let authors = text_list("authors", &input.authors, 50, 200)?;
+        let topics = text_list("topics", &input.topics, 20, 80)?;
+        let now = Utc::now();
+        let model = document::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            owner_organisation_id: Set(owner),
+            project_id: Set(None),
+            kind: Set(input.kind.as_str().to_owned()),
+            title: Set(title),
+            summary: Set(summary),
+            original_locale: Set(original_locale),
+            content_language: Set(content_language),
+            license: Set(license.map(|l| l.as_str().to_owned())),
+            authors: Set(serde_json::Value::from(authors)),
+            published_on: Set(input.published_on.map(|d| d.0)),
+            topics: Set(serde_json::Value::from(topics)),
+            visibility: Set(input.visibility.as_str().to_owned()),
+            created_by: Set(Some(person.id)),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&state.db)
+        .await?;
+        Ok(Document(model))
+    }
+
+    /// Changes a document's metadata (the owner's members, EDIT grantees, admins).
+    async fn update_document(&self, ctx: &Context<'_>, input: UpdateDocumentInput) -> ApiResult<Document> {
+        let state = RequestState::of(ctx)?;
+        let id = parse_id(&input.id)?;
+        let current = find_writable(state, id).await?;
+        let mut change = <document::ActiveModel as Default>::default();
+        if let Some(kind) = input.kind {
+            change.kind = Set(kind.as_str().to_owned());
+        }
+        if let Some(title) = &input.title {
+            change.title = Set(name_text("title", title, TITLE_MAX)?);
+        }
+        if let Some(summary) = &input.summary {
+            change.summary = Set(long_text("summary", summary, SUMMARY_MAX)?);
+        }
+        if let Some(language) = &input.content_language {
+            change.content_language = Set(LocaleTag::parse("contentLanguage", language)?.to_tag());
+        }
+        match &input.license {
+            MaybeUndefined::Value(l) => {
+                change.license = Set(Some(SpdxId::parse("license", l)?.as_str().to_owned()))
+            }
+            MaybeUndefined::Null => change.license = Set(None),
+            MaybeUndefined::Undefined => {}
+        }
+        if let Some(authors) = &input.authors {
+            change.authors = Set(serde_json::Value::from(text_list("authors", authors, 50, 200)?));
+        }
+        match &input.published_on {
+            MaybeUndefined::Value(d) => change.published_on = Set(Some(d.0)),
+            MaybeUndefined::Null => change.published_on = Set(None),
+            MaybeUndefined::Undefined => {}
+        }
+        if let Some(topics) = &input.topics {
+            change.topics = Set(serde_json::Value::from(text_list("topics", topics, 20, 80)?));
+        }
+        if let Some(visibility) = input.visibility {
+            if visibility.as_str() != current.visibility {
+                policy::can_manage_document(&state.caller, &current)?;
+            }
+            change.visibility = Set(visibility.as_str().to_owned());
+        }
+        let result = document::Entity::update_many()
+            .set(change)
+            .col_expr(
+                document::Column::Version,
+                Expr::col(document::Column::Version).add(1),
+            )
+            .col_expr(document::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(document::Column::Id.eq(id))
+            .filter(document::Column::Version.eq(input.expected_version))
+            .exec(&state.db)
+            .await?;
+        let row = document::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        if result.rows_affected == 0 {
+            return Err(ApiError::stale_version(input.expected_version, row.version));
+        }
+        Ok(Document(row))
+    }
+
+    /// Lets another organisation VIEW or EDIT a document until `expiresAt`
+    /// (or for good). Sharing again replaces the grant. The owner's members
+    /// and admins only; the document must be PARTNERS or NETWORK.
+    async fn share_document(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        organisation_id: ID,
+        permission: SharePermission,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> ApiResult<DocumentShare> {
+        let state = RequestState::of(ctx)?;
+        let document = find_readable(state, parse_id(&document_id)?, &state.db).await?;
+        policy::can_manage_document(&state.caller, &document)?;
+        let organisation = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        find_visible_organisation(state, organisation, &state.db)
+            .await
+            .map_err(|e| e.with_field("organisationId"))?;
+        if organisation == document.owner_organisation_id {
+            return Err(ApiError::invalid("organisationId", "document-share-owner"));
+        }
+        if document.visibility == Visibility::Private.as_str() {
+            return Err(ApiError::invalid("documentId", "document-share-private"));
+        }
+        if expires_at.is_some_and(|t| t <= Utc::now()) {
+            return Err(ApiError::invalid("expiresAt", "input-time-in-past"));
+        }
+        let person = state.caller.writer()?;
+        let txn = state.db.begin().await?;
+        document_share::Entity::delete_many()
+            .filter(document_share::Column::DocumentId.eq(document.id))
+            .filter(document_share::Column::OrganisationId.eq(organisation))
+            .exec(&txn)
+            .await?;
+        let share = document_share::ActiveModel {
+            document_id: Set(document.id),
+            organisation_id: Set(organisation),
+            permission: Set(permission.as_str().to_owned()),
+            expires_at: Set(expires_at),
+            granted_by: Set(Some(person.id)),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(DocumentShare(share))
+    }
+
+    /// Withdraws a grant. True if there was one.
+    async fn unshare_document(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        organisation_id: ID,
+    ) -> ApiResult<bool> {
+        let state = RequestState::of(ctx)?;
+        let document = find_readable(state, parse_id(&document_id)?, &state.db).await?;
+        policy::can_manage_document(&state.caller, &document)?;
+        let organisation = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let deleted = document_share::Entity::delete_many()
+            .filter(document_share::Column::DocumentId.eq(document.id))
+            .filter(document_share::Column::OrganisationId.eq(organisation))
+            .exec(&state.db)
+            .await?;
+        Ok(deleted.rows_affected > 0)
+    }
+
+    /// Stores a translation of the title and summary (translators of that locale and admins).
+    async fn translate_document(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        locale: String,
+        title: String,
+        summary: String,
+        #[graphql(default_with = "TranslationStatus::Draft")] status: TranslationStatus,
+    ) -> ApiResult<Document> {
+        let state = RequestState::of(ctx)?;
+        let document = find_readable(state, parse_id(&id)?, &state.db).await?;
+        let locale = state.content_locale("locale", &locale)?;
+        policy::can_translate(&state.caller, &locale)?;
+        if locale == document.original_locale {
+            return Err(ApiError::invalid("locale", "translation-original-locale"));
+        }
+        let title = name_text("title", &title, TITLE_MAX)?;
+        let summary = long_text("summary", &summary, SUMMARY_MAX)?;
+        let person = state.caller.writer()?;
+        let now = Utc::now();
+        let digest = content::source_digest(&[&document.title, &document.summary]);
+        let txn = state.db.begin().await?;
+        document_translation::Entity::delete_many()
+            .filter(document_translation::Column::DocumentId.eq(document.id))
+            .filter(document_translation::Column::Locale.eq(locale.clone()))
+            .exec(&txn)
+            .await?;
+        document_translation::ActiveModel {
+            document_id: Set(document.id),
+            locale: Set(locale),
+            title: Set(title),
+            summary: Set(summary),
+            source_digest: Set(digest),
+            status: Set(status.as_str().to_owned()),
+            translator_id: Set(Some(person.id)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(Document(document))
+    }
+
+    /// Adds a version from an uploaded file (GraphQL multipart request). The
+    /// media type is sniffed from the bytes; the row is written only once the
+    /// file is stored.
+    async fn upload_document_version(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        file: Upload,
+        change_note: Option<String>,
+    ) -> ApiResult<DocumentVersion> {
+        let state = RequestState::of(ctx)?;
+        let document = find_writable(state, parse_id(&document_id)?).await?;
+        let upload = file
+            .value(ctx)
+            .map_err(|_| ApiError::invalid("file", "document-file-missing"))?;
+        let change_note = change_note
+            .as_deref()
+            .map(|n| long_text("changeNote", n, 2000))
+            .transpose()?;
+        let stream = documents::file_stream(upload.content);
+        let version = documents::add_version(
+            state,
+            &document,
+            NewVersion {
+                filename: upload.filename,
+                declared_type: upload.content_type,
+                source_url: None,
+                change_note,
+            },
+            stream,
+        )
+        .await?;
+        Ok(DocumentVersion(version))
+    }
+
+    /// Adds a version by fetching a file over https (size and time limits, at
+    /// most 3 redirects, private addresses refused).
+    async fn import_document_version(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        url: String,
+        change_note: Option<String>,
+    ) -> ApiResult<DocumentVersion> {
+        let state = RequestState::of(ctx)?;
+        let document = find_writable(state, parse_id(&document_id)?).await?;
+        let change_note = change_note
+            .as_deref()
+            .map(|n| long_text("changeNote", n, 2000))
+            .transpose()?;
+        if url.len() > 2048 {
+            return Err(ApiError::invalid("url", "input-too-long").arg("max", 2048u64));
+        }
+        let fetched = state.fetcher.get(&url).await.map_err(documents::fetch_error)?;
+        let limit = state.settings.max_upload_bytes;
+        if fetched.content_length.is_some_and(|n| n > limit) {
+            return Err(documents::too_large(limit));
+        }
+        let filename = documents::filename_from_url(&fetched.url);
+        let source_url = fetched.url.to_string();
+        let declared_type = fetched.content_type.clone();
+        let version = documents::add_version(
+            state,
+            &document,
+            NewVersion {
+                filename,
+                declared_type,
+                source_url: Some(source_url),
+                change_note,
+            },
+            fetched.into_stream(),
+        )
+        .await?;
+        Ok(DocumentVersion(version))
+    }
+}

@@ -1,0 +1,288 @@
+//! Demo documents: the ones the association's own texts name, each with a
+//! small real file (Markdown, or a one-page PDF made here).
+
+use chrono::{NaiveDate, Utc};
+use sammen_entities::{document, document_share, document_translation, document_version};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
+use uuid::Uuid;
+
+use crate::l10n::content::source_digest;
+use crate::storage::Storage;
+
+struct DemoDocument {
+    owner: &'static str,
+    kind: &'static str,
+    /// (en-US, nb-NO) titles and summaries; the first of `original_locale`'s is the source.
+    title: (&'static str, &'static str),
+    summary: (&'static str, &'static str),
+    original_locale: &'static str,
+    content_language: &'static str,
+    license: Option<&'static str>,
+    authors: &'static [&'static str],
+    published: (i32, u32, u32),
+    topics: &'static [&'static str],
+    visibility: &'static str,
+    /// (organisation slug, VIEW|EDIT)
+    shares: &'static [(&'static str, &'static str)],
+    filename: &'static str,
+    body: &'static str,
+    pdf: bool,
+}
+
+const DOCUMENTS: &[DemoDocument] = &[
+    DemoDocument {
+        owner: super::HUB_SLUG,
+        kind: "SURVEY",
+        title: (
+            "Peer Support Worker Survey 2022",
+            "Erfaringskonsulentundersøkelsen 2022",
+        ),
+        summary: (
+            "The yearly membership survey among peer support workers affiliated with Erfaringssentrum (n = 168): working conditions, training and the barriers peer workers meet.",
+            "Den årlige medlemsundersøkelsen blant erfaringskonsulenter tilknyttet Erfaringssentrum (n = 168): arbeidsvilkår, opplæring og barrierene erfaringskonsulenter møter.",
+        ),
+        original_locale: "nb-NO",
+        content_language: "nb-NO",
+        license: Some("CC-BY-4.0"),
+        authors: &["Erfaringssentrum"],
+        published: (2023, 2, 1),
+        topics: &["survey", "working conditions", "barriers"],
+        visibility: "PUBLIC",
+        shares: &[],
+        filename: "erfaringskonsulentundersokelsen-2022.md",
+        body: "# Erfaringskonsulentundersøkelsen 2022\n\nSvar fra 168 erfaringskonsulenter om arbeidsvilkår, opplæring og barrierer.\n",
+        pdf: false,
+    },
+    DemoDocument {
+        owner: super::HUB_SLUG,
+        kind: "ETHICS",
+        title: (
+            "Ethics guidelines for peer support workers (draft)",
+            "Etiske retningslinjer for erfaringskonsulenter (utkast)",
+        ),
+        summary: (
+            "A working draft of shared ethics guidelines: professionalism, confidentiality, and the line between the duty of loyalty and the freedom of speech.",
+            "Et arbeidsutkast til felles etiske retningslinjer: profesjonalitet, taushetsplikt og grensen mellom lojalitetsplikt og ytringsfrihet.",
+        ),
+        original_locale: "nb-NO",
+        content_language: "nb-NO",
+        license: None,
+        authors: &["Erfaringssentrum", "KBT"],
+        published: (2024, 9, 15),
+        topics: &["ethics", "confidentiality"],
+        visibility: "PARTNERS",
+        shares: &[("kbt", "EDIT"), ("peer-netvaerket-danmark", "VIEW")],
+        filename: "etiske-retningslinjer-utkast.md",
+        body: "# Etiske retningslinjer (utkast)\n\n1. Profesjonalitet\n2. Taushetsplikt\n3. Lojalitetsplikt og ytringsfrihet\n",
+        pdf: false,
+    },
+    DemoDocument {
+        owner: "sorlandet-sykehus",
+        kind: "GUIDELINE",
+        title: (
+            "Guide for the national implementation of the further training concept for peer support workers in Norway (EQF levels 4 and 5)",
+            "Veileder for nasjonal innføring av videreutdanningen for erfaringskonsulenter i Norge (EQF-nivå 4 og 5)",
+        ),
+        summary: (
+            "An output of the Erasmus+ project European Standards for Peer Support Workers in Mental Health: the Norwegian VET system, and a proposed national strategy for training peer support workers at EQF levels 4 and 5.",
+            "Et resultat av Erasmus+-prosjektet European Standards for Peer Support Workers in Mental Health: det norske fag- og yrkesopplæringssystemet, og et forslag til nasjonal strategi for opplæring av erfaringskonsulenter på EQF-nivå 4 og 5.",
+        ),
+        original_locale: "en-US",
+        content_language: "en",
+        license: Some("CC-BY-NC-SA-4.0"),
+        authors: &["Sørlandet sykehus HF"],
+        published: (2021, 8, 31),
+        topics: &["EQF", "Erasmus+", "vocational training"],
+        visibility: "PUBLIC",
+        shares: &[],
+        filename: "national-implementation-guide-eqf-4-5.pdf",
+        body: "Guide for the national implementation of the further training concept for peer support workers in Norway (EQF levels 4 and 5)",
+        pdf: true,
+    },
+    DemoDocument {
+        owner: super::HUB_SLUG,
+        kind: "ARTICLE",
+        title: (
+            "Barriers to integrating peer support workers",
+            "Barrierer for å integrere erfaringskonsulenter",
+        ),
+        summary: (
+            "How lack of recognition of experiential knowledge, unclear roles, stigma, working conditions, organisational culture and training show up in Norway, and what leaders can do.",
+            "Hvordan manglende anerkjennelse av erfaringskunnskap, uklare roller, stigma, arbeidsvilkår, organisasjonskultur og opplæring viser seg i Norge, og hva ledere kan gjøre.",
+        ),
+        original_locale: "en-US",
+        content_language: "en",
+        license: None,
+        authors: &["Erfaringssentrum"],
+        published: (2023, 6, 1),
+        topics: &["barriers", "recognition", "leadership"],
+        visibility: "NETWORK",
+        shares: &[],
+        filename: "barriers.md",
+        body: "# Barriers to integrating peer support workers\n\nRecognition, roles, stigma, working conditions, culture, training.\n",
+        pdf: false,
+    },
+    DemoDocument {
+        owner: super::HUB_SLUG,
+        kind: "POLICY",
+        title: ("Board minutes, spring 2024", "Styrereferat, våren 2024"),
+        summary: ("Internal minutes of the board.", "Interne referater fra styret."),
+        original_locale: "nb-NO",
+        content_language: "nb-NO",
+        license: None,
+        authors: &["Erfaringssentrum"],
+        published: (2024, 6, 1),
+        topics: &["board"],
+        visibility: "PRIVATE",
+        shares: &[],
+        filename: "styrereferat-2024.md",
+        body: "# Styrereferat\n\nInternt.\n",
+        pdf: false,
+    },
+];
+
+pub(super) async fn load(
+    txn: &DatabaseTransaction,
+    storage: &Storage,
+    ids: &std::collections::HashMap<&'static str, Uuid>,
+    uploader: Option<Uuid>,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    for demo in DOCUMENTS {
+        let owner = *ids
+            .get(demo.owner)
+            .ok_or_else(|| anyhow::anyhow!("no demo organisation {}", demo.owner))?;
+        let id = Uuid::now_v7();
+        let (pick, other, other_locale) = if demo.original_locale == "nb-NO" {
+            (
+                (demo.title.1, demo.summary.1),
+                (demo.title.0, demo.summary.0),
+                "en-US",
+            )
+        } else {
+            (
+                (demo.title.0, demo.summary.0),
+                (demo.title.1, demo.summary.1),
+                "nb-NO",
+            )
+        };
+        document::ActiveModel {
+            id: Set(id),
+            owner_organisation_id: Set(owner),
+            project_id: Set(None),
+            kind: Set(demo.kind.into()),
+            title: Set(pick.0.into()),
+            summary: Set(pick.1.into()),
+            original_locale: Set(demo.original_locale.into()),
+            content_language: Set(demo.content_language.into()),
+            license: Set(demo.license.map(Into::into)),
+            authors: Set(serde_json::json!(demo.authors)),
+            published_on: Set(NaiveDate::from_ymd_opt(
+                demo.published.0,
+                demo.published.1,
+                demo.published.2,
+            )),
+            topics: Set(serde_json::json!(demo.topics)),
+            visibility: Set(demo.visibility.into()),
+            created_by: Set(uploader),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        document_translation::ActiveModel {
+            document_id: Set(id),
+            locale: Set(other_locale.into()),
+            title: Set(other.0.into()),
+            summary: Set(other.1.into()),
+            source_digest: Set(source_digest(&[pick.0, pick.1])),
+            status: Set("REVIEWED".into()),
+            translator_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        for (slug, permission) in demo.shares {
+            let organisation = *ids
+                .get(slug)
+                .ok_or_else(|| anyhow::anyhow!("no demo organisation {slug}"))?;
+            document_share::ActiveModel {
+                document_id: Set(id),
+                organisation_id: Set(organisation),
+                permission: Set((*permission).into()),
+                expires_at: Set(None),
+                granted_by: Set(uploader),
+                created_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+        }
+        let (bytes, media_type) = if demo.pdf {
+            (tiny_pdf(demo.body), "application/pdf")
+        } else {
+            (demo.body.as_bytes().to_vec(), "text/plain")
+        };
+        let version_id = Uuid::now_v7();
+        let key = format!("documents/{id}/{version_id}");
+        let chunk: Result<bytes::Bytes, std::io::Error> = Ok(bytes::Bytes::from(bytes));
+        let stored = storage
+            .write(&key, futures_util::stream::iter([chunk]), u64::MAX)
+            .await
+            .map_err(|e| anyhow::anyhow!("storing a demo file: {e}"))?;
+        document_version::ActiveModel {
+            id: Set(version_id),
+            document_id: Set(id),
+            number: Set(1),
+            filename: Set(demo.filename.into()),
+            media_type: Set(media_type.into()),
+            size: Set(stored.size as i64),
+            sha256: Set(stored.sha256),
+            storage_key: Set(key),
+            source_url: Set(None),
+            change_note: Set(Some("First version".into())),
+            uploaded_by: Set(uploader),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A valid one-page PDF showing `text` (ASCII), with a correct xref table.
+fn tiny_pdf(text: &str) -> Vec<u8> {
+    let text: String = text
+        .chars()
+        .filter(|c| c.is_ascii() && !matches!(c, '(' | ')' | '\\'))
+        .take(90)
+        .collect();
+    let stream = format!("BT /F1 11 Tf 40 780 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
