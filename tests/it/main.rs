@@ -9,6 +9,7 @@
 )]
 
 mod auth;
+mod documents;
 mod l10n;
 mod limits;
 mod organisations;

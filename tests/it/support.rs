@@ -163,6 +163,105 @@ impl TestApp {
         }
     }
 
+    /// Sends a GraphQL multipart request (the upload spec) with one file
+    /// bound to the variable `file`.
+    pub async fn upload(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Reply {
+        self.upload_with(token, None, query, variables, filename, content_type, bytes)
+            .await
+    }
+
+    /// Like [`TestApp::upload`], asking for answers in `locale`.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a test helper mirroring the request's parts"
+    )]
+    pub async fn upload_with(
+        &self,
+        token: Option<&str>,
+        locale: Option<&str>,
+        query: &str,
+        variables: Value,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Reply {
+        let boundary = format!("sammen-{}", uuid::Uuid::now_v7().simple());
+        let operations = json!({ "query": query, "variables": variables });
+        let mut body = Vec::new();
+        let mut part = |headers: String, content: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        };
+        part(
+            "Content-Disposition: form-data; name=\"operations\"".into(),
+            operations.to_string().as_bytes(),
+        );
+        part(
+            "Content-Disposition: form-data; name=\"map\"".into(),
+            json!({ "0": ["variables.file"] }).to_string().as_bytes(),
+        );
+        part(
+            format!(
+                "Content-Disposition: form-data; name=\"0\"; filename=\"{filename}\"\r\nContent-Type: {content_type}"
+            ),
+            bytes,
+        );
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(locale) = locale {
+            request = request.header("Accept-Language", locale);
+        }
+        Self::reply(request.send().await.expect("request sent")).await
+    }
+
+    /// Downloads `/files/{id}` as `token`.
+    pub async fn download(&self, token: Option<&str>, version_id: &str) -> reqwest::Response {
+        let mut request = self.client.get(self.url(&format!("/files/{version_id}")));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Creates a person in the organisation `slug` (as the admin) and signs them in.
+    pub async fn member_of(&self, slug: &str, email: &str) -> String {
+        let admin = self.login("admin@example.org").await;
+        let org = self.organisation_id(slug).await;
+        self.gql_as(
+            &admin,
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+            json!({ "i": { "email": email, "displayName": email, "password": "long-enough-pw", "organisationId": org } }),
+        )
+        .await
+        .ok();
+        let reply = self
+            .gql(
+                "mutation($e: String!) { login(email: $e, password: \"long-enough-pw\") { token } }",
+                json!({ "e": email }),
+            )
+            .await;
+        reply.ok()["login"]["token"].as_str().expect("a token").to_owned()
+    }
+
     /// Signs in and returns the session token.
     pub async fn login(&self, email: &str) -> String {
         let reply = self

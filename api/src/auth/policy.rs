@@ -24,6 +24,9 @@ pub struct Caller {
     /// The caller's organisation is in the network (AGREEMENT or ACTIVE, not
     /// archived), so NETWORK content is open to it.
     pub network_member: bool,
+    /// The caller works at the hub association, which runs the network and
+    /// so sees every organisation in it, prospects included.
+    pub hub_member: bool,
 }
 
 impl Caller {
@@ -34,6 +37,7 @@ impl Caller {
             token_kind: None,
             scope: TokenScope::Read,
             network_member: false,
+            hub_member: false,
         }
     }
 
@@ -69,11 +73,14 @@ impl Caller {
 
 /// Organisations a caller may see. The directory of partners (AGREEMENT and
 /// later) and the hub are public; prospects and organisations still in
-/// dialogue are visible only to admins and their own members; archived ones
-/// only to admins.
+/// dialogue are visible only to admins, the hub's people and their own
+/// members; archived ones only to admins.
 pub fn organisation_read(caller: &Caller) -> Condition {
     if caller.is_admin() {
         return Condition::all();
+    }
+    if caller.hub_member {
+        return Condition::all().add(organisation::Column::ArchivedAt.is_null());
     }
     let listed = [
         PartnershipStatus::Agreement,

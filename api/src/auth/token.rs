@@ -123,19 +123,20 @@ pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<
             ..person
         },
     };
-    let network_member = match person.organisation_id {
+    let organisation = match person.organisation_id {
         Some(id) => organisation::Entity::find_by_id(id)
             .one(db)
             .await?
-            .is_some_and(|o| {
-                o.archived_at.is_none()
-                    && PartnershipStatus::from_db(&o.partnership_status)
-                        .is_some_and(|s| s.is_network_member())
-            }),
-        None => false,
+            .filter(|o| o.archived_at.is_none()),
+        None => None,
     };
+    let network_member = organisation.as_ref().is_some_and(|o| {
+        PartnershipStatus::from_db(&o.partnership_status).is_some_and(|s| s.is_network_member())
+    });
+    let hub_member = organisation.as_ref().is_some_and(|o| o.is_hub);
     Ok(Caller {
         network_member,
+        hub_member,
         scope: TokenScope::from_db(&token.scope).unwrap_or(TokenScope::Read),
         token_id: Some(token.id),
         token_kind: Some(kind),
