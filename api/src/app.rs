@@ -62,8 +62,7 @@ impl App {
         if !config.serve.no_migrate {
             crate::db::migrate(&db).await?;
         }
-        let storage = Storage::local(&config.global.storage_dir)
-            .with_context(|| format!("opening storage at {}", config.global.storage_dir.display()))?;
+        let storage = Storage::configured(&config.global).context("opening file storage")?;
         if config.serve.demo {
             crate::seed::demo(&db, &storage).await?;
         }

@@ -76,7 +76,7 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
         Command::Seed { what: SeedWhat::Demo } => {
             let db = crate::db::connect(&global).await?;
             crate::db::migrate(&db).await?;
-            let storage = crate::storage::Storage::local(&global.storage_dir)?;
+            let storage = crate::storage::Storage::configured(&global)?;
             crate::seed::demo(&db, &storage).await?;
             println!("Demo data is loaded.");
         }

@@ -51,6 +51,12 @@ pub struct GlobalArgs {
     #[arg(long, env = "SAMMEN_STORAGE_DIR", default_value = "data/files", global = true)]
     pub storage_dir: PathBuf,
 
+    /// Object store for files instead of the folder: `s3://bucket/prefix`
+    /// (credentials and region from the usual `AWS_*` variables; `AWS_ENDPOINT`
+    /// for S3-compatible stores such as MinIO) or `memory://` for trials.
+    #[arg(long, env = "SAMMEN_STORAGE_URL", global = true)]
+    pub storage_url: Option<String>,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "SAMMEN_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
@@ -273,6 +279,7 @@ impl ServeConfig {
                 database_max_connections: 5,
                 locales_dir: None,
                 storage_dir: PathBuf::from("data/files"),
+                storage_url: None,
                 log_format: "text".into(),
             },
             serve: ServeArgs {

@@ -179,6 +179,12 @@ impl Resolve for GuardedResolver {
     }
 }
 
+/// reqwest (and object_store's S3 client) are built without a default TLS
+/// crypto provider, to keep one crypto stack: this installs ring, once.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// An HTTP client for fetching files from partners' servers.
 #[derive(Clone)]
 pub struct Fetcher {
@@ -188,8 +194,7 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(config: NetConfig) -> anyhow::Result<Self> {
-        // reqwest is built without a default crypto provider; use ring.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_crypto();
         let client = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())

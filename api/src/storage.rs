@@ -60,8 +60,29 @@ impl Storage {
         })
     }
 
-    pub fn from_store(store: Arc<dyn ObjectStore>) -> Self {
-        Self { store }
+    /// The store the configuration names: `storage_url` if given, else the folder.
+    pub fn configured(global: &crate::config::GlobalArgs) -> anyhow::Result<Self> {
+        match &global.storage_url {
+            Some(url) => Self::from_url(url),
+            None => Self::local(&global.storage_dir),
+        }
+    }
+
+    /// A store named by URL (`s3://bucket/prefix`, `memory://`), configured
+    /// from `AWS_*` environment variables where it needs credentials.
+    pub fn from_url(raw: &str) -> anyhow::Result<Self> {
+        crate::net::install_crypto();
+        let url = url::Url::parse(raw)?;
+        let options = std::env::vars()
+            .filter(|(k, _)| k.starts_with("AWS_"))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v));
+        let (store, prefix) = object_store::parse_url_opts(&url, options)?;
+        let store: Arc<dyn ObjectStore> = if prefix.as_ref().is_empty() {
+            Arc::from(store)
+        } else {
+            Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
+        };
+        Ok(Self { store })
     }
 
     /// Streams `source` to `key`, refusing more than `limit` bytes or none at

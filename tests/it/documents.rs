@@ -703,3 +703,33 @@ async fn the_demo_documents_are_there_with_their_files() {
         "only the PUBLIC demo documents"
     );
 }
+
+#[tokio::test]
+async fn files_can_live_in_an_object_store_named_by_url() {
+    let app = TestApp::spawn_with(|c| c.global.storage_url = Some("memory://".into())).await;
+    let owner = app.login("coordinator@example.org").await;
+    let doc = create(
+        &app,
+        &owner,
+        json!({ "kind": "REPORT", "title": "In memory", "visibility": "PUBLIC" }),
+    )
+    .await;
+    let reply = app
+        .upload(
+            Some(&owner),
+            UPLOAD,
+            json!({ "doc": doc["id"], "file": null }),
+            "m.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    let id = reply.ok()["uploadDocumentVersion"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let file = app.download(None, &id).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.bytes().await.expect("bytes").as_ref(), PDF);
+    assert_eq!(stored_files(&app), 0, "nothing was written to the folder");
+}
