@@ -16,6 +16,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::activity::ActivityBus;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::{Limits, ServeConfig};
 use crate::graphql::{self, SammenSchema};
@@ -43,6 +44,7 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub storage: Storage,
     pub fetcher: Fetcher,
+    pub activity: ActivityBus,
 }
 
 /// A built application, listening but not yet serving.
@@ -79,6 +81,7 @@ impl App {
             settings,
             metrics: Arc::new(Metrics::default()),
             storage,
+            activity: ActivityBus::default(),
             fetcher: Fetcher::new(NetConfig {
                 allow_loopback: config.serve.import_allow_loopback,
                 allow_http: config.serve.import_allow_http,
@@ -138,6 +141,7 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql::http::graphql_get).post(graphql::http::graphql_post),
         )
+        .route("/graphql/ws", get(graphql::http::graphql_ws))
         .route("/files/{version_id}", get(crate::files::download))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

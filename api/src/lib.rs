@@ -5,6 +5,8 @@
 //! [`cli::run`]; everything else lives in this library so that the
 //! end-to-end tests can start the real application on a random port.
 
+/// The projects' activity log and the bus that pushes it to subscribers.
+pub mod activity;
 /// `App::build` and the axum router: HTTP routes, middleware and shared state.
 pub mod app;
 /// Access: passwords, session and API tokens, and the one access policy.

@@ -5,11 +5,20 @@
 //! into domain enums at the edge. IDs are UUIDv7, times are UTC.
 
 pub mod auth_token;
+pub mod deliverable;
+pub mod deliverable_document;
 pub mod document;
 pub mod document_share;
 pub mod document_translation;
 pub mod document_version;
+pub mod milestone;
 pub mod organisation;
 pub mod organisation_translation;
 pub mod person;
 pub mod prelude;
+pub mod project;
+pub mod project_activity;
+pub mod project_member;
+pub mod project_participant;
+pub mod project_training_material;
+pub mod project_translation;

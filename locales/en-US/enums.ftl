@@ -74,3 +74,31 @@ enum-visibility-public = Public
 
 enum-share-permission-view = View
 enum-share-permission-edit = Edit
+
+## Project status
+
+enum-project-status-planned = Planned
+enum-project-status-active = Active
+enum-project-status-completed = Completed
+enum-project-status-cancelled = Cancelled
+
+## An organisation's role in a project
+
+# The organisation that leads the project.
+enum-participant-role-coordinator = coordinator
+enum-participant-role-partner = partner
+# Takes part without being a full partner.
+enum-participant-role-associate = associate partner
+
+## A person's role in a project
+
+enum-member-role-coordinator = coordinator
+enum-member-role-contributor = contributor
+enum-member-role-viewer = viewer
+
+## Deliverable status
+
+enum-deliverable-status-planned = Planned
+enum-deliverable-status-in-progress = In progress
+enum-deliverable-status-submitted = Submitted
+enum-deliverable-status-accepted = Accepted

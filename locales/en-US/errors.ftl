@@ -157,3 +157,38 @@ document-share-private = Private documents cannot be shared. Change the visibili
 
 # Shown when a translation is sent in the locale the text was written in.
 translation-original-locale = This is the original language of the text; edit the text itself instead.
+# Shown for a currency that is not an ISO 4217 code.
+# $value (string) - what the client sent
+input-currency-invalid = “{ $value }” is not a currency code such as NOK, EUR or USD.
+# Shown for a negative amount of money.
+input-amount-negative = { $field } must not be negative.
+
+## Joint projects
+
+# Shown for a malformed project or deliverable code.
+project-code-invalid = The code may use letters, digits, “-”, “_” and “.” (2 to 40 characters).
+# Shown when another project already uses the code.
+# $code (string) - the code
+project-code-taken = Another project already uses the code { $code }.
+# Shown when a project would end before it starts.
+project-ends-before-start = A project cannot end before it starts.
+# Shown for a project status change that is not allowed.
+# $from (string) - the current status, as a label in the reader's language
+# $to (string) - the requested status, as a label in the reader's language
+project-status-transition-invalid = A project cannot go from “{ $from }” to “{ $to }”.
+# Shown when an organisation already takes part in the project.
+project-participant-exists = This organisation already takes part in the project.
+# Shown when removing the last coordinator of a project.
+project-last-coordinator = A project needs at least one coordinator; appoint another first.
+# Shown when adding a person whose organisation does not take part in the project.
+project-member-not-participant = Only people from organisations taking part in the project can be members.
+# Shown when the person is already a member of the project.
+project-member-exists = This person is already a member of the project.
+# Shown when the responsible organisation does not take part in the project.
+project-not-participant = The organisation does not take part in the project.
+# Shown when another deliverable of the project already uses the code.
+deliverable-code-taken = Another deliverable of this project already uses this code.
+# Shown for a deliverable status change that is not allowed.
+# $from (string) - the current status, as a label in the reader's language
+# $to (string) - the requested status, as a label in the reader's language
+deliverable-status-transition-invalid = A deliverable cannot go from “{ $from }” to “{ $to }”.

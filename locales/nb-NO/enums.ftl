@@ -60,3 +60,29 @@ enum-visibility-public = Offentlig
 
 enum-share-permission-view = Lese
 enum-share-permission-edit = Redigere
+
+## Prosjektstatus
+
+enum-project-status-planned = Planlagt
+enum-project-status-active = Aktivt
+enum-project-status-completed = Fullført
+enum-project-status-cancelled = Avlyst
+
+## Organisasjonens rolle i et prosjekt
+
+enum-participant-role-coordinator = koordinator
+enum-participant-role-partner = samarbeidspartner
+enum-participant-role-associate = assosiert partner
+
+## En persons rolle i et prosjekt
+
+enum-member-role-coordinator = koordinator
+enum-member-role-contributor = bidragsyter
+enum-member-role-viewer = leser
+
+## Leveransestatus
+
+enum-deliverable-status-planned = Planlagt
+enum-deliverable-status-in-progress = Under arbeid
+enum-deliverable-status-submitted = Levert
+enum-deliverable-status-accepted = Godkjent

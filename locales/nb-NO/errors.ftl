@@ -73,3 +73,19 @@ document-share-private = Private dokumenter kan ikke deles. Endre synligheten ti
 ## Oversettelser av lagret innhold
 
 translation-original-locale = Dette er tekstens originalspråk; rediger selve teksten i stedet.
+input-currency-invalid = «{ $value }» er ikke en valutakode som NOK, EUR eller USD.
+input-amount-negative = { $field } kan ikke være negativt.
+
+## Felles prosjekter
+
+project-code-invalid = Koden kan bruke bokstaver, sifre, «-», «_» og «.» (2 til 40 tegn).
+project-code-taken = Et annet prosjekt bruker allerede koden { $code }.
+project-ends-before-start = Et prosjekt kan ikke slutte før det begynner.
+project-status-transition-invalid = Et prosjekt kan ikke gå fra «{ $from }» til «{ $to }».
+project-participant-exists = Denne organisasjonen deltar allerede i prosjektet.
+project-last-coordinator = Et prosjekt må ha minst én koordinator; utnevn en annen først.
+project-member-not-participant = Bare personer fra organisasjoner som deltar i prosjektet, kan være medlemmer.
+project-member-exists = Denne personen er allerede medlem av prosjektet.
+project-not-participant = Organisasjonen deltar ikke i prosjektet.
+deliverable-code-taken = En annen leveranse i dette prosjektet bruker allerede denne koden.
+deliverable-status-transition-invalid = En leveranse kan ikke gå fra «{ $from }» til «{ $to }».

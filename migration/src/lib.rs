@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_organisation;
 mod m20261122_000002_create_person_and_auth_token;
 mod m20261123_000003_create_documents;
+mod m20261123_000004_create_projects;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_organisation::Migration),
             Box::new(m20261122_000002_create_person_and_auth_token::Migration),
             Box::new(m20261123_000003_create_documents::Migration),
+            Box::new(m20261123_000004_create_projects::Migration),
         ]
     }
 }

@@ -4,12 +4,16 @@
 //! Anything a caller may not read is NOT_FOUND, never FORBIDDEN.
 
 use chrono::Utc;
-use sammen_entities::{document, document_share, organisation, person};
-use sea_orm::sea_query::Query;
+use sammen_entities::{
+    deliverable, deliverable_document, document, document_share, organisation, person, project,
+    project_member, project_participant,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::domain::{OrgRole, PartnershipStatus, SharePermission, TokenScope, Visibility};
+use crate::domain::{MemberRole, OrgRole, PartnershipStatus, SharePermission, TokenScope, Visibility};
 use crate::error::{ApiError, ApiResult};
 
 use super::token::TokenKind;
@@ -191,8 +195,152 @@ pub fn document_read(caller: &Caller) -> Condition {
                 )
                 .add(document::Column::Id.in_subquery(granted_to(own, None))),
         );
+        // Participants read what is attached to their projects, whatever the
+        // document's own visibility says about others.
+        visible = visible
+            .add(document::Column::ProjectId.in_subquery(participating_in(own)))
+            .add(document::Column::Id.in_subquery(attached_to_deliverables_of(own)));
     }
     visible
+}
+
+/// `SELECT project_id FROM project_participant WHERE organisation_id = …`
+fn participating_in(organisation: Uuid) -> SelectStatement {
+    Query::select()
+        .column(project_participant::Column::ProjectId)
+        .from(project_participant::Entity)
+        .and_where(project_participant::Column::OrganisationId.eq(organisation))
+        .to_owned()
+}
+
+/// Documents linked to deliverables of projects `organisation` takes part in.
+fn attached_to_deliverables_of(organisation: Uuid) -> SelectStatement {
+    Query::select()
+        .column((
+            deliverable_document::Entity,
+            deliverable_document::Column::DocumentId,
+        ))
+        .from(deliverable_document::Entity)
+        .inner_join(
+            deliverable::Entity,
+            Expr::col((deliverable::Entity, deliverable::Column::Id)).equals((
+                deliverable_document::Entity,
+                deliverable_document::Column::DeliverableId,
+            )),
+        )
+        .inner_join(
+            project_participant::Entity,
+            Expr::col((
+                project_participant::Entity,
+                project_participant::Column::ProjectId,
+            ))
+            .equals((deliverable::Entity, deliverable::Column::ProjectId)),
+        )
+        .and_where(
+            Expr::col((
+                project_participant::Entity,
+                project_participant::Column::OrganisationId,
+            ))
+            .eq(organisation),
+        )
+        .to_owned()
+}
+
+/// Projects a caller may read: PUBLIC ones; those their organisation takes
+/// part in or they are a member of; NETWORK ones for network members.
+pub fn project_read(caller: &Caller) -> Condition {
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    let mut visible = Condition::any().add(project::Column::Visibility.eq(Visibility::Public.as_str()));
+    if let Some(person) = &caller.person {
+        visible = visible.add(
+            project::Column::Id.in_subquery(
+                Query::select()
+                    .column(project_member::Column::ProjectId)
+                    .from(project_member::Entity)
+                    .and_where(project_member::Column::PersonId.eq(person.id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(own) = caller.organisation_id() {
+        visible = visible.add(project::Column::Id.in_subquery(participating_in(own)));
+        if caller.network_member {
+            visible = visible.add(project::Column::Visibility.eq(Visibility::Network.as_str()));
+        }
+    }
+    visible
+}
+
+/// The caller's role in a project, if they are a member.
+pub async fn project_role(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    project_id: Uuid,
+) -> ApiResult<Option<MemberRole>> {
+    let Some(person) = &caller.person else {
+        return Ok(None);
+    };
+    let row = project_member::Entity::find()
+        .filter(project_member::Column::ProjectId.eq(project_id))
+        .filter(project_member::Column::PersonId.eq(person.id))
+        .one(db)
+        .await?;
+    Ok(row.and_then(|m| MemberRole::from_db(&m.role)))
+}
+
+/// Changing a project (metadata, status, participants, members, deliverables,
+/// milestones): its COORDINATOR members and admins.
+pub async fn require_coordinator(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    project_id: Uuid,
+) -> ApiResult<()> {
+    caller.writer()?;
+    if caller.is_admin() || project_role(db, caller, project_id).await? == Some(MemberRole::Coordinator) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Adding documents to a project: coordinators and contributors.
+pub async fn require_contributor(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    project_id: Uuid,
+) -> ApiResult<()> {
+    caller.writer()?;
+    let role = project_role(db, caller, project_id).await?;
+    if caller.is_admin() || matches!(role, Some(MemberRole::Coordinator | MemberRole::Contributor)) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Updating a deliverable: coordinators, and contributors whose organisation
+/// is responsible for it.
+pub async fn require_deliverable_editor(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    deliverable: &deliverable::Model,
+) -> ApiResult<()> {
+    caller.writer()?;
+    if caller.is_admin() {
+        return Ok(());
+    }
+    match project_role(db, caller, deliverable.project_id).await? {
+        Some(MemberRole::Coordinator) => Ok(()),
+        Some(MemberRole::Contributor)
+            if deliverable.responsible_organisation_id.is_some()
+                && deliverable.responsible_organisation_id == caller.organisation_id() =>
+        {
+            Ok(())
+        }
+        _ => Err(ApiError::forbidden()),
+    }
 }
 
 /// Documents a caller may change (metadata, new versions): admins, members of

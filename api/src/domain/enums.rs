@@ -192,3 +192,88 @@ pub enum SharePermission {
 }
 
 stored_enum!(SharePermission, "share-permission", { View => "VIEW", Edit => "EDIT" });
+
+/// Where a joint project stands.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectStatus {
+    Planned,
+    Active,
+    Completed,
+    Cancelled,
+}
+
+stored_enum!(ProjectStatus, "project-status", {
+    Planned => "PLANNED",
+    Active => "ACTIVE",
+    Completed => "COMPLETED",
+    Cancelled => "CANCELLED",
+});
+
+impl ProjectStatus {
+    /// PLANNED → ACTIVE → COMPLETED; a planned or active project may be cancelled.
+    pub fn can_become(self, to: ProjectStatus) -> bool {
+        use ProjectStatus::*;
+        matches!(
+            (self, to),
+            (Planned, Active) | (Planned, Cancelled) | (Active, Completed) | (Active, Cancelled)
+        )
+    }
+}
+
+/// An organisation's part in a project.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParticipantRole {
+    Coordinator,
+    Partner,
+    Associate,
+}
+
+stored_enum!(ParticipantRole, "participant-role", {
+    Coordinator => "COORDINATOR",
+    Partner => "PARTNER",
+    Associate => "ASSOCIATE",
+});
+
+/// A person's part in a project.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberRole {
+    /// Changes anything in the project.
+    Coordinator,
+    /// Adds documents and updates the deliverables their organisation is responsible for.
+    Contributor,
+    /// Reads.
+    Viewer,
+}
+
+stored_enum!(MemberRole, "member-role", {
+    Coordinator => "COORDINATOR",
+    Contributor => "CONTRIBUTOR",
+    Viewer => "VIEWER",
+});
+
+/// Where a deliverable stands.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliverableStatus {
+    Planned,
+    InProgress,
+    Submitted,
+    Accepted,
+}
+
+stored_enum!(DeliverableStatus, "deliverable-status", {
+    Planned => "PLANNED",
+    InProgress => "IN_PROGRESS",
+    Submitted => "SUBMITTED",
+    Accepted => "ACCEPTED",
+});
+
+impl DeliverableStatus {
+    /// Forward one step at a time; a submitted deliverable may go back for more work.
+    pub fn can_become(self, to: DeliverableStatus) -> bool {
+        use DeliverableStatus::*;
+        matches!(
+            (self, to),
+            (Planned, InProgress) | (InProgress, Submitted) | (Submitted, Accepted) | (Submitted, InProgress)
+        )
+    }
+}

@@ -236,3 +236,27 @@ mod more_tests {
         assert!(SpdxId::parse("l", "Do-What-I-Say-1.0").is_err());
     }
 }
+
+/// An active ISO 4217 currency code, upper case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CurrencyCode(iso_currency::Currency);
+
+impl CurrencyCode {
+    pub fn parse(field: &str, raw: &str) -> ApiResult<Self> {
+        iso_currency::Currency::from_code(&raw.trim().to_ascii_uppercase())
+            .map(Self)
+            .ok_or_else(|| ApiError::invalid(field, "input-currency-invalid").arg("value", raw.to_owned()))
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.0.code()
+    }
+}
+
+/// A non-negative amount in minor units (øre, cents) of a currency.
+pub fn amount_minor(field: &str, amount: i64) -> ApiResult<i64> {
+    if amount < 0 {
+        return Err(ApiError::invalid(field, "input-amount-negative"));
+    }
+    Ok(amount)
+}

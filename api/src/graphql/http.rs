@@ -349,3 +349,47 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> axum::response::R
     });
     (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
 }
+
+/// `GET /graphql/ws`: subscriptions over WebSocket (graphql-ws and the
+/// older subscriptions-transport-ws). The bearer token travels in the
+/// `connection_init` payload as `{"Authorization": "Bearer …"}`.
+pub async fn graphql_ws(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> axum::response::Response {
+    let chain = locale_chain(&state, &headers);
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let bearer = ["Authorization", "authorization"]
+                        .iter()
+                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+                        .map(str::to_owned);
+                    let caller = match bearer {
+                        None => Caller::anonymous(),
+                        Some(value) => {
+                            let token = value
+                                .split_once(' ')
+                                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                                .map_or(value.as_str(), |(_, token)| token);
+                            token::authenticate(&state.db, token.trim())
+                                .await
+                                .map_err(|error| {
+                                    let mut errors = vec![error.into_server_error()];
+                                    localise_errors(&mut errors, &state.localizer, &chain);
+                                    async_graphql::Error::new(errors.remove(0).message)
+                                })?
+                        }
+                    };
+                    let mut data = async_graphql::Data::default();
+                    data.insert(RequestState::new(&state, caller, chain));
+                    Ok(data)
+                })
+                .serve()
+        })
+}

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sammen_entities::{
-    auth_token, document_share, document_translation, document_version, organisation,
-    organisation_translation,
+    auth_token, deliverable, deliverable_document, document, document_share, document_translation,
+    document_version, milestone, organisation, organisation_translation, person, project_member,
+    project_participant, project_translation,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -89,6 +90,31 @@ children_loader!(
     DocumentSharesLoader: document_share by DocumentId (document_id), sorted order_by_asc CreatedAt
 );
 
+children_loader!(
+    /// Translations of projects' titles and summaries, by project id.
+    ProjectTranslationsLoader: project_translation by ProjectId (project_id), sorted order_by_asc Locale
+);
+
+children_loader!(
+    /// A project's participating organisations.
+    ProjectParticipantsLoader: project_participant by ProjectId (project_id), sorted order_by_asc CreatedAt
+);
+
+children_loader!(
+    /// A project's members.
+    ProjectMembersLoader: project_member by ProjectId (project_id), sorted order_by_asc CreatedAt
+);
+
+children_loader!(
+    /// A project's deliverables, by code.
+    DeliverablesLoader: deliverable by ProjectId (project_id), sorted order_by_asc Code
+);
+
+children_loader!(
+    /// A project's milestones, by due date.
+    MilestonesLoader: milestone by ProjectId (project_id), sorted order_by_asc DueOn
+);
+
 /// The loaders of one request.
 pub struct Loaders {
     pub organisation: DataLoader<OrganisationLoader>,
@@ -97,6 +123,13 @@ pub struct Loaders {
     pub document_translations: DataLoader<DocumentTranslationsLoader>,
     pub document_versions: DataLoader<DocumentVersionsLoader>,
     pub document_shares: DataLoader<DocumentSharesLoader>,
+    pub person: DataLoader<PersonLoader>,
+    pub project_translations: DataLoader<ProjectTranslationsLoader>,
+    pub project_participants: DataLoader<ProjectParticipantsLoader>,
+    pub project_members: DataLoader<ProjectMembersLoader>,
+    pub deliverables: DataLoader<DeliverablesLoader>,
+    pub milestones: DataLoader<MilestonesLoader>,
+    pub deliverable_documents: DataLoader<DeliverableDocumentsLoader>,
 }
 
 impl Loaders {
@@ -118,6 +151,19 @@ impl Loaders {
             document_translations: DataLoader::new(DocumentTranslationsLoader { db: db() }, tokio::spawn),
             document_versions: DataLoader::new(DocumentVersionsLoader { db: db() }, tokio::spawn),
             document_shares: DataLoader::new(DocumentSharesLoader { db: db() }, tokio::spawn),
+            person: DataLoader::new(PersonLoader { db: db() }, tokio::spawn),
+            project_translations: DataLoader::new(ProjectTranslationsLoader { db: db() }, tokio::spawn),
+            project_participants: DataLoader::new(ProjectParticipantsLoader { db: db() }, tokio::spawn),
+            project_members: DataLoader::new(ProjectMembersLoader { db: db() }, tokio::spawn),
+            deliverables: DataLoader::new(DeliverablesLoader { db: db() }, tokio::spawn),
+            milestones: DataLoader::new(MilestonesLoader { db: db() }, tokio::spawn),
+            deliverable_documents: DataLoader::new(
+                DeliverableDocumentsLoader {
+                    db: db(),
+                    visible: policy::document_read(caller),
+                },
+                tokio::spawn,
+            ),
         }
     }
 }
@@ -139,5 +185,57 @@ impl Loader<Uuid> for OrganisationLoader {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+    }
+}
+
+/// People by id. Only what any reader of a project may see is shown of
+/// them; the `User` type hides the rest.
+pub struct PersonLoader {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for PersonLoader {
+    type Value = person::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = person::Entity::find()
+            .filter(person::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+    }
+}
+
+/// The documents linked to deliverables, as far as the caller may read them.
+pub struct DeliverableDocumentsLoader {
+    db: DatabaseConnection,
+    visible: Condition,
+}
+
+impl Loader<Uuid> for DeliverableDocumentsLoader {
+    type Value = Vec<document::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let links = deliverable_document::Entity::find()
+            .filter(deliverable_document::Column::DeliverableId.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        let documents: HashMap<Uuid, document::Model> = document::Entity::find()
+            .filter(document::Column::Id.is_in(links.iter().map(|l| l.document_id)))
+            .filter(self.visible.clone())
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        let mut out: HashMap<Uuid, Self::Value> = HashMap::new();
+        for link in links {
+            if let Some(document) = documents.get(&link.document_id) {
+                out.entry(link.deliverable_id).or_default().push(document.clone());
+            }
+        }
+        Ok(out)
     }
 }

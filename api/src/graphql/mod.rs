@@ -8,14 +8,16 @@ pub mod document;
 pub mod filters;
 pub mod http;
 pub mod loaders;
+pub mod money;
 pub mod organisation;
 pub mod pagination;
 pub mod person;
+pub mod project;
 pub mod scalars;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder, ServerError};
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema, SchemaBuilder, ServerError};
 use fluent_bundle::{FluentArgs, FluentValue};
 use sea_orm::DatabaseConnection;
 
@@ -30,6 +32,7 @@ pub struct QueryRoot(
     organisation::OrganisationQuery,
     person::PersonQuery,
     document::DocumentQuery,
+    project::ProjectQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -37,18 +40,27 @@ pub struct MutationRoot(
     organisation::OrganisationMutation,
     person::PersonMutation,
     document::DocumentMutation,
+    project::ProjectMutation,
 );
 
-pub type SammenSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(project::ProjectSubscription);
+
+pub type SammenSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema without data or limits.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot::default(),
+    )
 }
 
 /// The schema as served, with the configured depth and complexity limits.
 pub fn build_schema(limits: &Limits) -> SammenSchema {
     schema_builder()
+        .extension(LocaliseSubscriptions)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .finish()
@@ -69,6 +81,7 @@ pub struct RequestState {
     pub login_throttle: Arc<crate::auth::throttle::LoginThrottle>,
     pub storage: crate::storage::Storage,
     pub fetcher: crate::net::Fetcher,
+    pub activity: crate::activity::ActivityBus,
     pub loaders: loaders::Loaders,
 }
 
@@ -84,6 +97,7 @@ impl RequestState {
             login_throttle: state.login_throttle.clone(),
             storage: state.storage.clone(),
             fetcher: state.fetcher.clone(),
+            activity: state.activity.clone(),
         }
     }
 
@@ -185,4 +199,36 @@ fn fluent_args(value: &async_graphql::Value) -> FluentArgs<'static> {
         }
     }
     args
+}
+
+/// Localises the errors of subscription responses, which do not pass through
+/// the HTTP handler.
+pub struct LocaliseSubscriptions;
+
+impl async_graphql::extensions::ExtensionFactory for LocaliseSubscriptions {
+    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
+        Arc::new(LocaliseSubscriptions)
+    }
+}
+
+impl async_graphql::extensions::Extension for LocaliseSubscriptions {
+    fn subscribe<'s>(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        stream: futures_util::stream::BoxStream<'s, async_graphql::Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> futures_util::stream::BoxStream<'s, async_graphql::Response> {
+        use futures_util::StreamExt;
+        let target = ctx
+            .data_opt::<RequestState>()
+            .map(|state| (state.localizer.clone(), state.chain.clone()));
+        next.run(ctx, stream)
+            .map(move |mut response| {
+                if let Some((localizer, chain)) = &target {
+                    localise_errors(&mut response.errors, localizer, chain);
+                }
+                response
+            })
+            .boxed()
+    }
 }

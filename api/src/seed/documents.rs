@@ -146,13 +146,15 @@ pub(super) async fn load(
     storage: &Storage,
     ids: &std::collections::HashMap<&'static str, Uuid>,
     uploader: Option<Uuid>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<std::collections::HashMap<&'static str, Uuid>> {
     let now = Utc::now();
+    let mut by_file = std::collections::HashMap::new();
     for demo in DOCUMENTS {
         let owner = *ids
             .get(demo.owner)
             .ok_or_else(|| anyhow::anyhow!("no demo organisation {}", demo.owner))?;
         let id = Uuid::now_v7();
+        by_file.insert(demo.filename, id);
         let (pick, other, other_locale) = if demo.original_locale == "nb-NO" {
             (
                 (demo.title.1, demo.summary.1),
@@ -248,7 +250,7 @@ pub(super) async fn load(
         .insert(txn)
         .await?;
     }
-    Ok(())
+    Ok(by_file)
 }
 
 /// A valid one-page PDF showing `text` (ASCII), with a correct xref table.

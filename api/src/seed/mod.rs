@@ -19,6 +19,7 @@ use crate::l10n::content::source_digest;
 use crate::storage::Storage;
 
 mod documents;
+mod projects;
 
 /// The password of every demo sign-in. Demo mode only.
 pub const DEMO_PASSWORD: &str = "sammen-demo";
@@ -317,6 +318,7 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
         ),
     ];
     let mut coordinator = None;
+    let mut partner_person = None;
     for (email, name, organisation_id, org_role, is_admin, translator, preferred) in people {
         let person = NewPerson {
             email: Email::parse("email", email).map_err(|e| anyhow::anyhow!("demo e-mail {email}: {e:?}"))?,
@@ -330,11 +332,14 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
         }
         .insert(&txn)
         .await?;
-        if email == "coordinator@example.org" {
-            coordinator = Some(person.id);
+        match email {
+            "coordinator@example.org" => coordinator = Some(person.id),
+            "partner@example.org" => partner_person = Some(person.id),
+            _ => {}
         }
     }
-    documents::load(&txn, storage, &ids, coordinator).await?;
+    let documents = documents::load(&txn, storage, &ids, coordinator).await?;
+    projects::load(&txn, &ids, &documents, coordinator, partner_person).await?;
     txn.commit().await?;
     tracing::info!(organisations = ORGANISATIONS.len(), "demo data loaded");
     Ok(())

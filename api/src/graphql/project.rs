@@ -1,0 +1,1629 @@
+//! Joint projects: coordinators run cross-border projects with partners —
+//! participants, members, deliverables, milestones, linked documents and an
+//! activity log pushed to subscribers.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Subscription};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::Stream;
+use sammen_entities::{
+    deliverable, deliverable_document, document, milestone, person, project, project_activity,
+    project_member, project_participant,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::document::Document;
+use super::money::{Money, MoneyInput};
+use super::organisation::{Organisation, find_visible as find_visible_organisation};
+use super::pagination::{self, ConnectionTotals, Cursor, Page};
+use super::person::User;
+use super::scalars::Date;
+use super::{RequestState, filters, parse_id};
+use crate::activity::{self, Entry};
+use crate::auth::policy;
+use crate::domain::{
+    CountryCode, DeliverableStatus, MemberRole, ParticipantRole, ProjectStatus, Visibility, long_text,
+    name_text,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::l10n::content;
+
+const TITLE_MAX: usize = 300;
+const SUMMARY_MAX: usize = 10_000;
+
+/// A joint project with partners, e.g. an Erasmus+ project.
+pub struct Project(pub project::Model);
+
+impl Project {
+    async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String, String)> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .project_translations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let locale = content::resolve_locale(
+            &state.chain,
+            &self.0.original_locale,
+            rows.iter().map(|r| r.locale.as_str()),
+        );
+        Ok(match rows.iter().find(|r| r.locale == locale) {
+            Some(row) => (locale.to_owned(), row.title.clone(), row.summary.clone()),
+            None => (locale.to_owned(), self.0.title.clone(), self.0.summary.clone()),
+        })
+    }
+
+    fn parsed_status(&self) -> ProjectStatus {
+        ProjectStatus::from_db(&self.0.status).unwrap_or(ProjectStatus::Planned)
+    }
+}
+
+#[Object]
+impl Project {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Short unique code, e.g. `ESPSW-2019`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The title in the best locale of the request's chain.
+    async fn title(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.1)
+    }
+
+    async fn summary(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.2)
+    }
+
+    /// The locale `title` and `summary` are in.
+    async fn resolved_locale(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.0)
+    }
+
+    async fn original_locale(&self) -> &str {
+        &self.0.original_locale
+    }
+
+    async fn status(&self) -> ProjectStatus {
+        self.parsed_status()
+    }
+
+    /// The status in the reader's language.
+    async fn status_label(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(RequestState::of(ctx)?.t(&self.parsed_status().label_id()))
+    }
+
+    async fn starts_on(&self) -> Date {
+        Date(self.0.starts_on)
+    }
+
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
+    }
+
+    /// e.g. `Erasmus+`.
+    async fn funding_programme(&self) -> Option<&str> {
+        self.0.funding_programme.as_deref()
+    }
+
+    async fn grant_reference(&self) -> Option<&str> {
+        self.0.grant_reference.as_deref()
+    }
+
+    async fn budget(&self) -> Option<Money> {
+        match (self.0.budget_minor, &self.0.budget_currency) {
+            (Some(amount_minor), Some(currency)) => Some(Money {
+                amount_minor,
+                currency: currency.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    async fn visibility(&self) -> Visibility {
+        Visibility::from_db(&self.0.visibility).unwrap_or(Visibility::Private)
+    }
+
+    /// Organisations taking part, in the order they joined.
+    async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .project_participants
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Participant).collect())
+    }
+
+    /// People working on the project.
+    async fn members(&self, ctx: &Context<'_>) -> ApiResult<Vec<Member>> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .project_members
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Member).collect())
+    }
+
+    /// Deliverables, by code.
+    async fn deliverables(&self, ctx: &Context<'_>) -> ApiResult<Vec<Deliverable>> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .deliverables
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Deliverable).collect())
+    }
+
+    /// Milestones, by due date.
+    async fn milestones(&self, ctx: &Context<'_>) -> ApiResult<Vec<Milestone>> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .milestones
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Milestone).collect())
+    }
+
+    /// Documents linked to the project that the caller may read, newest first.
+    #[graphql(complexity = "pagination::complexity(first, child_complexity)")]
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, Document, ConnectionTotals>> {
+        let state = RequestState::of(ctx)?;
+        let page = Page::parse(first, after.as_deref())?;
+        let after = page.after_in("project-documents")?;
+        let condition = Condition::all()
+            .add(document::Column::ProjectId.eq(self.0.id))
+            .add(policy::document_read(&state.caller));
+        let total_count = document::Entity::find()
+            .filter(condition.clone())
+            .count(&state.db)
+            .await?;
+        let mut select = document::Entity::find().filter(condition);
+        if let Some(after) = after {
+            select = select.filter(document::Column::Id.lt(after.id));
+        }
+        let mut rows = select
+            .order_by_desc(document::Column::Id)
+            .limit(page.first as u64 + 1)
+            .all(&state.db)
+            .await?;
+        let has_next = rows.len() > page.first;
+        rows.truncate(page.first);
+        let mut connection = Connection::with_additional_fields(
+            page.after.is_some(),
+            has_next,
+            ConnectionTotals { total_count },
+        );
+        connection.edges.extend(rows.into_iter().map(|row| {
+            let cursor = Cursor {
+                o: "project-documents".into(),
+                k: String::new(),
+                id: row.id,
+            };
+            Edge::new(cursor.encode(), Document(row))
+        }));
+        Ok(connection)
+    }
+
+    /// The activity log, newest first.
+    #[graphql(complexity = "pagination::complexity(first, child_complexity)")]
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, ActivityEntry, ConnectionTotals>> {
+        let state = RequestState::of(ctx)?;
+        let page = Page::parse(first, after.as_deref())?;
+        let after = page.after_in("activity")?;
+        let condition = project_activity::Column::ProjectId.eq(self.0.id);
+        let total_count = project_activity::Entity::find()
+            .filter(condition.clone())
+            .count(&state.db)
+            .await?;
+        let mut select = project_activity::Entity::find().filter(condition);
+        if let Some(after) = after {
+            select = select.filter(project_activity::Column::Id.lt(after.id));
+        }
+        let mut rows = select
+            .order_by_desc(project_activity::Column::Id)
+            .limit(page.first as u64 + 1)
+            .all(&state.db)
+            .await?;
+        let has_next = rows.len() > page.first;
+        rows.truncate(page.first);
+        let mut connection = Connection::with_additional_fields(
+            page.after.is_some(),
+            has_next,
+            ConnectionTotals { total_count },
+        );
+        connection.edges.extend(rows.into_iter().map(|row| {
+            let cursor = Cursor {
+                o: "activity".into(),
+                k: String::new(),
+                id: row.id,
+            };
+            Edge::new(cursor.encode(), ActivityEntry(row))
+        }));
+        Ok(connection)
+    }
+
+    /// The caller's role in the project, if they are a member.
+    async fn viewer_role(&self, ctx: &Context<'_>) -> ApiResult<Option<MemberRole>> {
+        let state = RequestState::of(ctx)?;
+        let Some(person) = &state.caller.person else {
+            return Ok(None);
+        };
+        let members = state
+            .loaders
+            .project_members
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(members
+            .iter()
+            .find(|m| m.person_id == person.id)
+            .and_then(|m| MemberRole::from_db(&m.role)))
+    }
+
+    /// Increases with every change; send it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// An organisation taking part in a project.
+pub struct Participant(pub project_participant::Model);
+
+#[Object]
+impl Participant {
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .organisation
+            .load_one(self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+
+    async fn role(&self) -> ParticipantRole {
+        ParticipantRole::from_db(&self.0.role).unwrap_or(ParticipantRole::Partner)
+    }
+
+    async fn joined_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A person working on a project.
+pub struct Member(pub project_member::Model);
+
+#[Object]
+impl Member {
+    async fn user(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .person
+            .load_one(self.0.person_id)
+            .await?
+            .map(User::new))
+    }
+
+    async fn role(&self) -> MemberRole {
+        MemberRole::from_db(&self.0.role).unwrap_or(MemberRole::Viewer)
+    }
+}
+
+/// Something the project promises to deliver (an intellectual output, a report…).
+pub struct Deliverable(pub deliverable::Model);
+
+#[Object]
+impl Deliverable {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// e.g. `IO3`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn original_locale(&self) -> &str {
+        &self.0.original_locale
+    }
+
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Date)
+    }
+
+    async fn status(&self) -> DeliverableStatus {
+        DeliverableStatus::from_db(&self.0.status).unwrap_or(DeliverableStatus::Planned)
+    }
+
+    async fn status_label(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let status = DeliverableStatus::from_db(&self.0.status).unwrap_or(DeliverableStatus::Planned);
+        Ok(RequestState::of(ctx)?.t(&status.label_id()))
+    }
+
+    /// The organisation responsible for delivering it.
+    async fn responsible_organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let Some(id) = self.0.responsible_organisation_id else {
+            return Ok(None);
+        };
+        let state = RequestState::of(ctx)?;
+        Ok(state.loaders.organisation.load_one(id).await?.map(Organisation))
+    }
+
+    /// Documents that make up the deliverable, as far as the caller may read them.
+    async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Document>> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .deliverable_documents
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Document).collect())
+    }
+
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A dated point in a project's plan.
+pub struct Milestone(pub milestone::Model);
+
+#[Object]
+impl Milestone {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn due_on(&self) -> Date {
+        Date(self.0.due_on)
+    }
+
+    async fn reached_on(&self) -> Option<Date> {
+        self.0.reached_on.map(Date)
+    }
+
+    async fn reached(&self) -> bool {
+        self.0.reached_on.is_some()
+    }
+}
+
+/// One entry of a project's activity log.
+pub struct ActivityEntry(pub project_activity::Model);
+
+#[Object]
+impl ActivityEntry {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// What happened, e.g. `deliverable.status_changed`.
+    async fn verb(&self) -> &str {
+        &self.0.verb
+    }
+
+    async fn actor(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        let Some(id) = self.0.actor_id else {
+            return Ok(None);
+        };
+        let state = RequestState::of(ctx)?;
+        Ok(state.loaders.person.load_one(id).await?.map(User::new))
+    }
+
+    async fn object_type(&self) -> &str {
+        &self.0.object_type
+    }
+
+    async fn object_id(&self) -> Option<ID> {
+        self.0.object_id.map(|id| ID(id.to_string()))
+    }
+
+    /// What happened, in a sentence in the reader's language.
+    async fn summary(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let state = RequestState::of(ctx)?;
+        let mut args = fluent_bundle::FluentArgs::new();
+        if let serde_json::Value::Object(map) = &self.0.data {
+            for (key, value) in map {
+                let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                // Label ids are shown translated.
+                let text = if text.starts_with("enum-") {
+                    state.t(&text)
+                } else {
+                    text
+                };
+                args.set(key.clone(), text);
+            }
+        }
+        Ok(state
+            .localizer
+            .message(&state.chain, &activity::summary_id(&self.0.verb), Some(&args)))
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Narrows `projects`. Every given field must match.
+#[derive(InputObject, Default)]
+pub struct ProjectFilter {
+    pub status: Option<ProjectStatus>,
+    /// Projects this organisation takes part in.
+    pub participant: Option<ID>,
+    /// Projects with a participant from this country (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
+    /// Words in the code, title or summary.
+    pub query: Option<String>,
+    /// Projects running on this date.
+    pub active_on: Option<Date>,
+}
+
+pub type ProjectConnection = Connection<String, Project, ConnectionTotals>;
+
+#[derive(Default)]
+pub struct ProjectQuery;
+
+#[Object]
+impl ProjectQuery {
+    /// Projects the caller may read, newest first.
+    #[graphql(complexity = "pagination::complexity(first, child_complexity)")]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ProjectFilter>,
+    ) -> ApiResult<ProjectConnection> {
+        let state = RequestState::of(ctx)?;
+        let page = Page::parse(first, after.as_deref())?;
+        let after = page.after_in("projects")?;
+        let filter = filter.unwrap_or_default();
+        let condition = project_condition(state, &filter)?;
+        let total_count = if ctx.look_ahead().field("totalCount").exists() {
+            project::Entity::find()
+                .filter(condition.clone())
+                .count(&state.db)
+                .await?
+        } else {
+            0
+        };
+        let mut select = project::Entity::find().filter(condition);
+        if let Some(after) = after {
+            select = select.filter(project::Column::Id.lt(after.id));
+        }
+        let mut rows = select
+            .order_by_desc(project::Column::Id)
+            .limit(page.first as u64 + 1)
+            .all(&state.db)
+            .await?;
+        let has_next = rows.len() > page.first;
+        rows.truncate(page.first);
+        let mut connection = Connection::with_additional_fields(
+            page.after.is_some(),
+            has_next,
+            ConnectionTotals { total_count },
+        );
+        connection.edges.extend(rows.into_iter().map(|row| {
+            let cursor = Cursor {
+                o: "projects".into(),
+                k: String::new(),
+                id: row.id,
+            };
+            Edge::new(cursor.encode(), Project(row))
+        }));
+        Ok(connection)
+    }
+
+    /// One project; NOT_FOUND when it does not exist or the caller may not read it.
+    async fn project(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Project>> {
+        let state = RequestState::of(ctx)?;
+        Ok(Some(Project(find_readable(state, parse_id(&id)?).await?)))
+    }
+}
+
+fn project_condition(state: &RequestState, filter: &ProjectFilter) -> ApiResult<Condition> {
+    let backend = state.db.get_database_backend();
+    let mut condition = Condition::all().add(policy::project_read(&state.caller));
+    if let Some(status) = filter.status {
+        condition = condition.add(project::Column::Status.eq(status.as_str()));
+    }
+    if let Some(participant) = &filter.participant {
+        let organisation = parse_id(participant).map_err(|e| e.with_field("filter.participant"))?;
+        condition = condition.add(
+            project::Column::Id.in_subquery(
+                Query::select()
+                    .column(project_participant::Column::ProjectId)
+                    .from(project_participant::Entity)
+                    .and_where(project_participant::Column::OrganisationId.eq(organisation))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(country) = &filter.country {
+        let country = CountryCode::parse("filter.country", country)?;
+        condition = condition.add(
+            project::Column::Id.in_subquery(
+                Query::select()
+                    .column((
+                        project_participant::Entity,
+                        project_participant::Column::ProjectId,
+                    ))
+                    .from(project_participant::Entity)
+                    .inner_join(
+                        sammen_entities::organisation::Entity,
+                        Expr::col((
+                            sammen_entities::organisation::Entity,
+                            sammen_entities::organisation::Column::Id,
+                        ))
+                        .equals((
+                            project_participant::Entity,
+                            project_participant::Column::OrganisationId,
+                        )),
+                    )
+                    .and_where(
+                        Expr::col((
+                            sammen_entities::organisation::Entity,
+                            sammen_entities::organisation::Column::Country,
+                        ))
+                        .eq(country.alpha2()),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(day) = filter.active_on {
+        condition = condition.add(project::Column::StartsOn.lte(day.0)).add(
+            Condition::any()
+                .add(project::Column::EndsOn.is_null())
+                .add(project::Column::EndsOn.gte(day.0)),
+        );
+    }
+    if let Some(query) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if query.chars().count() > 200 {
+            return Err(ApiError::invalid("filter.query", "input-too-long").arg("max", 200u64));
+        }
+        for word in query.split_whitespace().take(8) {
+            let mut any = Condition::any();
+            for column in [
+                project::Column::Code,
+                project::Column::Title,
+                project::Column::Summary,
+            ] {
+                any = any.add(filters::contains_text(
+                    backend,
+                    Expr::col((project::Entity, column)),
+                    word,
+                ));
+            }
+            condition = condition.add(any);
+        }
+    }
+    Ok(condition)
+}
+
+/// Loads a project the caller may read, or NOT_FOUND.
+pub async fn find_readable(state: &RequestState, id: Uuid) -> ApiResult<project::Model> {
+    project::Entity::find_by_id(id)
+        .filter(policy::project_read(&state.caller))
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// A new project.
+#[derive(InputObject)]
+pub struct CreateProjectInput {
+    /// Short unique code, e.g. `ESPSW-2019`: 2–40 of letters, digits, `-`, `_`, `.`.
+    pub code: String,
+    pub title: String,
+    #[graphql(default)]
+    pub summary: String,
+    /// The locale the title and summary are written in (default en-US).
+    pub original_locale: Option<String>,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
+    pub funding_programme: Option<String>,
+    pub grant_reference: Option<String>,
+    pub budget: Option<MoneyInput>,
+    #[graphql(default_with = "Visibility::Partners")]
+    pub visibility: Visibility,
+}
+
+/// Changes to a project. Omitted fields stay; `null` clears optional ones.
+#[derive(InputObject)]
+pub struct UpdateProjectInput {
+    pub id: ID,
+    /// The `version` the change was based on; CONFLICT if someone changed the project since.
+    pub expected_version: i32,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub starts_on: Option<Date>,
+    pub ends_on: MaybeUndefined<Date>,
+    pub funding_programme: MaybeUndefined<String>,
+    pub grant_reference: MaybeUndefined<String>,
+    pub budget: MaybeUndefined<MoneyInput>,
+    pub visibility: Option<Visibility>,
+}
+
+/// A new deliverable.
+#[derive(InputObject)]
+pub struct CreateDeliverableInput {
+    pub project_id: ID,
+    /// Unique in the project, e.g. `IO3`.
+    pub code: String,
+    pub title: String,
+    /// The locale of the title (default: the project's).
+    pub original_locale: Option<String>,
+    pub due_on: Option<Date>,
+    /// Must take part in the project.
+    pub responsible_organisation_id: Option<ID>,
+}
+
+/// Changes to a deliverable.
+#[derive(InputObject)]
+pub struct UpdateDeliverableInput {
+    pub id: ID,
+    pub expected_version: i32,
+    pub title: Option<String>,
+    pub due_on: MaybeUndefined<Date>,
+    pub responsible_organisation_id: MaybeUndefined<ID>,
+}
+
+/// A new milestone.
+#[derive(InputObject)]
+pub struct CreateMilestoneInput {
+    pub project_id: ID,
+    pub title: String,
+    pub due_on: Date,
+}
+
+fn parse_code(raw: &str) -> ApiResult<String> {
+    let code = raw.trim();
+    let ok = (2..=40).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if ok {
+        Ok(code.to_owned())
+    } else {
+        Err(ApiError::invalid("code", "project-code-invalid"))
+    }
+}
+
+fn check_dates(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> ApiResult<()> {
+    if ends_on.is_some_and(|end| end < starts_on) {
+        return Err(ApiError::invalid("endsOn", "project-ends-before-start"));
+    }
+    Ok(())
+}
+
+/// Commits a transaction, then publishes the activity it wrote.
+async fn commit(
+    state: &RequestState,
+    txn: DatabaseTransaction,
+    entries: Vec<project_activity::Model>,
+) -> ApiResult<()> {
+    txn.commit().await?;
+    state.activity.publish(entries);
+    Ok(())
+}
+
+async fn participant_ids(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+) -> ApiResult<Vec<project_participant::Model>> {
+    Ok(project_participant::Entity::find()
+        .filter(project_participant::Column::ProjectId.eq(project_id))
+        .all(db)
+        .await?)
+}
+
+fn actor(state: &RequestState) -> ApiResult<&person::Model> {
+    state.caller.writer()
+}
+
+#[derive(Default)]
+pub struct ProjectMutation;
+
+#[Object]
+impl ProjectMutation {
+    /// Starts a project. The caller's organisation becomes its COORDINATOR
+    /// participant and the caller its COORDINATOR member.
+    async fn create_project(&self, ctx: &Context<'_>, input: CreateProjectInput) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let person = actor(state)?;
+        let organisation = person.organisation_id.ok_or_else(ApiError::forbidden)?;
+        let code = parse_code(&input.code)?;
+        let title = name_text("title", &input.title, TITLE_MAX)?;
+        let summary = long_text("summary", &input.summary, SUMMARY_MAX)?;
+        let original_locale = match &input.original_locale {
+            Some(raw) => state.content_locale("originalLocale", raw)?,
+            None => crate::l10n::default_locale().to_string(),
+        };
+        check_dates(input.starts_on.0, input.ends_on.map(|d| d.0))?;
+        let budget = input.budget.as_ref().map(|b| b.parse("budget")).transpose()?;
+        let optional =
+            |field: &str, raw: &Option<String>| raw.as_deref().map(|v| name_text(field, v, 200)).transpose();
+        let funding_programme = optional("fundingProgramme", &input.funding_programme)?;
+        let grant_reference = optional("grantReference", &input.grant_reference)?;
+        let now = Utc::now();
+        let id = Uuid::now_v7();
+        let txn = state.db.begin().await?;
+        let created = project::ActiveModel {
+            id: Set(id),
+            code: Set(code.clone()),
+            title: Set(title.clone()),
+            summary: Set(summary),
+            original_locale: Set(original_locale),
+            status: Set(ProjectStatus::Planned.as_str().to_owned()),
+            starts_on: Set(input.starts_on.0),
+            ends_on: Set(input.ends_on.map(|d| d.0)),
+            funding_programme: Set(funding_programme),
+            grant_reference: Set(grant_reference),
+            budget_minor: Set(budget.map(|(amount, _)| amount)),
+            budget_currency: Set(budget.map(|(_, currency)| currency.code().to_owned())),
+            visibility: Set(input.visibility.as_str().to_owned()),
+            created_by: Set(Some(person.id)),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                ApiError::invalid("code", "project-code-taken").arg("code", code.clone())
+            }
+            _ => ApiError::from(e),
+        })?;
+        project_participant::ActiveModel {
+            project_id: Set(id),
+            organisation_id: Set(organisation),
+            role: Set(ParticipantRole::Coordinator.as_str().to_owned()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        project_member::ActiveModel {
+            project_id: Set(id),
+            person_id: Set(person.id),
+            role: Set(MemberRole::Coordinator.as_str().to_owned()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id: id,
+                actor: Some(person),
+                verb: "project.created",
+                object_type: "Project",
+                object_id: Some(id),
+                data: json!({ "project": format!("{code} – {title}") }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Project(created))
+    }
+
+    /// Changes a project (coordinators). CONFLICT when `expectedVersion` is
+    /// stale: of two coordinators editing the same version, one wins and the
+    /// other is told, never silently overwritten.
+    async fn update_project(&self, ctx: &Context<'_>, input: UpdateProjectInput) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let id = parse_id(&input.id)?;
+        let current = find_readable(state, id).await?;
+        policy::require_coordinator(&state.db, &state.caller, id).await?;
+        let person = actor(state)?;
+        let mut change = <project::ActiveModel as Default>::default();
+        if let Some(title) = &input.title {
+            change.title = Set(name_text("title", title, TITLE_MAX)?);
+        }
+        if let Some(summary) = &input.summary {
+            change.summary = Set(long_text("summary", summary, SUMMARY_MAX)?);
+        }
+        let starts_on = input.starts_on.map_or(current.starts_on, |d| d.0);
+        let ends_on = match &input.ends_on {
+            MaybeUndefined::Value(d) => Some(d.0),
+            MaybeUndefined::Null => None,
+            MaybeUndefined::Undefined => current.ends_on,
+        };
+        check_dates(starts_on, ends_on)?;
+        if input.starts_on.is_some() {
+            change.starts_on = Set(starts_on);
+        }
+        if !input.ends_on.is_undefined() {
+            change.ends_on = Set(ends_on);
+        }
+        for (field, value, target) in [
+            (
+                "fundingProgramme",
+                &input.funding_programme,
+                &mut change.funding_programme,
+            ),
+            (
+                "grantReference",
+                &input.grant_reference,
+                &mut change.grant_reference,
+            ),
+        ] {
+            match value {
+                MaybeUndefined::Value(v) => *target = Set(Some(name_text(field, v, 200)?)),
+                MaybeUndefined::Null => *target = Set(None),
+                MaybeUndefined::Undefined => {}
+            }
+        }
+        match &input.budget {
+            MaybeUndefined::Value(budget) => {
+                let (amount, currency) = budget.parse("budget")?;
+                change.budget_minor = Set(Some(amount));
+                change.budget_currency = Set(Some(currency.code().to_owned()));
+            }
+            MaybeUndefined::Null => {
+                change.budget_minor = Set(None);
+                change.budget_currency = Set(None);
+            }
+            MaybeUndefined::Undefined => {}
+        }
+        if let Some(visibility) = input.visibility {
+            change.visibility = Set(visibility.as_str().to_owned());
+        }
+        let txn = state.db.begin().await?;
+        let updated = versioned_update(&txn, id, input.expected_version, change).await?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id: id,
+                actor: Some(person),
+                verb: "project.updated",
+                object_type: "Project",
+                object_id: Some(id),
+                data: json!({ "project": updated.code }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Project(updated))
+    }
+
+    /// Moves a project PLANNED → ACTIVE → COMPLETED, or CANCELS it (coordinators).
+    async fn change_project_status(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        status: ProjectStatus,
+    ) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let id = parse_id(&id)?;
+        let current = find_readable(state, id).await?;
+        policy::require_coordinator(&state.db, &state.caller, id).await?;
+        let person = actor(state)?;
+        let from = ProjectStatus::from_db(&current.status).unwrap_or(ProjectStatus::Planned);
+        if !from.can_become(status) {
+            return Err(ApiError::invalid("status", "project-status-transition-invalid")
+                .arg("from", state.t(&from.label_id()))
+                .arg("to", state.t(&status.label_id())));
+        }
+        let change = project::ActiveModel {
+            status: Set(status.as_str().to_owned()),
+            ..Default::default()
+        };
+        let txn = state.db.begin().await?;
+        let updated = versioned_update(&txn, id, current.version, change).await?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id: id,
+                actor: Some(person),
+                verb: "project.status_changed",
+                object_type: "Project",
+                object_id: Some(id),
+                data: json!({ "project": updated.code, "status": status.label_id() }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Project(updated))
+    }
+
+    /// Adds an organisation to a project (coordinators).
+    async fn add_project_participant(
+        &self,
+        ctx: &Context<'_>,
+        project_id: ID,
+        organisation_id: ID,
+        role: ParticipantRole,
+    ) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&project_id)?;
+        let project = find_readable(state, project_id).await?;
+        policy::require_coordinator(&state.db, &state.caller, project_id).await?;
+        let person = actor(state)?;
+        let organisation_id = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let organisation = find_visible_organisation(state, organisation_id, &state.db)
+            .await
+            .map_err(|e| e.with_field("organisationId"))?;
+        let txn = state.db.begin().await?;
+        project_participant::ActiveModel {
+            project_id: Set(project_id),
+            organisation_id: Set(organisation_id),
+            role: Set(role.as_str().to_owned()),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                ApiError::invalid("organisationId", "project-participant-exists")
+            }
+            _ => ApiError::from(e),
+        })?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id,
+                actor: Some(person),
+                verb: "participant.added",
+                object_type: "Organisation",
+                object_id: Some(organisation_id),
+                data: json!({ "organisation": organisation.name, "role": role.label_id() }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Project(project))
+    }
+
+    /// Removes an organisation from a project (coordinators); never the last COORDINATOR.
+    async fn remove_project_participant(
+        &self,
+        ctx: &Context<'_>,
+        project_id: ID,
+        organisation_id: ID,
+    ) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&project_id)?;
+        let project = find_readable(state, project_id).await?;
+        policy::require_coordinator(&state.db, &state.caller, project_id).await?;
+        let person = actor(state)?;
+        let organisation_id = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let txn = state.db.begin().await?;
+        let participants = participant_ids(&txn, project_id).await?;
+        let Some(leaving) = participants.iter().find(|p| p.organisation_id == organisation_id) else {
+            return Err(ApiError::not_found().with_field("organisationId"));
+        };
+        let coordinators = participants
+            .iter()
+            .filter(|p| p.role == ParticipantRole::Coordinator.as_str())
+            .count();
+        if leaving.role == ParticipantRole::Coordinator.as_str() && coordinators <= 1 {
+            return Err(ApiError::invalid("organisationId", "project-last-coordinator"));
+        }
+        project_participant::Entity::delete_many()
+            .filter(project_participant::Column::ProjectId.eq(project_id))
+            .filter(project_participant::Column::OrganisationId.eq(organisation_id))
+            .exec(&txn)
+            .await?;
+        let name = sammen_entities::organisation::Entity::find_by_id(organisation_id)
+            .one(&txn)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id,
+                actor: Some(person),
+                verb: "participant.removed",
+                object_type: "Organisation",
+                object_id: Some(organisation_id),
+                data: json!({ "organisation": name }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Project(project))
+    }
+
+    /// Adds a person from a participating organisation to a project (coordinators).
+    async fn add_project_member(
+        &self,
+        ctx: &Context<'_>,
+        project_id: ID,
+        user_id: ID,
+        role: MemberRole,
+    ) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&project_id)?;
+        let project = find_readable(state, project_id).await?;
+        policy::require_coordinator(&state.db, &state.caller, project_id).await?;
+        let person = actor(state)?;
+        let user_id = parse_id(&user_id).map_err(|e| e.with_field("userId"))?;
+        let joining = person::Entity::find_by_id(user_id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| ApiError::not_found().with_field("userId"))?;
+        let participants = participant_ids(&state.db, project_id).await?;
+        let from_participant = joining
+            .organisation_id
+            .is_some_and(|o| participants.iter().any(|p| p.organisation_id == o));
+        if !from_participant {
+            return Err(ApiError::invalid("userId", "project-member-not-participant"));
+        }
+        let txn = state.db.begin().await?;
+        project_member::ActiveModel {
+            project_id: Set(project_id),
+            person_id: Set(user_id),
+            role: Set(role.as_str().to_owned()),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                ApiError::invalid("userId", "project-member-exists")
+            }
+            _ => ApiError::from(e),
+        })?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id,
+                actor: Some(person),
+                verb: "member.added",
+                object_type: "User",
+                object_id: Some(user_id),
+                data: json!({ "person": joining.display_name, "role": role.label_id() }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Project(project))
+    }
+
+    /// Removes a person from a project (coordinators); never the last COORDINATOR.
+    async fn remove_project_member(
+        &self,
+        ctx: &Context<'_>,
+        project_id: ID,
+        user_id: ID,
+    ) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&project_id)?;
+        let project = find_readable(state, project_id).await?;
+        policy::require_coordinator(&state.db, &state.caller, project_id).await?;
+        let person = actor(state)?;
+        let user_id = parse_id(&user_id).map_err(|e| e.with_field("userId"))?;
+        let txn = state.db.begin().await?;
+        let members = project_member::Entity::find()
+            .filter(project_member::Column::ProjectId.eq(project_id))
+            .all(&txn)
+            .await?;
+        let Some(leaving) = members.iter().find(|m| m.person_id == user_id) else {
+            return Err(ApiError::not_found().with_field("userId"));
+        };
+        let coordinators = members
+            .iter()
+            .filter(|m| m.role == MemberRole::Coordinator.as_str())
+            .count();
+        if leaving.role == MemberRole::Coordinator.as_str() && coordinators <= 1 {
+            return Err(ApiError::invalid("userId", "project-last-coordinator"));
+        }
+        project_member::Entity::delete_many()
+            .filter(project_member::Column::ProjectId.eq(project_id))
+            .filter(project_member::Column::PersonId.eq(user_id))
+            .exec(&txn)
+            .await?;
+        let name = person::Entity::find_by_id(user_id)
+            .one(&txn)
+            .await?
+            .map(|p| p.display_name)
+            .unwrap_or_default();
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id,
+                actor: Some(person),
+                verb: "member.removed",
+                object_type: "User",
+                object_id: Some(user_id),
+                data: json!({ "person": name }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Project(project))
+    }
+
+    /// Adds a deliverable (coordinators).
+    async fn create_deliverable(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDeliverableInput,
+    ) -> ApiResult<Deliverable> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&input.project_id)?;
+        let project = find_readable(state, project_id).await?;
+        policy::require_coordinator(&state.db, &state.caller, project_id).await?;
+        let person = actor(state)?;
+        let code = parse_code(&input.code)?;
+        let title = name_text("title", &input.title, TITLE_MAX)?;
+        let original_locale = match &input.original_locale {
+            Some(raw) => state.content_locale("originalLocale", raw)?,
+            None => project.original_locale.clone(),
+        };
+        let responsible = match &input.responsible_organisation_id {
+            Some(id) => Some(responsible_participant(state, project_id, id).await?),
+            None => None,
+        };
+        let now = Utc::now();
+        let id = Uuid::now_v7();
+        let txn = state.db.begin().await?;
+        let created = deliverable::ActiveModel {
+            id: Set(id),
+            project_id: Set(project_id),
+            code: Set(code.clone()),
+            title: Set(title.clone()),
+            original_locale: Set(original_locale),
+            due_on: Set(input.due_on.map(|d| d.0)),
+            status: Set(DeliverableStatus::Planned.as_str().to_owned()),
+            responsible_organisation_id: Set(responsible),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::invalid("code", "deliverable-code-taken"),
+            _ => ApiError::from(e),
+        })?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id,
+                actor: Some(person),
+                verb: "deliverable.created",
+                object_type: "Deliverable",
+                object_id: Some(id),
+                data: json!({ "code": code, "title": title }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Deliverable(created))
+    }
+
+    /// Changes a deliverable (coordinators, and contributors of the responsible organisation).
+    async fn update_deliverable(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDeliverableInput,
+    ) -> ApiResult<Deliverable> {
+        let state = RequestState::of(ctx)?;
+        let current = find_deliverable(state, &input.id).await?;
+        policy::require_deliverable_editor(&state.db, &state.caller, &current).await?;
+        let person = actor(state)?;
+        let mut change = <deliverable::ActiveModel as Default>::default();
+        if let Some(title) = &input.title {
+            change.title = Set(name_text("title", title, TITLE_MAX)?);
+        }
+        match &input.due_on {
+            MaybeUndefined::Value(d) => change.due_on = Set(Some(d.0)),
+            MaybeUndefined::Null => change.due_on = Set(None),
+            MaybeUndefined::Undefined => {}
+        }
+        match &input.responsible_organisation_id {
+            MaybeUndefined::Value(id) => {
+                policy::require_coordinator(&state.db, &state.caller, current.project_id).await?;
+                change.responsible_organisation_id = Set(Some(
+                    responsible_participant(state, current.project_id, id).await?,
+                ));
+            }
+            MaybeUndefined::Null => {
+                policy::require_coordinator(&state.db, &state.caller, current.project_id).await?;
+                change.responsible_organisation_id = Set(None);
+            }
+            MaybeUndefined::Undefined => {}
+        }
+        let txn = state.db.begin().await?;
+        let updated = versioned_deliverable_update(&txn, current.id, input.expected_version, change).await?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id: current.project_id,
+                actor: Some(person),
+                verb: "deliverable.updated",
+                object_type: "Deliverable",
+                object_id: Some(current.id),
+                data: json!({ "code": updated.code }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Deliverable(updated))
+    }
+
+    /// Moves a deliverable PLANNED → IN_PROGRESS → SUBMITTED → ACCEPTED (or
+    /// back from SUBMITTED to IN_PROGRESS).
+    async fn change_deliverable_status(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        status: DeliverableStatus,
+    ) -> ApiResult<Deliverable> {
+        let state = RequestState::of(ctx)?;
+        let current = find_deliverable(state, &id).await?;
+        policy::require_deliverable_editor(&state.db, &state.caller, &current).await?;
+        let person = actor(state)?;
+        let from = DeliverableStatus::from_db(&current.status).unwrap_or(DeliverableStatus::Planned);
+        if !from.can_become(status) {
+            return Err(
+                ApiError::invalid("status", "deliverable-status-transition-invalid")
+                    .arg("from", state.t(&from.label_id()))
+                    .arg("to", state.t(&status.label_id())),
+            );
+        }
+        let change = deliverable::ActiveModel {
+            status: Set(status.as_str().to_owned()),
+            ..Default::default()
+        };
+        let txn = state.db.begin().await?;
+        let updated = versioned_deliverable_update(&txn, current.id, current.version, change).await?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id: current.project_id,
+                actor: Some(person),
+                verb: "deliverable.status_changed",
+                object_type: "Deliverable",
+                object_id: Some(current.id),
+                data: json!({ "code": updated.code, "status": status.label_id() }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Deliverable(updated))
+    }
+
+    /// Links a document the caller may change to a deliverable (coordinators
+    /// and contributors). Participants can then read it.
+    async fn link_document_to_deliverable(
+        &self,
+        ctx: &Context<'_>,
+        deliverable_id: ID,
+        document_id: ID,
+    ) -> ApiResult<Deliverable> {
+        let state = RequestState::of(ctx)?;
+        let deliverable = find_deliverable(state, &deliverable_id).await?;
+        policy::require_contributor(&state.db, &state.caller, deliverable.project_id).await?;
+        let person = actor(state)?;
+        let document = linkable_document(state, &document_id).await?;
+        let txn = state.db.begin().await?;
+        let exists = deliverable_document::Entity::find()
+            .filter(deliverable_document::Column::DeliverableId.eq(deliverable.id))
+            .filter(deliverable_document::Column::DocumentId.eq(document.id))
+            .count(&txn)
+            .await?;
+        let mut entries = Vec::new();
+        if exists == 0 {
+            deliverable_document::ActiveModel {
+                deliverable_id: Set(deliverable.id),
+                document_id: Set(document.id),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&txn)
+            .await?;
+            entries.push(
+                activity::record(
+                    &txn,
+                    Entry {
+                        project_id: deliverable.project_id,
+                        actor: Some(person),
+                        verb: "deliverable.document_linked",
+                        object_type: "Document",
+                        object_id: Some(document.id),
+                        data: json!({ "code": deliverable.code, "document": document.title }),
+                    },
+                )
+                .await?,
+            );
+        }
+        commit(state, txn, entries).await?;
+        Ok(Deliverable(deliverable))
+    }
+
+    /// Links a document the caller may change to a project (coordinators and
+    /// contributors). Participants can then read it.
+    async fn link_document_to_project(
+        &self,
+        ctx: &Context<'_>,
+        project_id: ID,
+        document_id: ID,
+    ) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&project_id)?;
+        let project = find_readable(state, project_id).await?;
+        policy::require_contributor(&state.db, &state.caller, project_id).await?;
+        let person = actor(state)?;
+        let document = linkable_document(state, &document_id).await?;
+        let txn = state.db.begin().await?;
+        document::Entity::update_many()
+            .col_expr(document::Column::ProjectId, Expr::value(Some(project_id)))
+            .col_expr(document::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(document::Column::Id.eq(document.id))
+            .exec(&txn)
+            .await?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id,
+                actor: Some(person),
+                verb: "document.linked",
+                object_type: "Document",
+                object_id: Some(document.id),
+                data: json!({ "document": document.title }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Project(project))
+    }
+
+    /// Adds a milestone (coordinators).
+    async fn create_milestone(&self, ctx: &Context<'_>, input: CreateMilestoneInput) -> ApiResult<Milestone> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&input.project_id)?;
+        find_readable(state, project_id).await?;
+        policy::require_coordinator(&state.db, &state.caller, project_id).await?;
+        let person = actor(state)?;
+        let title = name_text("title", &input.title, TITLE_MAX)?;
+        let id = Uuid::now_v7();
+        let txn = state.db.begin().await?;
+        let created = milestone::ActiveModel {
+            id: Set(id),
+            project_id: Set(project_id),
+            title: Set(title.clone()),
+            due_on: Set(input.due_on.0),
+            reached_on: Set(None),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id,
+                actor: Some(person),
+                verb: "milestone.created",
+                object_type: "Milestone",
+                object_id: Some(id),
+                data: json!({ "title": title, "date": input.due_on.0.to_string() }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Milestone(created))
+    }
+
+    /// Marks a milestone as reached, today unless another date is given (coordinators).
+    async fn mark_milestone_reached(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reached_on: Option<Date>,
+    ) -> ApiResult<Milestone> {
+        let state = RequestState::of(ctx)?;
+        let id = parse_id(&id)?;
+        let found = milestone::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        find_readable(state, found.project_id).await?;
+        policy::require_coordinator(&state.db, &state.caller, found.project_id).await?;
+        let person = actor(state)?;
+        let day = reached_on.map_or_else(|| Utc::now().date_naive(), |d| d.0);
+        let txn = state.db.begin().await?;
+        let mut active: milestone::ActiveModel = found.clone().into();
+        active.reached_on = Set(Some(day));
+        let updated = active.update(&txn).await?;
+        let entry = activity::record(
+            &txn,
+            Entry {
+                project_id: found.project_id,
+                actor: Some(person),
+                verb: "milestone.reached",
+                object_type: "Milestone",
+                object_id: Some(id),
+                data: json!({ "title": found.title, "date": day.to_string() }),
+            },
+        )
+        .await?;
+        commit(state, txn, vec![entry]).await?;
+        Ok(Milestone(updated))
+    }
+}
+
+async fn find_deliverable(state: &RequestState, id: &ID) -> ApiResult<deliverable::Model> {
+    let id = parse_id(id)?;
+    let found = deliverable::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    find_readable(state, found.project_id).await?;
+    Ok(found)
+}
+
+/// An organisation that takes part in the project, for `responsibleOrganisationId`.
+async fn responsible_participant(state: &RequestState, project_id: Uuid, id: &ID) -> ApiResult<Uuid> {
+    let organisation = parse_id(id).map_err(|e| e.with_field("responsibleOrganisationId"))?;
+    let participates = participant_ids(&state.db, project_id)
+        .await?
+        .iter()
+        .any(|p| p.organisation_id == organisation);
+    if participates {
+        Ok(organisation)
+    } else {
+        Err(ApiError::invalid(
+            "responsibleOrganisationId",
+            "project-not-participant",
+        ))
+    }
+}
+
+/// A document the caller may change (linking opens it to participants, so
+/// reading it is not enough).
+async fn linkable_document(state: &RequestState, id: &ID) -> ApiResult<document::Model> {
+    let id = parse_id(id).map_err(|e| e.with_field("documentId"))?;
+    let found = super::document::find_readable(state, id, &state.db)
+        .await
+        .map_err(|e| e.with_field("documentId"))?;
+    let writable = document::Entity::find_by_id(id)
+        .filter(policy::document_write(&state.caller))
+        .count(&state.db)
+        .await?;
+    if writable == 0 {
+        return Err(ApiError::forbidden().with_field("documentId"));
+    }
+    Ok(found)
+}
+
+async fn versioned_update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected: i32,
+    change: project::ActiveModel,
+) -> ApiResult<project::Model> {
+    let result = project::Entity::update_many()
+        .set(change)
+        .col_expr(
+            project::Column::Version,
+            Expr::col(project::Column::Version).add(1),
+        )
+        .col_expr(project::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(project::Column::Id.eq(id))
+        .filter(project::Column::Version.eq(expected))
+        .exec(db)
+        .await?;
+    let row = project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::stale_version(expected, row.version));
+    }
+    Ok(row)
+}
+
+async fn versioned_deliverable_update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected: i32,
+    change: deliverable::ActiveModel,
+) -> ApiResult<deliverable::Model> {
+    let result = deliverable::Entity::update_many()
+        .set(change)
+        .col_expr(
+            deliverable::Column::Version,
+            Expr::col(deliverable::Column::Version).add(1),
+        )
+        .col_expr(deliverable::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(deliverable::Column::Id.eq(id))
+        .filter(deliverable::Column::Version.eq(expected))
+        .exec(db)
+        .await?;
+    let row = deliverable::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::stale_version(expected, row.version));
+    }
+    Ok(row)
+}
+
+#[derive(Default)]
+pub struct ProjectSubscription;
+
+#[Subscription]
+impl ProjectSubscription {
+    /// New activity in a project, as it happens. NOT_FOUND for a project the
+    /// caller may not read.
+    async fn project_activity(
+        &self,
+        ctx: &Context<'_>,
+        project_id: ID,
+    ) -> Result<impl Stream<Item = ActivityEntry> + use<>, ApiError> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&project_id)?;
+        find_readable(state, project_id).await?;
+        let receiver = state.activity.subscribe();
+        Ok(futures_util::stream::unfold(
+            receiver,
+            move |mut receiver| async move {
+                loop {
+                    match receiver.recv().await {
+                        Ok(entry) if entry.project_id == project_id => {
+                            return Some((ActivityEntry(entry), receiver));
+                        }
+                        Ok(_) => continue,
+                        // A slow subscriber missed entries; carry on with the newest.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            },
+        ))
+    }
+}
