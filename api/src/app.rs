@@ -60,7 +60,12 @@ impl App {
     /// Connects to the database, migrates, loads demo data if asked, and
     /// binds the listener.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
-        let db = crate::db::connect(&config.global).await?;
+        let mut db = crate::db::connect(&config.global).await?;
+        let metrics = Arc::new(Metrics::default());
+        let statements = metrics.db_statements.clone();
+        db.set_metric_callback(move |_| {
+            statements.inc();
+        });
         if !config.serve.no_migrate {
             crate::db::migrate(&db).await?;
         }
@@ -79,7 +84,7 @@ impl App {
             db,
             localizer,
             settings,
-            metrics: Arc::new(Metrics::default()),
+            metrics,
             storage,
             activity: ActivityBus::default(),
             fetcher: Fetcher::new(NetConfig {

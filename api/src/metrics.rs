@@ -38,6 +38,8 @@ pub struct Metrics {
     pub requests: Family<RequestLabels, Counter>,
     pub latency: Family<RouteLabels, Histogram>,
     pub graphql_errors: Family<ErrorLabels, Counter>,
+    /// SQL statements sent to the database (a query's count shows N+1 at a glance).
+    pub db_statements: Counter,
 }
 
 impl Default for Metrics {
@@ -48,6 +50,8 @@ impl Default for Metrics {
             Histogram::new(exponential_buckets(0.001, 2.0, 16))
         });
         let graphql_errors = Family::<ErrorLabels, Counter>::default();
+        let db_statements = Counter::default();
+        registry.register("db_statements", "SQL statements executed", db_statements.clone());
         registry.register(
             "http_requests",
             "HTTP requests by route and status",
@@ -68,6 +72,7 @@ impl Default for Metrics {
             requests,
             latency,
             graphql_errors,
+            db_statements,
         }
     }
 }

@@ -15,4 +15,5 @@ mod l10n;
 mod limits;
 mod organisations;
 mod platform;
+mod projects;
 mod support;

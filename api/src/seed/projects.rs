@@ -13,28 +13,33 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
+/// A calendar day as (year, month, day).
+type Ymd = (i32, u32, u32);
+
+/// (code, title, due, status, responsible organisation slug, linked document file)
+type DemoDeliverable = (
+    &'static str,
+    &'static str,
+    Ymd,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
 struct DemoProject {
     code: &'static str,
     title: &'static str,
     summary: &'static str,
     status: &'static str,
-    dates: ((i32, u32, u32), Option<(i32, u32, u32)>),
+    dates: (Ymd, Option<Ymd>),
     funding: Option<&'static str>,
     budget: Option<(i64, &'static str)>,
     visibility: &'static str,
     /// (organisation slug, role)
     participants: &'static [(&'static str, &'static str)],
-    /// (code, title, due, status, responsible slug, linked document file)
-    deliverables: &'static [(
-        &'static str,
-        &'static str,
-        (i32, u32, u32),
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-    )],
+    deliverables: &'static [DemoDeliverable],
     /// (title, due, reached)
-    milestones: &'static [(&'static str, (i32, u32, u32), bool)],
+    milestones: &'static [(&'static str, Ymd, bool)],
     /// Documents linked to the project as a whole.
     documents: &'static [&'static str],
 }
@@ -137,7 +142,7 @@ const PROJECTS: &[DemoProject] = &[
     },
 ];
 
-fn day((y, m, d): (i32, u32, u32)) -> anyhow::Result<NaiveDate> {
+fn day((y, m, d): Ymd) -> anyhow::Result<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("bad demo date {y}-{m}-{d}"))
 }
 
@@ -184,12 +189,12 @@ pub(super) async fn load(
         }
         .insert(txn)
         .await?;
-        for (slug, role) in demo.participants {
+        for (joined, (slug, role)) in demo.participants.iter().enumerate() {
             project_participant::ActiveModel {
                 project_id: Set(id),
                 organisation_id: Set(org(slug)?),
                 role: Set((*role).into()),
-                created_at: Set(now),
+                created_at: Set(now + chrono::Duration::milliseconds(joined as i64)),
             }
             .insert(txn)
             .await?;
