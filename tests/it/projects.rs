@@ -690,3 +690,43 @@ async fn the_demo_projects_are_there() {
         .await;
     assert_eq!(docs.ok()["documents"]["totalCount"], 1);
 }
+
+#[tokio::test]
+async fn translators_translate_a_project_and_see_when_it_goes_stale() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let translator = app.login("translator@example.org").await;
+    let id = create(&app, &coordinator, "TRANSL-1").await["id"].clone();
+    let translate = "mutation($id: ID!, $l: String!) { translateProject(id: $id, locale: $l, title: \"Likepersonsarbeid i skolen\", summary: \"\", status: REVIEWED) { id } }";
+    app.gql_as(&coordinator, translate, json!({ "id": id, "l": "nb-NO" }))
+        .await
+        .expect_error("FORBIDDEN");
+    app.gql_as(&translator, translate, json!({ "id": id, "l": "en-US" }))
+        .await
+        .expect_error("FORBIDDEN");
+    app.gql_as(&translator, translate, json!({ "id": id, "l": "no" }))
+        .await
+        .ok();
+    let read = "query($id: ID!) { project(id: $id) { title resolvedLocale availableLocales translations { locale status outdated } } }";
+    let nb = app
+        .gql_with(Some(&coordinator), Some("nb"), read, json!({ "id": id }))
+        .await;
+    assert_eq!(nb.ok()["project"]["title"], "Likepersonsarbeid i skolen");
+    assert_eq!(nb.ok()["project"]["resolvedLocale"], "nb-NO");
+    assert_eq!(nb.ok()["project"]["availableLocales"], json!(["en-US", "nb-NO"]));
+    assert_eq!(
+        nb.ok()["project"]["translations"],
+        json!([{ "locale": "nb-NO", "status": "REVIEWED", "outdated": false }])
+    );
+    app.gql_as(
+        &coordinator,
+        UPDATE,
+        json!({ "id": id, "v": 1, "title": "Peer work in schools, revised" }),
+    )
+    .await
+    .ok();
+    let stale = app
+        .gql_with(Some(&coordinator), Some("nb"), read, json!({ "id": id }))
+        .await;
+    assert_eq!(stale.ok()["project"]["translations"][0]["outdated"], true);
+}
