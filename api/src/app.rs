@@ -148,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/graphql/ws", get(graphql::http::graphql_ws))
         .route("/files/{version_id}", get(crate::files::download))
+        .route("/training/{file}", get(graphql::training::jsonld::download))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

@@ -102,3 +102,34 @@ enum-deliverable-status-planned = Planned
 enum-deliverable-status-in-progress = In progress
 enum-deliverable-status-submitted = Submitted
 enum-deliverable-status-accepted = Accepted
+
+## Kinds of training material
+
+enum-training-kind-course = Course
+enum-training-kind-module = Module
+enum-training-kind-webinar = Webinar
+enum-training-kind-guide = Guide
+# A whole programme of study, e.g. a vocational school.
+enum-training-kind-curriculum = Curriculum
+
+## Who a training is for
+
+enum-audience-peer-workers = Peer support workers
+enum-audience-prospective-peer-workers = Prospective peer support workers
+enum-audience-employers = Employers
+enum-audience-colleagues-and-managers = Colleagues and managers
+enum-audience-service-users = Service users
+enum-audience-relatives = Relatives
+enum-audience-educators = Educators
+
+## How a training is delivered
+
+enum-delivery-mode-in-person = In person
+enum-delivery-mode-online = Online
+# Partly in person, partly online.
+enum-delivery-mode-blended = Blended
+
+## Whether an offering takes place
+
+enum-offering-status-scheduled = Scheduled
+enum-offering-status-cancelled = Cancelled

@@ -192,3 +192,18 @@ deliverable-code-taken = Another deliverable of this project already uses this c
 # $from (string) - the current status, as a label in the reader's language
 # $to (string) - the requested status, as a label in the reader's language
 deliverable-status-transition-invalid = A deliverable cannot go from “{ $from }” to “{ $to }”.
+
+## Training materials and offerings
+
+# Shown for an EQF level outside 1 to 8.
+training-eqf-invalid = { $field } must be an EQF level from 1 to 8.
+# Shown for ECTS credits that are negative or absurd.
+training-ects-invalid = { $field } must be a number of ECTS credits from 0 to 1000.
+# Shown when an offering would end before it starts.
+offering-ends-before-start = An offering cannot end before it starts.
+# Shown when the early-bird price is in another currency than the price.
+offering-early-bird-currency = The early-bird price must be in the same currency as the price.
+# Shown when the early-bird deadline is after the start.
+offering-early-bird-after-start = The early-bird deadline cannot be after the offering starts.
+# Shown when a programme item lies outside the offering's dates.
+offering-programme-outside-dates = { $field } lies outside the offering's dates.

@@ -86,3 +86,32 @@ enum-deliverable-status-planned = Planlagt
 enum-deliverable-status-in-progress = Under arbeid
 enum-deliverable-status-submitted = Levert
 enum-deliverable-status-accepted = Godkjent
+
+## Typer opplæringsmateriell
+
+enum-training-kind-course = Kurs
+enum-training-kind-module = Modul
+enum-training-kind-webinar = Nettseminar
+enum-training-kind-guide = Veiledning
+enum-training-kind-curriculum = Studieplan
+
+## Målgrupper
+
+enum-audience-peer-workers = Erfaringskonsulenter
+enum-audience-prospective-peer-workers = Kommende erfaringskonsulenter
+enum-audience-employers = Arbeidsgivere
+enum-audience-colleagues-and-managers = Kolleger og ledere
+enum-audience-service-users = Tjenestebrukere
+enum-audience-relatives = Pårørende
+enum-audience-educators = Undervisere
+
+## Gjennomføring
+
+enum-delivery-mode-in-person = Fysisk oppmøte
+enum-delivery-mode-online = Nettbasert
+enum-delivery-mode-blended = Kombinert
+
+## Kurstilbudets status
+
+enum-offering-status-scheduled = Planlagt
+enum-offering-status-cancelled = Avlyst

@@ -89,3 +89,12 @@ project-member-exists = Denne personen er allerede medlem av prosjektet.
 project-not-participant = Organisasjonen deltar ikke i prosjektet.
 deliverable-code-taken = En annen leveranse i dette prosjektet bruker allerede denne koden.
 deliverable-status-transition-invalid = En leveranse kan ikke gå fra «{ $from }» til «{ $to }».
+
+## Opplæringsmateriell og kurstilbud
+
+training-eqf-invalid = { $field } må være et EQF-nivå fra 1 til 8.
+training-ects-invalid = { $field } må være et antall studiepoeng (ECTS) fra 0 til 1000.
+offering-ends-before-start = Et kurstilbud kan ikke slutte før det begynner.
+offering-early-bird-currency = Tidligprisen må være i samme valuta som prisen.
+offering-early-bird-after-start = Fristen for tidligpris kan ikke være etter at kurset begynner.
+offering-programme-outside-dates = { $field } ligger utenfor datoene for kurset.

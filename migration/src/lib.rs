@@ -8,6 +8,7 @@ mod m20261122_000001_create_organisation;
 mod m20261122_000002_create_person_and_auth_token;
 mod m20261123_000003_create_documents;
 mod m20261123_000004_create_projects;
+mod m20261123_000005_create_training;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_person_and_auth_token::Migration),
             Box::new(m20261123_000003_create_documents::Migration),
             Box::new(m20261123_000004_create_projects::Migration),
+            Box::new(m20261123_000005_create_training::Migration),
         ]
     }
 }

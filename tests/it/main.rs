@@ -17,3 +17,4 @@ mod organisations;
 mod platform;
 mod projects;
 mod support;
+mod training;

@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use sammen_entities::{
-    deliverable, deliverable_document, document, document_share, organisation, person, project,
-    project_member, project_participant,
+    deliverable, deliverable_document, document, organisation, person, project, project_member,
+    project_participant, training_material,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
@@ -181,20 +181,8 @@ pub fn document_read(caller: &Caller) -> Condition {
     if caller.is_admin() {
         return Condition::all();
     }
-    let mut visible = Condition::any().add(document::Column::Visibility.eq(Visibility::Public.as_str()));
+    let mut visible = DOCUMENTS.read(caller);
     if let Some(own) = caller.organisation_id() {
-        visible = visible.add(document::Column::OwnerOrganisationId.eq(own));
-        if caller.network_member {
-            visible = visible.add(document::Column::Visibility.eq(Visibility::Network.as_str()));
-        }
-        visible = visible.add(
-            Condition::all()
-                .add(
-                    document::Column::Visibility
-                        .is_in([Visibility::Partners.as_str(), Visibility::Network.as_str()]),
-                )
-                .add(document::Column::Id.in_subquery(granted_to(own, None))),
-        );
         // Participants read what is attached to their projects, whatever the
         // document's own visibility says about others.
         visible = visible
@@ -349,16 +337,7 @@ pub fn document_write(caller: &Caller) -> Condition {
     if caller.is_admin() {
         return Condition::all();
     }
-    let Some(own) = caller.organisation_id() else {
-        return Condition::all().add(document::Column::Id.is_null());
-    };
-    Condition::any()
-        .add(document::Column::OwnerOrganisationId.eq(own))
-        .add(
-            Condition::all()
-                .add(document::Column::Visibility.ne(Visibility::Private.as_str()))
-                .add(document::Column::Id.in_subquery(granted_to(own, Some(SharePermission::Edit)))),
-        )
+    DOCUMENTS.write(caller)
 }
 
 /// Sharing, unsharing and changing visibility: admins and members of the owner.
@@ -371,23 +350,130 @@ pub fn can_manage_document(caller: &Caller, document: &document::Model) -> ApiRe
     }
 }
 
-/// `SELECT document_id FROM document_share` for live grants to `organisation`.
-fn granted_to(
-    organisation: Uuid,
-    permission: Option<SharePermission>,
-) -> sea_orm::sea_query::SelectStatement {
-    let mut query = Query::select();
-    query
-        .column(document_share::Column::DocumentId)
-        .from(document_share::Entity)
-        .and_where(document_share::Column::OrganisationId.eq(organisation))
-        .cond_where(
-            Condition::any()
-                .add(document_share::Column::ExpiresAt.is_null())
-                .add(document_share::Column::ExpiresAt.gt(Utc::now())),
-        );
-    if let Some(permission) = permission {
-        query.and_where(document_share::Column::Permission.eq(permission.as_str()));
+/// Where grants for one kind of shared item live: the share table and its
+/// item column. Every share table has `organisation_id`, `permission` and
+/// `expires_at`.
+#[derive(Clone, Copy)]
+struct Grants {
+    table: &'static str,
+    item: &'static str,
+}
+
+const DOCUMENT_GRANTS: Grants = Grants {
+    table: "document_share",
+    item: "document_id",
+};
+
+const TRAINING_GRANTS: Grants = Grants {
+    table: "training_share",
+    item: "training_material_id",
+};
+
+impl Grants {
+    /// `SELECT item FROM share_table` for live grants to `organisation`.
+    fn to(self, organisation: Uuid, permission: Option<SharePermission>) -> SelectStatement {
+        use sea_orm::sea_query::Alias;
+        let col = |name: &str| Expr::col((Alias::new(self.table), Alias::new(name)));
+        let mut query = Query::select();
+        query
+            .column((Alias::new(self.table), Alias::new(self.item)))
+            .from(Alias::new(self.table))
+            .and_where(col("organisation_id").eq(organisation))
+            .cond_where(
+                Condition::any()
+                    .add(col("expires_at").is_null())
+                    .add(col("expires_at").gt(Utc::now())),
+            );
+        if let Some(permission) = permission {
+            query.and_where(col("permission").eq(permission.as_str()));
+        }
+        query
     }
-    query
+}
+
+/// The columns of an item shared by visibility and grants.
+struct SharedItem<C> {
+    id: C,
+    owner: C,
+    visibility: C,
+    grants: Grants,
+}
+
+impl<C: ColumnTrait> SharedItem<C> {
+    /// PUBLIC for everyone; the owner's own; NETWORK for network members;
+    /// PARTNERS or NETWORK with a live grant. PRIVATE means the owner only.
+    fn read(&self, caller: &Caller) -> Condition {
+        let mut visible = Condition::any().add(self.visibility.eq(Visibility::Public.as_str()));
+        if let Some(own) = caller.organisation_id() {
+            visible = visible.add(self.owner.eq(own));
+            if caller.network_member {
+                visible = visible.add(self.visibility.eq(Visibility::Network.as_str()));
+            }
+            visible = visible.add(
+                Condition::all()
+                    .add(
+                        self.visibility
+                            .is_in([Visibility::Partners.as_str(), Visibility::Network.as_str()]),
+                    )
+                    .add(self.id.in_subquery(self.grants.to(own, None))),
+            );
+        }
+        visible
+    }
+
+    /// The owner's members, and organisations with a live EDIT grant.
+    fn write(&self, caller: &Caller) -> Condition {
+        let Some(own) = caller.organisation_id() else {
+            return Condition::all().add(self.id.is_null());
+        };
+        Condition::any().add(self.owner.eq(own)).add(
+            Condition::all()
+                .add(self.visibility.ne(Visibility::Private.as_str()))
+                .add(
+                    self.id
+                        .in_subquery(self.grants.to(own, Some(SharePermission::Edit))),
+                ),
+        )
+    }
+}
+
+const DOCUMENTS: SharedItem<document::Column> = SharedItem {
+    id: document::Column::Id,
+    owner: document::Column::OwnerOrganisationId,
+    visibility: document::Column::Visibility,
+    grants: DOCUMENT_GRANTS,
+};
+
+const TRAINING: SharedItem<training_material::Column> = SharedItem {
+    id: training_material::Column::Id,
+    owner: training_material::Column::ProviderOrganisationId,
+    visibility: training_material::Column::Visibility,
+    grants: TRAINING_GRANTS,
+};
+
+/// Training materials a caller may read: the same rules as documents, with
+/// the provider as owner.
+pub fn training_read(caller: &Caller) -> Condition {
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    TRAINING.read(caller)
+}
+
+/// Training materials a caller may change.
+pub fn training_write(caller: &Caller) -> Condition {
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    TRAINING.write(caller)
+}
+
+/// Sharing a training material and changing its visibility: admins and the provider's members.
+pub fn can_manage_training(caller: &Caller, material: &training_material::Model) -> ApiResult<()> {
+    caller.writer()?;
+    if caller.is_admin() || caller.organisation_id() == Some(material.provider_organisation_id) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
 }

@@ -277,3 +277,77 @@ impl DeliverableStatus {
         )
     }
 }
+
+/// What kind of training material it is.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrainingKind {
+    Course,
+    Module,
+    Webinar,
+    Guide,
+    Curriculum,
+}
+
+stored_enum!(TrainingKind, "training-kind", {
+    Course => "COURSE",
+    Module => "MODULE",
+    Webinar => "WEBINAR",
+    Guide => "GUIDE",
+    Curriculum => "CURRICULUM",
+});
+
+/// Who a training material is for.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    PeerWorkers,
+    ProspectivePeerWorkers,
+    Employers,
+    ColleaguesAndManagers,
+    ServiceUsers,
+    Relatives,
+    Educators,
+}
+
+stored_enum!(Audience, "audience", {
+    PeerWorkers => "PEER_WORKERS",
+    ProspectivePeerWorkers => "PROSPECTIVE_PEER_WORKERS",
+    Employers => "EMPLOYERS",
+    ColleaguesAndManagers => "COLLEAGUES_AND_MANAGERS",
+    ServiceUsers => "SERVICE_USERS",
+    Relatives => "RELATIVES",
+    Educators => "EDUCATORS",
+});
+
+/// How a training is delivered.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryMode {
+    InPerson,
+    Online,
+    Blended,
+}
+
+stored_enum!(DeliveryMode, "delivery-mode", {
+    InPerson => "IN_PERSON",
+    Online => "ONLINE",
+    Blended => "BLENDED",
+});
+
+impl DeliveryMode {
+    /// The schema.org `courseMode` value.
+    pub fn course_mode(self) -> &'static str {
+        match self {
+            Self::InPerson => "Onsite",
+            Self::Online => "Online",
+            Self::Blended => "Blended",
+        }
+    }
+}
+
+/// Whether an offering takes place.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferingStatus {
+    Scheduled,
+    Cancelled,
+}
+
+stored_enum!(OfferingStatus, "offering-status", { Scheduled => "SCHEDULED", Cancelled => "CANCELLED" });

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sammen_entities::{
     auth_token, deliverable, deliverable_document, document, document_share, document_translation,
-    document_version, milestone, organisation, organisation_translation, person, project_member,
-    project_participant, project_translation,
+    document_version, milestone, offering, organisation, organisation_translation, person, programme_item,
+    project_member, project_participant, project_translation, training_document, training_share,
+    training_translation,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -115,6 +116,26 @@ children_loader!(
     MilestonesLoader: milestone by ProjectId (project_id), sorted order_by_asc DueOn
 );
 
+children_loader!(
+    /// Translations of training materials, by material id.
+    TrainingTranslationsLoader: training_translation by TrainingMaterialId (training_material_id), sorted order_by_asc Locale
+);
+
+children_loader!(
+    /// A training material's grants.
+    TrainingSharesLoader: training_share by TrainingMaterialId (training_material_id), sorted order_by_asc CreatedAt
+);
+
+children_loader!(
+    /// A training material's offerings, soonest first.
+    OfferingsLoader: offering by TrainingMaterialId (training_material_id), sorted order_by_asc StartsOn
+);
+
+children_loader!(
+    /// An offering's programme, in order.
+    ProgrammeLoader: programme_item by OfferingId (offering_id), sorted order_by_asc Position
+);
+
 /// The loaders of one request.
 pub struct Loaders {
     pub organisation: DataLoader<OrganisationLoader>,
@@ -130,6 +151,11 @@ pub struct Loaders {
     pub deliverables: DataLoader<DeliverablesLoader>,
     pub milestones: DataLoader<MilestonesLoader>,
     pub deliverable_documents: DataLoader<DeliverableDocumentsLoader>,
+    pub training_translations: DataLoader<TrainingTranslationsLoader>,
+    pub training_shares: DataLoader<TrainingSharesLoader>,
+    pub offerings: DataLoader<OfferingsLoader>,
+    pub programme: DataLoader<ProgrammeLoader>,
+    pub training_documents: DataLoader<TrainingDocumentsLoader>,
 }
 
 impl Loaders {
@@ -159,6 +185,17 @@ impl Loaders {
             milestones: DataLoader::new(MilestonesLoader { db: db() }, tokio::spawn),
             deliverable_documents: DataLoader::new(
                 DeliverableDocumentsLoader {
+                    db: db(),
+                    visible: policy::document_read(caller),
+                },
+                tokio::spawn,
+            ),
+            training_translations: DataLoader::new(TrainingTranslationsLoader { db: db() }, tokio::spawn),
+            training_shares: DataLoader::new(TrainingSharesLoader { db: db() }, tokio::spawn),
+            offerings: DataLoader::new(OfferingsLoader { db: db() }, tokio::spawn),
+            programme: DataLoader::new(ProgrammeLoader { db: db() }, tokio::spawn),
+            training_documents: DataLoader::new(
+                TrainingDocumentsLoader {
                     db: db(),
                     visible: policy::document_read(caller),
                 },
@@ -234,6 +271,41 @@ impl Loader<Uuid> for DeliverableDocumentsLoader {
         for link in links {
             if let Some(document) = documents.get(&link.document_id) {
                 out.entry(link.deliverable_id).or_default().push(document.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The documents attached to training materials, as far as the caller may read them.
+pub struct TrainingDocumentsLoader {
+    db: DatabaseConnection,
+    visible: Condition,
+}
+
+impl Loader<Uuid> for TrainingDocumentsLoader {
+    type Value = Vec<document::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let links = training_document::Entity::find()
+            .filter(training_document::Column::TrainingMaterialId.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        let documents: HashMap<Uuid, document::Model> = document::Entity::find()
+            .filter(document::Column::Id.is_in(links.iter().map(|l| l.document_id)))
+            .filter(self.visible.clone())
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        let mut out: HashMap<Uuid, Self::Value> = HashMap::new();
+        for link in links {
+            if let Some(document) = documents.get(&link.document_id) {
+                out.entry(link.training_material_id)
+                    .or_default()
+                    .push(document.clone());
             }
         }
         Ok(out)

@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod person;
 pub mod project;
 pub mod scalars;
+pub mod training;
 
 use std::sync::Arc;
 
@@ -33,6 +34,7 @@ pub struct QueryRoot(
     person::PersonQuery,
     document::DocumentQuery,
     project::ProjectQuery,
+    training::TrainingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -41,6 +43,7 @@ pub struct MutationRoot(
     person::PersonMutation,
     document::DocumentMutation,
     project::ProjectMutation,
+    training::TrainingMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -20,6 +20,7 @@ use crate::storage::Storage;
 
 mod documents;
 mod projects;
+mod training;
 
 /// The password of every demo sign-in. Demo mode only.
 pub const DEMO_PASSWORD: &str = "sammen-demo";
@@ -340,6 +341,7 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
     }
     let documents = documents::load(&txn, storage, &ids, coordinator).await?;
     projects::load(&txn, &ids, &documents, coordinator, partner_person).await?;
+    training::load(&txn, &ids, coordinator).await?;
     txn.commit().await?;
     tracing::info!(organisations = ORGANISATIONS.len(), "demo data loaded");
     Ok(())

@@ -1,0 +1,307 @@
+//! Demo training: the courses and trainings the association's documents
+//! describe, with the Trondheim course's real dates, prices and programme.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sammen_entities::{offering, programme_item, training_material, training_translation};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::graphql::training::digest;
+
+struct DemoTraining {
+    provider: &'static str,
+    kind: &'static str,
+    /// (en-US, nb-NO)
+    title: (&'static str, &'static str),
+    summary: (&'static str, &'static str),
+    prerequisites: &'static str,
+    outcomes: &'static [&'static str],
+    audiences: &'static [&'static str],
+    eqf: Option<i32>,
+    ects: Option<f64>,
+    duration: Option<&'static str>,
+    mode: &'static str,
+    languages: &'static [&'static str],
+    topics: &'static [&'static str],
+    instructors: &'static [&'static str],
+    visibility: &'static str,
+    offerings: &'static [DemoOffering],
+}
+
+struct DemoOffering {
+    dates: (&'static str, &'static str),
+    venue: Option<&'static str>,
+    city: &'static str,
+    price: Option<(i64, &'static str)>,
+    early_bird: Option<(i64, &'static str)>,
+    /// (RFC 3339 start, title, speaker)
+    programme: &'static [(&'static str, &'static str, Option<&'static str>)],
+}
+
+const TRAININGS: &[DemoTraining] = &[
+    DemoTraining {
+        provider: "kbt",
+        kind: "COURSE",
+        title: (
+            "Peer support specialist – a new function",
+            "Erfaringskonsulent – en ny funksjon",
+        ),
+        summary: (
+            "A two-day course on the function of peer support specialists in substance abuse and mental health services in Norway: what the role can entail, international experiences and experiences in Norway.",
+            "Et todagerskurs om erfaringskonsulentens funksjon i rus- og psykisk helsetjenester i Norge: hva rollen kan innebære, internasjonale erfaringer og erfaringer i Norge.",
+        ),
+        prerequisites: "",
+        outcomes: &[
+            "Describe what the role of a peer specialist can entail.",
+            "Relate the role to international and Norwegian experiences.",
+        ],
+        audiences: &["EMPLOYERS", "PEER_WORKERS"],
+        eqf: None,
+        ects: None,
+        duration: Some("2 days"),
+        mode: "IN_PERSON",
+        languages: &["nb-NO"],
+        topics: &["peer support", "employers"],
+        instructors: &[
+            "Karl Johan Johansen",
+            "Dagfinn Bjørgen",
+            "Astrid Karine Weber",
+            "Juni Raak Høiseth",
+        ],
+        visibility: "PUBLIC",
+        offerings: &[DemoOffering {
+            dates: ("2016-12-12", "2016-12-13"),
+            venue: Some("Quality Hotel Augustin"),
+            city: "Trondheim",
+            price: Some((170_000, "NOK")),
+            early_bird: Some((150_000, "2016-11-14")),
+            programme: &[
+                ("2016-12-12T10:30:00+01:00", "Registration and coffee", None),
+                ("2016-12-12T11:00:00+01:00", "Opening and presentation", None),
+                (
+                    "2016-12-12T11:15:00+01:00",
+                    "The background for peer support specialists as a tool: international trends",
+                    Some("Dagfinn Bjørgen"),
+                ),
+                (
+                    "2016-12-12T11:40:00+01:00",
+                    "Evaluation of KBT's project with hiring experience consultants",
+                    Some("Juni Raak Høiseth"),
+                ),
+                ("2016-12-12T12:30:00+01:00", "Lunch", None),
+                (
+                    "2016-12-12T13:15:00+01:00",
+                    "The role of experience consultant: practical examples",
+                    None,
+                ),
+                (
+                    "2016-12-12T14:00:00+01:00",
+                    "To be professional as a peer support specialist",
+                    Some("Astrid Weber"),
+                ),
+                (
+                    "2016-12-12T14:20:00+01:00",
+                    "Group work: to be professional as a peer support specialist",
+                    None,
+                ),
+                ("2016-12-12T15:15:00+01:00", "Summary and conclusion", None),
+            ],
+        }],
+    },
+    DemoTraining {
+        provider: "kbt",
+        kind: "COURSE",
+        title: (
+            "Peer Support Specialist – experience as a profession",
+            "Erfaringskonsulent – erfaring som profesjon",
+        ),
+        summary: (
+            "A yearly two-day course for employers and peer support specialists on professionalism, confidentiality, duties and rights, and the line between the duty of loyalty and the freedom of speech.",
+            "Et årlig todagerskurs for arbeidsgivere og erfaringskonsulenter om profesjonalitet, taushetsplikt, plikter og rettigheter, og grensen mellom lojalitetsplikt og ytringsfrihet.",
+        ),
+        prerequisites: "No prior knowledge required; some knowledge of peer support is recommended.",
+        outcomes: &[
+            "Know the duties, rights, professionalism, loyalty and guidance that peer support involves.",
+            "Know the history of peer support.",
+            "Have a network of peer support specialists and others in the field.",
+        ],
+        audiences: &[
+            "EMPLOYERS",
+            "PEER_WORKERS",
+            "COLLEAGUES_AND_MANAGERS",
+            "PROSPECTIVE_PEER_WORKERS",
+        ],
+        eqf: None,
+        ects: None,
+        duration: Some("2 days"),
+        mode: "IN_PERSON",
+        languages: &["nb-NO"],
+        topics: &["professionalism", "confidentiality", "ethics"],
+        instructors: &[
+            "Astrid Weber",
+            "Morten Brodahl",
+            "Dagfinn Bjørgen",
+            "Juni Raak Høiseth",
+            "Karl Johan Johansen",
+        ],
+        visibility: "PUBLIC",
+        offerings: &[DemoOffering {
+            dates: ("2027-03-10", "2027-03-11"),
+            venue: None,
+            city: "Tromsø",
+            price: None,
+            early_bird: None,
+            programme: &[],
+        }],
+    },
+    DemoTraining {
+        provider: "kbt",
+        kind: "CURRICULUM",
+        title: (
+            "Vocational school for peer workers",
+            "Fagskole for erfaringskonsulenter",
+        ),
+        summary: (
+            "Accredited by NOKUT in 2019: theoretical and practical competence in using personal experience to help and empower others in mental health and addiction services. Half of the programme is supervised practice.",
+            "Godkjent av NOKUT i 2019: teoretisk og praktisk kompetanse i å bruke egen erfaring til å hjelpe og styrke andre i psykisk helse- og rustjenester. Halvparten av utdanningen er veiledet praksis.",
+        ),
+        prerequisites: "Own experience of receiving health and welfare services for mental health or addiction problems; no formal academic admission criteria.",
+        outcomes: &["Use personal experience professionally to help and empower others."],
+        audiences: &["PROSPECTIVE_PEER_WORKERS", "PEER_WORKERS"],
+        eqf: Some(5),
+        ects: Some(60.0),
+        duration: Some("One year full-time or two years part-time; 50 % supervised practice"),
+        mode: "BLENDED",
+        languages: &["nb-NO"],
+        topics: &["EQF", "vocational training"],
+        instructors: &[],
+        visibility: "PUBLIC",
+        offerings: &[],
+    },
+    DemoTraining {
+        provider: super::HUB_SLUG,
+        kind: "COURSE",
+        title: (
+            "Peer Worker course (Medarbeider med brukererfaring), Bergen",
+            "Medarbeider med brukererfaring (MB), Bergen",
+        ),
+        summary: (
+            "The Peer Worker course of Bergen municipality, the first in Norway (2006), listed by Erfaringssentrum: 20 weeks of theory followed by 10 + 10 weeks of practice.",
+            "Kurset Medarbeider med brukererfaring i Bergen kommune, det første i Norge (2006), oppført av Erfaringssentrum: 20 uker teori fulgt av 10 + 10 uker praksis.",
+        ),
+        prerequisites: "Long experience as a user of mental health services.",
+        outcomes: &["Contribute the user's perspective to mental health services."],
+        audiences: &["PROSPECTIVE_PEER_WORKERS"],
+        eqf: Some(4),
+        ects: None,
+        duration: Some("20 weeks of theory, then 10 + 10 weeks of practice"),
+        mode: "IN_PERSON",
+        languages: &["nb-NO"],
+        topics: &["EQF", "vocational training"],
+        instructors: &[],
+        visibility: "NETWORK",
+        offerings: &[],
+    },
+];
+
+fn date(raw: &str) -> anyhow::Result<NaiveDate> {
+    Ok(NaiveDate::parse_from_str(raw, "%Y-%m-%d")?)
+}
+
+pub(super) async fn load(
+    txn: &DatabaseTransaction,
+    organisations: &HashMap<&'static str, Uuid>,
+    created_by: Option<Uuid>,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    for demo in TRAININGS {
+        let provider = organisations
+            .get(demo.provider)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("no demo organisation {}", demo.provider))?;
+        let id = Uuid::now_v7();
+        let material = training_material::ActiveModel {
+            id: Set(id),
+            provider_organisation_id: Set(provider),
+            kind: Set(demo.kind.into()),
+            title: Set(demo.title.0.into()),
+            summary: Set(demo.summary.0.into()),
+            prerequisites: Set(demo.prerequisites.into()),
+            learning_outcomes: Set(json!(demo.outcomes)),
+            original_locale: Set("en-US".into()),
+            target_audiences: Set(json!(demo.audiences)),
+            eqf_level: Set(demo.eqf),
+            ects_credits: Set(demo.ects),
+            duration: Set(demo.duration.map(Into::into)),
+            delivery_mode: Set(demo.mode.into()),
+            languages: Set(json!(demo.languages)),
+            license: Set(None),
+            topics: Set(json!(demo.topics)),
+            instructors: Set(json!(demo.instructors)),
+            visibility: Set(demo.visibility.into()),
+            created_by: Set(created_by),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        training_translation::ActiveModel {
+            training_material_id: Set(id),
+            locale: Set("nb-NO".into()),
+            title: Set(demo.title.1.into()),
+            summary: Set(demo.summary.1.into()),
+            prerequisites: Set(String::new()),
+            learning_outcomes: Set(json!([])),
+            source_digest: Set(digest(&material)),
+            status: Set("REVIEWED".into()),
+            translator_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        for demo_offering in demo.offerings {
+            let offering_id = Uuid::now_v7();
+            offering::ActiveModel {
+                id: Set(offering_id),
+                training_material_id: Set(id),
+                starts_on: Set(date(demo_offering.dates.0)?),
+                ends_on: Set(date(demo_offering.dates.1)?),
+                venue: Set(demo_offering.venue.map(Into::into)),
+                city: Set(Some(demo_offering.city.into())),
+                country: Set(Some("NO".into())),
+                online_url: Set(None),
+                language: Set("nb-NO".into()),
+                price_minor: Set(demo_offering.price.map(|(amount, _)| amount)),
+                price_currency: Set(demo_offering.price.map(|(_, currency)| currency.into())),
+                early_bird_minor: Set(demo_offering.early_bird.map(|(amount, _)| amount)),
+                early_bird_deadline: Set(demo_offering.early_bird.map(|(_, day)| date(day)).transpose()?),
+                capacity: Set(Some(40)),
+                registration_url: Set(None),
+                status: Set("SCHEDULED".into()),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            for (position, (starts_at, title, speaker)) in demo_offering.programme.iter().enumerate() {
+                programme_item::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    offering_id: Set(offering_id),
+                    position: Set(position as i32),
+                    starts_at: Set(DateTime::parse_from_rfc3339(starts_at)?.with_timezone(&Utc)),
+                    title: Set((*title).into()),
+                    speaker: Set(speaker.map(Into::into)),
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
