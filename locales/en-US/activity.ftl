@@ -38,3 +38,5 @@ activity-milestone-created = { $actor } planned the milestone “{ $title }” f
 # $title (string) - the milestone's title
 # $date (string) - the day it was reached, formatted for the reader
 activity-milestone-reached = { $actor } marked “{ $title }” as reached on { DATETIME($date) }.
+# $training (string) - the training material's title
+activity-training-linked = { $actor } linked the training “{ $training }”.

@@ -14,3 +14,4 @@ activity-deliverable-document-linked = { $actor } knyttet «{ $document }» til 
 activity-document-linked = { $actor } koblet til dokumentet «{ $document }».
 activity-milestone-created = { $actor } planla milepælen «{ $title }» til { DATETIME($date) }.
 activity-milestone-reached = { $actor } markerte «{ $title }» som nådd { DATETIME($date) }.
+activity-training-linked = { $actor } koblet til opplæringen «{ $training }».

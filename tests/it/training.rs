@@ -157,6 +157,7 @@ async fn json_ld_is_a_schema_org_course_with_instances_and_offers() {
     assert_eq!(instance["offers"][0]["priceCurrency"], "NOK");
     assert_eq!(instance["offers"][1]["price"], "1500.00");
     assert_eq!(instance["offers"][1]["validThrough"], "2016-11-14");
+    assert_eq!(ld["license"], "https://spdx.org/licenses/CC-BY-4.0.html");
 
     let id = node["id"].as_str().expect("id");
     let response = app
@@ -389,4 +390,53 @@ async fn training_follows_the_document_access_model() {
     app.gql_as(&coordinator, update, json!({ "id": id }))
         .await
         .expect_error("CONFLICT");
+}
+
+#[tokio::test]
+async fn documents_attach_to_training_and_training_links_to_projects() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let material = app
+        .gql_as(
+            &coordinator,
+            CREATE,
+            json!({ "input": { "kind": "GUIDE", "title": "Handbook", "visibility": "PUBLIC" } }),
+        )
+        .await
+        .ok()["createTrainingMaterial"]["id"]
+        .clone();
+    let document = app
+        .gql_as(&coordinator, "mutation { createDocument(input: {kind: TEMPLATE, title: \"Slides\", visibility: PUBLIC}) { id } }", json!({}))
+        .await
+        .ok()["createDocument"]["id"]
+        .clone();
+    let attach = "mutation($t: ID!, $d: ID!) { attachDocumentToTrainingMaterial(trainingMaterialId: $t, documentId: $d) { documents { id } } }";
+    let attached = app
+        .gql_as(&coordinator, attach, json!({ "t": material, "d": document }))
+        .await;
+    assert_eq!(
+        attached.ok()["attachDocumentToTrainingMaterial"]["documents"],
+        json!([{ "id": document }])
+    );
+    let partner = app.login("partner@example.org").await;
+    app.gql_as(&partner, attach, json!({ "t": material, "d": document }))
+        .await
+        .expect_error("FORBIDDEN");
+
+    let project = app
+        .gql_as(&coordinator, "mutation { createProject(input: {code: \"TRAIN-1\", title: \"T\", startsOn: \"2025-01-01\"}) { id } }", json!({}))
+        .await
+        .ok()["createProject"]["id"]
+        .clone();
+    let link = "mutation($p: ID!, $t: ID!) { linkTrainingMaterialToProject(projectId: $p, trainingMaterialId: $t) { trainingMaterials { title } } }";
+    let linked = app
+        .gql_as(&coordinator, link, json!({ "p": project, "t": material }))
+        .await;
+    assert_eq!(
+        linked.ok()["linkTrainingMaterialToProject"]["trainingMaterials"],
+        json!([{ "title": "Handbook" }])
+    );
+    app.gql_as(&partner, link, json!({ "p": project, "t": material }))
+        .await
+        .expect_error("NOT_FOUND");
 }

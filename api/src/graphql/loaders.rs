@@ -10,8 +10,8 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use sammen_entities::{
     auth_token, deliverable, deliverable_document, document, document_share, document_translation,
     document_version, milestone, offering, organisation, organisation_translation, person, programme_item,
-    project_member, project_participant, project_translation, training_document, training_share,
-    training_translation,
+    project_member, project_participant, project_training_material, project_translation, training_document,
+    training_material, training_share, training_translation,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -156,6 +156,7 @@ pub struct Loaders {
     pub offerings: DataLoader<OfferingsLoader>,
     pub programme: DataLoader<ProgrammeLoader>,
     pub training_documents: DataLoader<TrainingDocumentsLoader>,
+    pub project_training: DataLoader<ProjectTrainingLoader>,
 }
 
 impl Loaders {
@@ -194,6 +195,13 @@ impl Loaders {
             training_shares: DataLoader::new(TrainingSharesLoader { db: db() }, tokio::spawn),
             offerings: DataLoader::new(OfferingsLoader { db: db() }, tokio::spawn),
             programme: DataLoader::new(ProgrammeLoader { db: db() }, tokio::spawn),
+            project_training: DataLoader::new(
+                ProjectTrainingLoader {
+                    db: db(),
+                    visible: policy::training_read(caller),
+                },
+                tokio::spawn,
+            ),
             training_documents: DataLoader::new(
                 TrainingDocumentsLoader {
                     db: db(),
@@ -306,6 +314,39 @@ impl Loader<Uuid> for TrainingDocumentsLoader {
                 out.entry(link.training_material_id)
                     .or_default()
                     .push(document.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The training materials linked to projects, as far as the caller may read them.
+pub struct ProjectTrainingLoader {
+    db: DatabaseConnection,
+    visible: Condition,
+}
+
+impl Loader<Uuid> for ProjectTrainingLoader {
+    type Value = Vec<training_material::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let links = project_training_material::Entity::find()
+            .filter(project_training_material::Column::ProjectId.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        let materials: HashMap<Uuid, training_material::Model> = training_material::Entity::find()
+            .filter(training_material::Column::Id.is_in(links.iter().map(|l| l.training_material_id)))
+            .filter(self.visible.clone())
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        let mut out: HashMap<Uuid, Self::Value> = HashMap::new();
+        for link in links {
+            if let Some(material) = materials.get(&link.training_material_id) {
+                out.entry(link.project_id).or_default().push(material.clone());
             }
         }
         Ok(out)

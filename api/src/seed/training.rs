@@ -28,6 +28,7 @@ struct DemoTraining {
     topics: &'static [&'static str],
     instructors: &'static [&'static str],
     visibility: &'static str,
+    license: Option<&'static str>,
     offerings: &'static [DemoOffering],
 }
 
@@ -72,6 +73,7 @@ const TRAININGS: &[DemoTraining] = &[
             "Juni Raak Høiseth",
         ],
         visibility: "PUBLIC",
+        license: Some("CC-BY-4.0"),
         offerings: &[DemoOffering {
             dates: ("2016-12-12", "2016-12-13"),
             venue: Some("Quality Hotel Augustin"),
@@ -148,6 +150,7 @@ const TRAININGS: &[DemoTraining] = &[
             "Karl Johan Johansen",
         ],
         visibility: "PUBLIC",
+        license: None,
         offerings: &[DemoOffering {
             dates: ("2027-03-10", "2027-03-11"),
             venue: None,
@@ -179,6 +182,7 @@ const TRAININGS: &[DemoTraining] = &[
         topics: &["EQF", "vocational training"],
         instructors: &[],
         visibility: "PUBLIC",
+        license: None,
         offerings: &[],
     },
     DemoTraining {
@@ -203,6 +207,7 @@ const TRAININGS: &[DemoTraining] = &[
         topics: &["EQF", "vocational training"],
         instructors: &[],
         visibility: "NETWORK",
+        license: None,
         offerings: &[],
     },
 ];
@@ -238,7 +243,7 @@ pub(super) async fn load(
             duration: Set(demo.duration.map(Into::into)),
             delivery_mode: Set(demo.mode.into()),
             languages: Set(json!(demo.languages)),
-            license: Set(None),
+            license: Set(demo.license.map(Into::into)),
             topics: Set(json!(demo.topics)),
             instructors: Set(json!(demo.instructors)),
             visibility: Set(demo.visibility.into()),

@@ -24,6 +24,7 @@ use super::organisation::{Organisation, find_visible as find_visible_organisatio
 use super::pagination::{self, ConnectionTotals, Cursor, Page};
 use super::person::User;
 use super::scalars::Date;
+use super::training::TrainingMaterial;
 use super::{RequestState, filters, parse_id};
 use crate::activity::{self, Entry};
 use crate::auth::policy;
@@ -269,6 +270,18 @@ impl Project {
             Edge::new(cursor.encode(), Document(row))
         }));
         Ok(connection)
+    }
+
+    /// Training materials linked to the project that the caller may read.
+    async fn training_materials(&self, ctx: &Context<'_>) -> ApiResult<Vec<TrainingMaterial>> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .project_training
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(TrainingMaterial).collect())
     }
 
     /// The activity log, newest first.

@@ -4,6 +4,7 @@
 
 #[allow(clippy::wildcard_imports, reason = "the parent module's types and helpers")]
 use super::*;
+use sammen_entities::project_training_material;
 
 /// A new project.
 #[derive(InputObject)]
@@ -771,6 +772,56 @@ impl ProjectMutation {
         .insert(&txn)
         .await?;
         txn.commit().await?;
+        Ok(Project(project))
+    }
+
+    /// Links a training material the caller may read to a project (coordinators and contributors).
+    async fn link_training_material_to_project(
+        &self,
+        ctx: &Context<'_>,
+        project_id: ID,
+        training_material_id: ID,
+    ) -> ApiResult<Project> {
+        let state = RequestState::of(ctx)?;
+        let project_id = parse_id(&project_id)?;
+        let project = find_readable(state, project_id).await?;
+        policy::require_contributor(&state.db, &state.caller, project_id).await?;
+        let person = actor(state)?;
+        let material_id = parse_id(&training_material_id).map_err(|e| e.with_field("trainingMaterialId"))?;
+        let material = crate::graphql::training::find_readable(state, material_id)
+            .await
+            .map_err(|e| e.with_field("trainingMaterialId"))?;
+        let txn = state.db.begin().await?;
+        let exists = project_training_material::Entity::find()
+            .filter(project_training_material::Column::ProjectId.eq(project_id))
+            .filter(project_training_material::Column::TrainingMaterialId.eq(material_id))
+            .count(&txn)
+            .await?;
+        let mut entries = Vec::new();
+        if exists == 0 {
+            project_training_material::ActiveModel {
+                project_id: Set(project_id),
+                training_material_id: Set(material_id),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&txn)
+            .await?;
+            entries.push(
+                activity::record(
+                    &txn,
+                    Entry {
+                        project_id,
+                        actor: Some(person),
+                        verb: "training.linked",
+                        object_type: "TrainingMaterial",
+                        object_id: Some(material_id),
+                        data: json!({ "training": material.title }),
+                    },
+                )
+                .await?,
+            );
+        }
+        commit(state, txn, entries).await?;
         Ok(Project(project))
     }
 
