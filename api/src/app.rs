@@ -20,7 +20,7 @@ use crate::activity::ActivityBus;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::{Limits, ServeConfig};
 use crate::graphql::{self, SammenSchema};
-use crate::l10n::{LocaleSources, Localizer};
+use crate::l10n::{LocaleSources, Locales, Localizer};
 use crate::metrics::Metrics;
 use crate::net::{Fetcher, NetConfig};
 use crate::storage::Storage;
@@ -38,7 +38,7 @@ pub struct Settings {
 pub struct AppState {
     pub db: DatabaseConnection,
     pub schema: SammenSchema,
-    pub localizer: Arc<Localizer>,
+    pub locales: Arc<Locales>,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
     pub login_throttle: Arc<LoginThrottle>,
@@ -73,7 +73,15 @@ impl App {
         if config.serve.demo {
             crate::seed::demo(&db, &storage).await?;
         }
-        let localizer = Arc::new(load_localizer(&config)?);
+        let locales = Arc::new(Locales::new(load_localizer(&config)?));
+        if config.serve.watch_locales {
+            let dir = config
+                .global
+                .locales_dir
+                .clone()
+                .unwrap_or_else(|| "locales".into());
+            crate::l10n::watch(locales.clone(), dir, std::time::Duration::from_millis(500));
+        }
         let settings = Arc::new(Settings {
             limits: config.serve.limits.clone(),
             max_upload_bytes: config.serve.max_upload_bytes,
@@ -82,7 +90,7 @@ impl App {
         let state = AppState {
             schema: graphql::build_schema(&settings.limits),
             db,
-            localizer,
+            locales,
             settings,
             metrics,
             storage,

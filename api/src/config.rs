@@ -190,6 +190,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub limits: Limits,
 
+    /// Reload the locale files when they change on disk (`--locales-dir`, else
+    /// `./locales`); a tree with errors never replaces working bundles.
+    #[arg(long, env = "SAMMEN_WATCH_LOCALES")]
+    pub watch_locales: bool,
+
     /// Hours a session from `login` lasts.
     #[arg(long, env = "SAMMEN_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
@@ -287,6 +292,7 @@ impl ServeConfig {
                 demo: false,
                 no_migrate: false,
                 limits: Limits::default(),
+                watch_locales: false,
                 session_hours: 12,
                 login_max_failures: 10,
                 login_window_secs: 900,

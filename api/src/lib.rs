@@ -39,3 +39,5 @@ pub mod seed;
 pub mod storage;
 /// Logging through tracing.
 pub mod telemetry;
+/// Translatable stored content from the translators' side.
+pub mod translation;

@@ -3,6 +3,7 @@
 pub use crate::auth_token::Entity as AuthToken;
 pub use crate::deliverable::Entity as Deliverable;
 pub use crate::deliverable_document::Entity as DeliverableDocument;
+pub use crate::deliverable_translation::Entity as DeliverableTranslation;
 pub use crate::document::Entity as Document;
 pub use crate::document_share::Entity as DocumentShare;
 pub use crate::document_translation::Entity as DocumentTranslation;

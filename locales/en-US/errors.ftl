@@ -207,3 +207,11 @@ offering-early-bird-currency = The early-bird price must be in the same currency
 offering-early-bird-after-start = The early-bird deadline cannot be after the offering starts.
 # Shown when a programme item lies outside the offering's dates.
 offering-programme-outside-dates = { $field } lies outside the offering's dates.
+# Shown for text with right-to-left or left-to-right controls that are not closed.
+input-bidi-unbalanced = { $field } contains text-direction control characters that are not balanced.
+# Shown when a translation names a field the content type does not have.
+# $name (string) - the field name sent
+translation-field-unknown = “{ $name }” is not a translatable field of this content.
+# Shown when a translation names the same field twice.
+# $name (string) - the field name sent
+translation-field-repeated = The field “{ $name }” is given twice.

@@ -98,3 +98,6 @@ offering-ends-before-start = Et kurstilbud kan ikke slutte før det begynner.
 offering-early-bird-currency = Tidligprisen må være i samme valuta som prisen.
 offering-early-bird-after-start = Fristen for tidligpris kan ikke være etter at kurset begynner.
 offering-programme-outside-dates = { $field } ligger utenfor datoene for kurset.
+input-bidi-unbalanced = { $field } inneholder tegn for skriveretning som ikke er balansert.
+translation-field-unknown = «{ $name }» er ikke et felt som kan oversettes i dette innholdet.
+translation-field-repeated = Feltet «{ $name }» er oppgitt to ganger.

@@ -9,6 +9,7 @@ mod m20261122_000002_create_person_and_auth_token;
 mod m20261123_000003_create_documents;
 mod m20261123_000004_create_projects;
 mod m20261123_000005_create_training;
+mod m20261123_000006_create_deliverable_translation;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_documents::Migration),
             Box::new(m20261123_000004_create_projects::Migration),
             Box::new(m20261123_000005_create_training::Migration),
+            Box::new(m20261123_000006_create_deliverable_translation::Migration),
         ]
     }
 }

@@ -18,3 +18,4 @@ mod platform;
 mod projects;
 mod support;
 mod training;
+mod translators;

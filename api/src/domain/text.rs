@@ -125,7 +125,32 @@ pub fn name_text(field: &str, raw: &str, max: usize) -> ApiResult<String> {
     if s.chars().count() > max || s.chars().any(char::is_control) {
         return Err(ApiError::invalid(field, "input-too-long").arg("max", max as u64));
     }
+    balanced_bidi(field, s)?;
     Ok(s.to_owned())
+}
+
+/// Refuses text whose bidirectional embeddings, overrides or isolates are
+/// not closed (or closed without being opened): such text can reorder what
+/// surrounds it wherever it is shown ("Trojan Source").
+pub fn balanced_bidi(field: &str, s: &str) -> ApiResult<()> {
+    let (mut embeddings, mut isolates) = (0_i32, 0_i32);
+    for c in s.chars() {
+        match c {
+            '\u{202A}' | '\u{202B}' | '\u{202D}' | '\u{202E}' => embeddings += 1,
+            '\u{202C}' => embeddings -= 1,
+            '\u{2066}' | '\u{2067}' | '\u{2068}' => isolates += 1,
+            '\u{2069}' => isolates -= 1,
+            _ => continue,
+        }
+        if embeddings < 0 || isolates < 0 {
+            break;
+        }
+    }
+    if embeddings == 0 && isolates == 0 {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(field, "input-bidi-unbalanced"))
+    }
 }
 
 /// A trimmed, possibly multi-line text of at most `max` characters.
@@ -139,6 +164,7 @@ pub fn long_text(field: &str, raw: &str, max: usize) -> ApiResult<String> {
     {
         return Err(ApiError::invalid(field, "input-control-characters"));
     }
+    balanced_bidi(field, s)?;
     Ok(s.to_owned())
 }
 
@@ -225,6 +251,14 @@ pub fn text_list(field: &str, raw: &[String], max_items: usize, max_len: usize) 
 #[cfg(test)]
 mod more_tests {
     use super::*;
+
+    #[test]
+    fn unbalanced_bidi_controls_are_refused() {
+        assert!(long_text("t", "abc \u{2067}שלום\u{2069} def", 100).is_ok());
+        assert!(long_text("t", "abc \u{202E}evil", 100).is_err());
+        assert!(name_text("t", "x\u{2069}\u{2066}y", 100).is_err());
+        assert!(name_text("t", "\u{202B}a\u{202C}", 100).is_ok());
+    }
 
     #[test]
     fn spdx_ids_are_checked_and_canonicalised() {

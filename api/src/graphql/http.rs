@@ -206,13 +206,13 @@ async fn execute(state: &AppState, caller: &Caller, chain: &LocaleChain, mut req
         let api =
             ApiError::new(ErrorCode::GraphqlParseFailed, "error-parse").arg("detail", error.message.clone());
         let mut errors = vec![api.into_server_error()];
-        localise_errors(&mut errors, &state.localizer, chain);
+        localise_errors(&mut errors, &state.locales.current(), chain);
         count(state, &errors);
         return Response::from_errors(errors);
     }
     let request = request.data(RequestState::new(state, caller.clone(), chain.clone()));
     let mut response = state.schema.execute(request).await;
-    localise_errors(&mut response.errors, &state.localizer, chain);
+    localise_errors(&mut response.errors, &state.locales.current(), chain);
     count(state, &response.errors);
     response
 }
@@ -246,7 +246,7 @@ pub(crate) async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<
 /// The locale chain of a request, from `Accept-Language`.
 pub fn locale_chain(state: &AppState, headers: &HeaderMap) -> LocaleChain {
     let header = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    LocaleChain::from_accept_language(header, state.localizer.available())
+    LocaleChain::from_accept_language(header, state.locales.current().available())
 }
 
 fn bad_request(detail: &str) -> ApiError {
@@ -266,7 +266,7 @@ fn timed_out(state: &AppState, chain: &LocaleChain) -> axum::response::Response 
 /// One operation that ran out of time.
 fn timeout_response(state: &AppState, chain: &LocaleChain) -> Response {
     let mut errors = vec![timeout_error(state).into_server_error()];
-    localise_errors(&mut errors, &state.localizer, chain);
+    localise_errors(&mut errors, &state.locales.current(), chain);
     count(state, &errors);
     Response::from_errors(errors)
 }
@@ -287,7 +287,7 @@ pub(crate) fn error_response(
     error: ApiError,
 ) -> axum::response::Response {
     let mut errors = vec![error.into_server_error()];
-    localise_errors(&mut errors, &state.localizer, chain);
+    localise_errors(&mut errors, &state.locales.current(), chain);
     count(state, &errors);
     respond(chain, status, &Response::from_errors(errors))
 }
@@ -381,7 +381,7 @@ pub async fn graphql_ws(
                                 .await
                                 .map_err(|error| {
                                     let mut errors = vec![error.into_server_error()];
-                                    localise_errors(&mut errors, &state.localizer, &chain);
+                                    localise_errors(&mut errors, &state.locales.current(), &chain);
                                     async_graphql::Error::new(errors.remove(0).message)
                                 })?
                         }

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sammen_entities::{
-    auth_token, deliverable, deliverable_document, document, document_share, document_translation,
-    document_version, milestone, offering, organisation, organisation_translation, person, programme_item,
-    project_member, project_participant, project_training_material, project_translation, training_document,
-    training_material, training_share, training_translation,
+    auth_token, deliverable, deliverable_document, deliverable_translation, document, document_share,
+    document_translation, document_version, milestone, offering, organisation, organisation_translation,
+    person, programme_item, project_member, project_participant, project_training_material,
+    project_translation, training_document, training_material, training_share, training_translation,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -136,6 +136,11 @@ children_loader!(
     ProgrammeLoader: programme_item by OfferingId (offering_id), sorted order_by_asc Position
 );
 
+children_loader!(
+    /// Translations of deliverables' titles.
+    DeliverableTranslationsLoader: deliverable_translation by DeliverableId (deliverable_id), sorted order_by_asc Locale
+);
+
 /// The loaders of one request.
 pub struct Loaders {
     pub organisation: DataLoader<OrganisationLoader>,
@@ -157,6 +162,7 @@ pub struct Loaders {
     pub programme: DataLoader<ProgrammeLoader>,
     pub training_documents: DataLoader<TrainingDocumentsLoader>,
     pub project_training: DataLoader<ProjectTrainingLoader>,
+    pub deliverable_translations: DataLoader<DeliverableTranslationsLoader>,
 }
 
 impl Loaders {
@@ -195,6 +201,10 @@ impl Loaders {
             training_shares: DataLoader::new(TrainingSharesLoader { db: db() }, tokio::spawn),
             offerings: DataLoader::new(OfferingsLoader { db: db() }, tokio::spawn),
             programme: DataLoader::new(ProgrammeLoader { db: db() }, tokio::spawn),
+            deliverable_translations: DataLoader::new(
+                DeliverableTranslationsLoader { db: db() },
+                tokio::spawn,
+            ),
             project_training: DataLoader::new(
                 ProjectTrainingLoader {
                     db: db(),

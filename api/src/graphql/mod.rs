@@ -15,6 +15,7 @@ pub mod person;
 pub mod project;
 pub mod scalars;
 pub mod training;
+pub mod translation;
 
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     document::DocumentQuery,
     project::ProjectQuery,
     training::TrainingQuery,
+    translation::TranslationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -44,6 +46,7 @@ pub struct MutationRoot(
     document::DocumentMutation,
     project::ProjectMutation,
     training::TrainingMutation,
+    translation::TranslationMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -95,7 +98,7 @@ impl RequestState {
             db: state.db.clone(),
             caller,
             chain,
-            localizer: state.localizer.clone(),
+            localizer: state.locales.current(),
             settings: state.settings.clone(),
             login_throttle: state.login_throttle.clone(),
             storage: state.storage.clone(),
@@ -156,7 +159,8 @@ pub fn localise_errors(errors: &mut [ServerError], localizer: &Localizer, chain:
             continue;
         }
         let bad_input = error.message.starts_with("Failed to parse")
-            || error.message.starts_with("Invalid value for argument");
+            || error.message.starts_with("Invalid value for argument")
+            || error.message.starts_with("Expected input type");
         if bad_input {
             // An argument or variable that failed to coerce during execution.
             let detail = error.message.clone();

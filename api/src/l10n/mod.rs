@@ -9,6 +9,7 @@ pub mod check;
 pub mod content;
 pub mod format;
 pub mod negotiate;
+mod watch;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,6 +20,7 @@ use include_dir::{Dir, include_dir};
 use unic_langid::LanguageIdentifier;
 
 pub use negotiate::LocaleChain;
+pub use watch::{Locales, watch};
 
 /// The locale files compiled into the binary.
 pub static EMBEDDED_LOCALES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../locales");
@@ -100,6 +102,10 @@ pub struct Localizer {
     bundles: HashMap<LanguageIdentifier, FluentBundle<FluentResource>>,
     /// Available locales, the default first.
     available: Vec<LanguageIdentifier>,
+    /// Message coverage per locale, from `locales check`.
+    coverage: Vec<check::LocaleSummary>,
+    /// Errors `locales check` found when the bundles were built.
+    errors: usize,
 }
 
 impl std::fmt::Debug for Localizer {
@@ -149,7 +155,13 @@ impl Localizer {
         let default = default_locale();
         let mut available: Vec<_> = bundles.keys().cloned().collect();
         available.sort_by_key(|l| (l != &default, l.to_string()));
-        Self { bundles, available }
+        let report = check::check(sources);
+        Self {
+            bundles,
+            available,
+            coverage: report.locales,
+            errors: report.errors,
+        }
     }
 
     /// The compiled-in locales.
@@ -160,6 +172,16 @@ impl Localizer {
     /// Locales present, the default (en-US) first.
     pub fn available(&self) -> &[LanguageIdentifier] {
         &self.available
+    }
+
+    /// Message coverage of every locale present, en-US first.
+    pub fn coverage(&self) -> &[check::LocaleSummary] {
+        &self.coverage
+    }
+
+    /// How many errors `locales check` finds in the files these bundles came from.
+    pub fn error_count(&self) -> usize {
+        self.errors
     }
 
     /// Whether a locale has a bundle.

@@ -429,8 +429,14 @@ impl Deliverable {
         &self.0.code
     }
 
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// The title in the best locale of the request's chain.
+    async fn title(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.1)
+    }
+
+    /// The locale `title` is in.
+    async fn resolved_locale(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.0)
     }
 
     async fn original_locale(&self) -> &str {
@@ -477,6 +483,27 @@ impl Deliverable {
 
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+}
+
+impl Deliverable {
+    async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String)> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .deliverable_translations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let locale = content::resolve_locale(
+            &state.chain,
+            &self.0.original_locale,
+            rows.iter().map(|r| r.locale.as_str()),
+        );
+        Ok(match rows.iter().find(|r| r.locale == locale) {
+            Some(row) => (locale.to_owned(), row.title.clone()),
+            None => (locale.to_owned(), self.0.title.clone()),
+        })
     }
 }
 

@@ -1,0 +1,301 @@
+//! The translators' workflow: coverage, the queue of stored content to
+//! translate, storing translations, adding a locale, reloading locale files.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::support::TestApp;
+
+const QUEUE: &str = r#"query($l: String!, $f: TranslationQueueFilter) {
+  translationQueue(locale: $l, first: 100, filter: $f) {
+    totalCount edges { node { type id state originalLocale source { name text } current { name text } currentStatus } }
+  }
+}"#;
+
+const TRANSLATE: &str = r#"mutation($t: ContentType!, $id: ID!, $l: String!, $fields: [TextFieldInput!]!, $s: TranslationStatus) {
+  translateContent(type: $t, id: $id, locale: $l, fields: $fields, status: $s) { state currentStatus current { name text } }
+}"#;
+
+#[tokio::test]
+async fn coverage_reports_messages_and_content_for_every_locale() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let reply = app
+        .gql_as(
+            &admin,
+            "{ localeCoverage { locale messages { total translated missing } content { total translated outdated missing } } }",
+            json!({}),
+        )
+        .await;
+    let coverage = reply.ok()["localeCoverage"].as_array().expect("list").clone();
+    let locales: Vec<&str> = coverage
+        .iter()
+        .map(|c| c["locale"].as_str().expect("locale"))
+        .collect();
+    assert_eq!(locales, ["en-US", "nb-NO"]);
+    for c in &coverage {
+        let m = &c["messages"];
+        assert_eq!(m["missing"], 0, "{c}");
+        assert_eq!(m["total"], m["translated"], "{c}");
+        let content = &c["content"];
+        let sum = content["translated"].as_u64().expect("n")
+            + content["outdated"].as_u64().expect("n")
+            + content["missing"].as_u64().expect("n");
+        assert_eq!(content["total"].as_u64().expect("n"), sum, "{c}");
+    }
+    let nb = &coverage[1]["content"];
+    assert!(
+        nb["translated"].as_u64().expect("n") >= 9,
+        "the demo organisations are translated: {nb}"
+    );
+    assert!(
+        nb["missing"].as_u64().expect("n") >= 6,
+        "the demo deliverables are not: {nb}"
+    );
+}
+
+#[tokio::test]
+async fn the_queue_shows_what_to_translate_and_translating_empties_it() {
+    let app = TestApp::spawn().await;
+    let translator = app.login("translator@example.org").await;
+    let partner = app.login("partner@example.org").await;
+    let filter = json!({ "l": "nb-NO", "f": { "type": "DELIVERABLE" } });
+    app.gql_as(&partner, QUEUE, filter.clone())
+        .await
+        .expect_error("FORBIDDEN");
+
+    let queue = app.gql_as(&translator, QUEUE, filter.clone()).await;
+    let data = queue.ok()["translationQueue"].clone();
+    assert_eq!(data["totalCount"], 6, "the demo projects' deliverables");
+    let first = &data["edges"][0]["node"];
+    assert_eq!(first["type"], "DELIVERABLE");
+    assert_eq!(first["state"], "MISSING");
+    assert_eq!(first["source"][0]["name"], "title");
+    assert_eq!(first["current"], json!([]));
+    let id = first["id"].clone();
+
+    let done = app
+        .gql_as(
+            &translator,
+            TRANSLATE,
+            json!({ "t": "DELIVERABLE", "id": id, "l": "nb", "fields": [{ "name": "title", "text": "Kompetanseprofil" }], "s": "REVIEWED" }),
+        )
+        .await;
+    assert_eq!(done.ok()["translateContent"]["state"], "CURRENT");
+    assert_eq!(done.ok()["translateContent"]["currentStatus"], "REVIEWED");
+    assert_eq!(
+        app.gql_as(&translator, QUEUE, filter.clone()).await.ok()["translationQueue"]["totalCount"],
+        5
+    );
+
+    // The organisations are all translated; changing a source makes its translation OUTDATED.
+    let organisations = json!({ "l": "nb-NO", "f": { "type": "ORGANISATION" } });
+    assert_eq!(
+        app.gql_as(&translator, QUEUE, organisations.clone()).await.ok()["translationQueue"]["totalCount"],
+        0
+    );
+    let admin = app.login("admin@example.org").await;
+    let us = app.organisation_id("new-england-peer-alliance").await;
+    app.gql_as(
+        &admin,
+        "mutation($id: ID!) { updateOrganisation(input: {id: $id, expectedVersion: 1, description: \"A peer-run organisation.\"}) { version } }",
+        json!({ "id": us }),
+    )
+    .await
+    .ok();
+    let outdated = app.gql_as(&translator, QUEUE, organisations).await;
+    let task = &outdated.ok()["translationQueue"]["edges"][0]["node"];
+    assert_eq!(task["state"], "OUTDATED");
+    assert_eq!(task["source"][0]["text"], "A peer-run organisation.");
+    assert!(
+        task["current"][0]["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("En brukerstyrt organisasjon")
+    );
+}
+
+#[tokio::test]
+async fn bad_translations_are_refused_and_store_nothing() {
+    let app = TestApp::spawn().await;
+    let translator = app.login("translator@example.org").await;
+    let queue = app.gql_as(&translator, QUEUE, json!({ "l": "nb-NO" })).await;
+    let before = queue.ok()["translationQueue"]["totalCount"].clone();
+    let task = queue.ok()["translationQueue"]["edges"][0]["node"].clone();
+    let (t, id) = (task["type"].clone(), task["id"].clone());
+    let field = task["source"][0]["name"].as_str().expect("name").to_owned();
+    for (locale, fields, bad_field) in [
+        ("xx-YY", json!([{ "name": field, "text": "x" }]), "locale"),
+        ("fr-FR", json!([{ "name": field, "text": "x" }]), "locale"),
+        (
+            "nb-NO",
+            json!([{ "name": "slug", "text": "x" }]),
+            "fields[0].name",
+        ),
+        (
+            "nb-NO",
+            json!([{ "name": field, "text": "x".repeat(20_000) }]),
+            "fields[0].text",
+        ),
+        (
+            "nb-NO",
+            json!([{ "name": field, "text": "Tekst \u{202E}snudd" }]),
+            "fields[0].text",
+        ),
+    ] {
+        let reply = app
+            .gql_with(
+                Some(&translator),
+                Some("nb-NO"),
+                TRANSLATE,
+                json!({ "t": t, "id": id, "l": locale, "fields": fields }),
+            )
+            .await;
+        reply.expect_error("BAD_USER_INPUT");
+        assert_eq!(reply.field(), bad_field, "{}", reply.body);
+    }
+    let bidi = app
+        .gql_with(
+            Some(&translator),
+            Some("nb-NO"),
+            TRANSLATE,
+            json!({ "t": t, "id": id, "l": "nb-NO", "fields": [{ "name": field, "text": "Tekst \u{202E}snudd" }] }),
+        )
+        .await;
+    assert!(bidi.message().contains("skriveretning"), "{}", bidi.message());
+    let partner = app.login("partner@example.org").await;
+    app.gql_as(
+        &partner,
+        TRANSLATE,
+        json!({ "t": t, "id": id, "l": "nb-NO", "fields": [{ "name": field, "text": "x" }] }),
+    )
+    .await
+    .expect_error("FORBIDDEN");
+    let after = app.gql_as(&translator, QUEUE, json!({ "l": "nb-NO" })).await;
+    assert_eq!(after.ok()["translationQueue"]["totalCount"], before);
+}
+
+/// A copy of the shipped locales in a temporary folder.
+fn locales_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("locales");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../locales");
+    for locale in std::fs::read_dir(&shipped).expect("locales") {
+        let locale = locale.expect("entry");
+        let target = root.join(locale.file_name());
+        std::fs::create_dir_all(&target).expect("mkdir");
+        for file in std::fs::read_dir(locale.path()).expect("files") {
+            let file = file.expect("file");
+            std::fs::copy(file.path(), target.join(file.file_name())).expect("copy");
+        }
+    }
+    (dir, root)
+}
+
+#[tokio::test]
+async fn a_new_locale_folder_is_negotiable_and_reported_without_code_changes() {
+    let (_dir, root) = locales_copy();
+    std::fs::create_dir(root.join("da-DK")).expect("mkdir");
+    std::fs::write(
+        root.join("da-DK/errors.ftl"),
+        "-brand-name = Sammen\nerror-not-found = Ikke fundet.\nerror-unauthenticated = Log venligst ind.\n",
+    )
+    .expect("write");
+    let locales_dir = root.clone();
+    let app = TestApp::spawn_with(move |c| c.global.locales_dir = Some(locales_dir)).await;
+    let query = "query($id: ID!) { organisation(id: $id) { name } }";
+    let reply = app
+        .gql_with(
+            None,
+            Some("da"),
+            query,
+            json!({ "id": uuid::Uuid::now_v7().to_string() }),
+        )
+        .await;
+    reply.expect_error("NOT_FOUND");
+    assert_eq!(reply.message(), "Ikke fundet.");
+    assert_eq!(reply.headers["content-language"], "da-DK");
+    // A message the Danish files lack falls back to English.
+    let fallback = app
+        .gql_with(
+            None,
+            Some("da"),
+            "{ organisations(first: 1000) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        fallback.message().starts_with("Ask for between 0 and 100"),
+        "{}",
+        fallback.message()
+    );
+
+    let coverage = app
+        .gql(
+            "{ localeCoverage { locale messages { translated missing } } }",
+            json!({}),
+        )
+        .await;
+    let da = coverage.ok()["localeCoverage"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["locale"] == "da-DK")
+        .cloned()
+        .expect("da-DK is reported");
+    assert_eq!(da["messages"]["translated"], 2);
+    assert!(da["messages"]["missing"].as_u64().expect("n") > 100);
+}
+
+async fn not_found_message(app: &TestApp) -> String {
+    let reply = app
+        .gql_with(
+            None,
+            Some("nb-NO"),
+            "query($id: ID!) { organisation(id: $id) { name } }",
+            json!({ "id": uuid::Uuid::now_v7().to_string() }),
+        )
+        .await;
+    reply.message().to_owned()
+}
+
+#[tokio::test]
+async fn changed_locale_files_are_reloaded_but_a_broken_one_never_replaces_a_working_bundle() {
+    let (_dir, root) = locales_copy();
+    let locales_dir = root.clone();
+    let app = TestApp::spawn_with(move |c| {
+        c.global.locales_dir = Some(locales_dir);
+        c.serve.watch_locales = true;
+    })
+    .await;
+    assert_eq!(not_found_message(&app).await, "Finnes ikke.");
+    let errors = root.join("nb-NO/errors.ftl");
+    let text = std::fs::read_to_string(&errors).expect("read");
+    std::fs::write(
+        &errors,
+        text.replace(
+            "error-not-found = Finnes ikke.",
+            "error-not-found = Fant ikke noe slikt.",
+        ),
+    )
+    .expect("write");
+    let mut reloaded = false;
+    for _ in 0..40 {
+        if not_found_message(&app).await == "Fant ikke noe slikt." {
+            reloaded = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reloaded, "the changed message was not picked up");
+
+    std::fs::write(root.join("nb-NO/broken.ftl"), "error-not-found = {\n").expect("write");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        not_found_message(&app).await,
+        "Fant ikke noe slikt.",
+        "a broken file replaced the bundle"
+    );
+}
