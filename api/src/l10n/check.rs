@@ -97,6 +97,8 @@ struct EntryFacts {
     line: usize,
     column: usize,
     is_term: bool,
+    /// A `#` comment is attached (translators' notes).
+    has_comment: bool,
     has_value: bool,
     attributes: BTreeSet<String>,
     variables: BTreeSet<String>,
@@ -147,6 +149,27 @@ pub fn check(sources: &LocaleSources) -> Report {
             id: None,
             message: "the reference locale en-US is missing".into(),
         });
+    }
+
+    // Every reference message needs a note for translators: where it
+    // appears and what its variables hold.
+    if let Some(reference) = reference {
+        for (id, e) in reference
+            .entries
+            .iter()
+            .filter(|(_, e)| !e.is_term && !e.has_comment)
+        {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                kind: "missing-comment",
+                locale: REFERENCE.into(),
+                file: e.file.clone(),
+                line: e.line,
+                column: e.column,
+                id: Some(id.clone()),
+                message: "has no comment for translators".into(),
+            });
+        }
     }
 
     let mut summaries = Vec::new();
@@ -209,7 +232,13 @@ fn parse_locale(tag: &str, files: &[SourceFile], findings: &mut Vec<Finding>) ->
         let positions = entry_positions(&file.text);
         for entry in &resource.body {
             let (id, facts) = match entry {
-                ast::Entry::Message(m) => (m.id.name.to_string(), message_facts(m)),
+                ast::Entry::Message(m) => (
+                    m.id.name.to_string(),
+                    EntryFacts {
+                        has_comment: m.comment.is_some(),
+                        ..message_facts(m)
+                    },
+                ),
                 ast::Entry::Term(t) => (format!("-{}", t.id.name), term_facts(t)),
                 _ => continue,
             };
@@ -612,7 +641,7 @@ mod tests {
             (
                 "en-US",
                 "a.ftl",
-                "-brand = Sammen\nhello = Hello { $name } from { -brand }\n",
+                "-brand = Sammen\n# Greets $name.\nhello = Hello { $name } from { -brand }\n",
             ),
             (
                 "nb-NO",
@@ -650,6 +679,7 @@ mod tests {
         assert!(k.contains(&("missing-message", Some("two".into()))), "{k:?}");
         assert!(k.contains(&("obsolete-message", Some("three".into()))), "{k:?}");
         assert!(k.contains(&("unchanged", Some("one".into()))), "{k:?}");
+        assert!(k.contains(&("missing-comment", Some("two".into()))), "{k:?}");
         assert_eq!(r.locales[1].coverage_percent, 50.0);
     }
 
