@@ -129,3 +129,29 @@ fn locales_check_fails_on_a_broken_tree_and_passes_on_the_shipped_one() {
     }
     assert!(!sammen_api::cli::locales_check(Some(dir.path().into()), true).expect("readable"));
 }
+
+#[test]
+fn the_broken_fixture_tree_gets_every_finding_at_its_place() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/l10n/broken/locales");
+    let sources = sammen_api::l10n::LocaleSources::from_dir(std::path::Path::new(dir)).expect("readable");
+    let report = sammen_api::l10n::check::check(&sources);
+    let found: Vec<(&str, Option<&str>, usize)> = report
+        .findings
+        .iter()
+        .filter(|f| f.locale == "nb-NO")
+        .map(|f| (f.kind, f.id.as_deref(), f.line))
+        .collect();
+    for expected in [
+        ("attribute-mismatch", Some("a"), 1),
+        ("variable-mismatch", Some("b"), 2),
+        ("dangling-reference", Some("c"), 3),
+        ("duplicate-id", Some("c"), 4),
+        ("obsolete-message", Some("zz"), 5),
+        ("invalid-plural-key", Some("d"), 6),
+        ("syntax", None, 11),
+        ("missing-message", Some("e"), 0),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    assert!(!sammen_api::cli::locales_check(Some(dir.into()), true).expect("readable"));
+}

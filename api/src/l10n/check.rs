@@ -209,7 +209,9 @@ fn parse_locale(tag: &str, files: &[SourceFile], findings: &mut Vec<Finding>) ->
             Ok(r) => r,
             Err((r, errors)) => {
                 for e in errors {
-                    let (line, column) = line_col(&file.text, e.pos.start);
+                    // Report where the unparsable entry begins, as compare-locales does.
+                    let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
+                    let (line, column) = line_col(&file.text, at);
                     let kind = match e.kind {
                         ErrorKind::MissingDefaultVariant => "missing-default-variant",
                         ErrorKind::MultipleDefaultVariants => "multiple-default-variants",
@@ -230,6 +232,7 @@ fn parse_locale(tag: &str, files: &[SourceFile], findings: &mut Vec<Finding>) ->
             }
         };
         let positions = entry_positions(&file.text);
+        let mut occurrences: HashMap<String, usize> = HashMap::new();
         for entry in &resource.body {
             let (id, facts) = match entry {
                 ast::Entry::Message(m) => (
@@ -242,7 +245,14 @@ fn parse_locale(tag: &str, files: &[SourceFile], findings: &mut Vec<Finding>) ->
                 ast::Entry::Term(t) => (format!("-{}", t.id.name), term_facts(t)),
                 _ => continue,
             };
-            let (line, column) = positions.get(id.as_str()).copied().unwrap_or((0, 0));
+            // The n-th definition of an id is at its n-th position.
+            let nth = occurrences.entry(id.clone()).or_insert(0);
+            let (line, column) = positions
+                .get(id.as_str())
+                .and_then(|all| all.get(*nth))
+                .copied()
+                .unwrap_or((0, 0));
+            *nth += 1;
             let facts = EntryFacts {
                 file: file.path.clone(),
                 line,
@@ -484,8 +494,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Where each entry starts: a line that begins with an identifier (or `-`
 /// and one, for terms) followed by `=`.
-fn entry_positions(text: &str) -> HashMap<&str, (usize, usize)> {
-    let mut out = HashMap::new();
+fn entry_positions(text: &str) -> HashMap<&str, Vec<(usize, usize)>> {
+    let mut out: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
     for (n, line) in text.lines().enumerate() {
         let Some(first) = line.chars().next() else {
             continue;
@@ -501,7 +511,7 @@ fn entry_positions(text: &str) -> HashMap<&str, (usize, usize)> {
                     .skip(1)
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
-                out.entry(id).or_insert((n + 1, 1));
+                out.entry(id).or_default().push((n + 1, 1));
             }
         }
     }
