@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sammen_entities::{
-    deliverable, deliverable_translation, document, document_translation, organisation,
-    organisation_translation, project, project_translation, training_material, training_translation,
+    deliverable, deliverable_translation, document, document_translation, offering, offering_translation,
+    organisation, organisation_translation, programme_item, project, project_translation, training_material,
+    training_translation,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -29,15 +30,18 @@ pub enum ContentType {
     Project,
     Deliverable,
     TrainingMaterial,
+    /// An offering's venue and programme titles.
+    Offering,
 }
 
 impl ContentType {
-    pub const ALL: [ContentType; 5] = [
+    pub const ALL: [ContentType; 6] = [
         Self::Organisation,
         Self::Document,
         Self::Project,
         Self::Deliverable,
         Self::TrainingMaterial,
+        Self::Offering,
     ];
 
     /// The translatable fields and their length limits. `learningOutcomes`
@@ -53,6 +57,7 @@ impl ContentType {
                 ("prerequisites", 10_000),
                 ("learningOutcomes", 15_000),
             ],
+            Self::Offering => &[("venue", 200), ("programme", 30_000)],
         }
     }
 }
@@ -103,6 +108,11 @@ fn status(raw: &str) -> TranslationStatus {
     TranslationStatus::from_db(raw).unwrap_or(TranslationStatus::Draft)
 }
 
+/// The source digest of an offering's texts.
+pub fn offering_digest(venue: &str, titles: &[String]) -> String {
+    source_digest(&[venue, &titles.join("\n")])
+}
+
 /// Every item of a type the caller may read, oldest first.
 pub async fn items(
     db: &impl ConnectionTrait,
@@ -110,6 +120,46 @@ pub async fn items(
     content_type: ContentType,
 ) -> ApiResult<Vec<Item>> {
     Ok(match content_type {
+        ContentType::Offering => {
+            let materials: HashMap<Uuid, String> = training_material::Entity::find()
+                .filter(policy::training_read(caller))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|m| (m.id, m.original_locale))
+                .collect();
+            let offerings = offering::Entity::find()
+                .filter(offering::Column::TrainingMaterialId.is_in(materials.keys().copied()))
+                .order_by_asc(offering::Column::Id)
+                .all(db)
+                .await?;
+            let mut titles: HashMap<Uuid, Vec<String>> = HashMap::new();
+            for item in programme_item::Entity::find()
+                .filter(programme_item::Column::OfferingId.is_in(offerings.iter().map(|o| o.id)))
+                .order_by_asc(programme_item::Column::Position)
+                .all(db)
+                .await?
+            {
+                titles.entry(item.offering_id).or_default().push(item.title);
+            }
+            offerings
+                .into_iter()
+                .map(|o| {
+                    let titles = titles.remove(&o.id).unwrap_or_default();
+                    let venue = o.venue.clone().unwrap_or_default();
+                    Item {
+                        content_type,
+                        id: o.id,
+                        digest: offering_digest(&venue, &titles),
+                        original_locale: materials
+                            .get(&o.training_material_id)
+                            .cloned()
+                            .unwrap_or_default(),
+                        source: vec![("venue", venue), ("programme", titles.join("\n"))],
+                    }
+                })
+                .collect()
+        }
         ContentType::Organisation => organisation::Entity::find()
             .filter(policy::organisation_read(caller))
             .order_by_asc(organisation::Column::Id)
@@ -203,6 +253,23 @@ pub async fn translations(
     locale: &str,
 ) -> ApiResult<HashMap<Uuid, Existing>> {
     Ok(match content_type {
+        ContentType::Offering => offering_translation::Entity::find()
+            .filter(offering_translation::Column::Locale.eq(locale))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                (
+                    t.offering_id,
+                    Existing {
+                        fields: vec![("venue", t.venue), ("programme", list(&t.programme_titles))],
+                        source_digest: t.source_digest,
+                        status: status(&t.status),
+                        updated_at: t.updated_at,
+                    },
+                )
+            })
+            .collect(),
         ContentType::Organisation => organisation_translation::Entity::find()
             .filter(organisation_translation::Column::Locale.eq(locale))
             .all(db)
@@ -361,6 +428,28 @@ pub async fn save(
     let digest = item.digest.clone();
     let status = status.as_str().to_owned();
     match item.content_type {
+        ContentType::Offering => {
+            offering_translation::Entity::delete_by_id((item.id, locale.to_owned()))
+                .exec(&txn)
+                .await?;
+            let titles: Vec<String> = get("programme")
+                .split('\n')
+                .map(|l| l.trim().to_owned())
+                .collect();
+            offering_translation::ActiveModel {
+                offering_id: Set(item.id),
+                locale: Set(locale.to_owned()),
+                venue: Set(get("venue")),
+                programme_titles: Set(serde_json::Value::from(titles)),
+                source_digest: Set(digest),
+                status: Set(status),
+                translator_id: Set(Some(translator)),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+        }
         ContentType::Organisation => {
             organisation_translation::Entity::delete_by_id((item.id, locale.to_owned()))
                 .exec(&txn)

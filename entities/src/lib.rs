@@ -14,6 +14,7 @@ pub mod document_translation;
 pub mod document_version;
 pub mod milestone;
 pub mod offering;
+pub mod offering_translation;
 pub mod organisation;
 pub mod organisation_translation;
 pub mod person;

@@ -10,6 +10,7 @@ pub use crate::document_translation::Entity as DocumentTranslation;
 pub use crate::document_version::Entity as DocumentVersion;
 pub use crate::milestone::Entity as Milestone;
 pub use crate::offering::Entity as Offering;
+pub use crate::offering_translation::Entity as OfferingTranslation;
 pub use crate::organisation::Entity as Organisation;
 pub use crate::organisation_translation::Entity as OrganisationTranslation;
 pub use crate::person::Entity as Person;

@@ -299,3 +299,50 @@ async fn changed_locale_files_are_reloaded_but_a_broken_one_never_replaces_a_wor
         "a broken file replaced the bundle"
     );
 }
+
+#[tokio::test]
+async fn offering_venues_and_programmes_are_translated_line_by_line() {
+    let app = TestApp::spawn().await;
+    let translator = app.login("translator@example.org").await;
+    let queue = app
+        .gql_as(
+            &translator,
+            QUEUE,
+            json!({ "l": "nb-NO", "f": { "type": "OFFERING" } }),
+        )
+        .await;
+    let tasks = queue.ok()["translationQueue"]["edges"]
+        .as_array()
+        .expect("edges")
+        .clone();
+    let trondheim = tasks
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["source"][0]["text"] == "Quality Hotel Augustin")
+        .expect("the Trondheim offering is queued");
+    let programme = trondheim["source"][1]["text"].as_str().expect("programme");
+    assert_eq!(programme.lines().count(), 9);
+    assert!(programme.starts_with("Registration and coffee\n"));
+    let translated = programme.replacen("Registration and coffee", "Registrering og kaffe", 1);
+    app.gql_as(
+        &translator,
+        TRANSLATE,
+        json!({ "t": "OFFERING", "id": trondheim["id"], "l": "nb-NO", "fields": [
+            { "name": "venue", "text": "Quality Hotel Augustin, Trondheim sentrum" },
+            { "name": "programme", "text": translated }
+        ] }),
+    )
+    .await
+    .ok();
+    let read = r#"{ trainingMaterials(filter: {query: "new function"}) { edges { node { offerings { venue programme { title } } } } } }"#;
+    let nb = app.gql_with(None, Some("nb-NO"), read, json!({})).await;
+    let offering = &nb.ok()["trainingMaterials"]["edges"][0]["node"]["offerings"][0];
+    assert_eq!(offering["venue"], "Quality Hotel Augustin, Trondheim sentrum");
+    assert_eq!(offering["programme"][0]["title"], "Registrering og kaffe");
+    assert_eq!(offering["programme"][1]["title"], "Opening and presentation");
+    let en = app.gql_with(None, Some("en-US"), read, json!({})).await;
+    assert_eq!(
+        en.ok()["trainingMaterials"]["edges"][0]["node"]["offerings"][0]["programme"][0]["title"],
+        "Registration and coffee"
+    );
+}

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sammen_entities::{
     auth_token, deliverable, deliverable_document, deliverable_translation, document, document_share,
-    document_translation, document_version, milestone, offering, organisation, organisation_translation,
-    person, programme_item, project_member, project_participant, project_training_material,
-    project_translation, training_document, training_material, training_share, training_translation,
+    document_translation, document_version, milestone, offering, offering_translation, organisation,
+    organisation_translation, person, programme_item, project_member, project_participant,
+    project_training_material, project_translation, training_document, training_material, training_share,
+    training_translation,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -141,6 +142,11 @@ children_loader!(
     DeliverableTranslationsLoader: deliverable_translation by DeliverableId (deliverable_id), sorted order_by_asc Locale
 );
 
+children_loader!(
+    /// Translations of offerings' venues and programmes.
+    OfferingTranslationsLoader: offering_translation by OfferingId (offering_id), sorted order_by_asc Locale
+);
+
 /// The loaders of one request.
 pub struct Loaders {
     pub organisation: DataLoader<OrganisationLoader>,
@@ -163,6 +169,7 @@ pub struct Loaders {
     pub training_documents: DataLoader<TrainingDocumentsLoader>,
     pub project_training: DataLoader<ProjectTrainingLoader>,
     pub deliverable_translations: DataLoader<DeliverableTranslationsLoader>,
+    pub offering_translations: DataLoader<OfferingTranslationsLoader>,
 }
 
 impl Loaders {
@@ -205,6 +212,7 @@ impl Loaders {
                 DeliverableTranslationsLoader { db: db() },
                 tokio::spawn,
             ),
+            offering_translations: DataLoader::new(OfferingTranslationsLoader { db: db() }, tokio::spawn),
             project_training: DataLoader::new(
                 ProjectTrainingLoader {
                     db: db(),

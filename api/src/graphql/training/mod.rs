@@ -5,7 +5,9 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use sammen_entities::{offering, programme_item, training_material, training_translation};
+use sammen_entities::{
+    offering, offering_translation, programme_item, training_material, training_translation,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -282,7 +284,13 @@ impl TrainingMaterial {
 
     /// Dated runs, soonest first.
     async fn offerings(&self, ctx: &Context<'_>) -> ApiResult<Vec<Offering>> {
-        Ok(self.offering_rows(ctx).await?.into_iter().map(Offering).collect())
+        let original = &self.0.original_locale;
+        Ok(self
+            .offering_rows(ctx)
+            .await?
+            .into_iter()
+            .map(|o| Offering::new(o, original.clone()))
+            .collect())
     }
 
     /// Attached documents the caller may read.
@@ -331,9 +339,28 @@ impl TrainingMaterial {
 }
 
 /// One dated run of a training material.
-pub struct Offering(pub offering::Model);
+pub struct Offering(pub offering::Model, String);
 
 impl Offering {
+    /// An offering whose texts were written in `original_locale` (its material's).
+    pub fn new(row: offering::Model, original_locale: String) -> Self {
+        Self(row, original_locale)
+    }
+
+    /// The translation of the venue and programme for the request's chain, if one wins.
+    async fn translated(&self, ctx: &Context<'_>) -> ApiResult<Option<offering_translation::Model>> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .offering_translations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let locale =
+            content::resolve_locale(&state.chain, &self.1, rows.iter().map(|r| r.locale.as_str())).to_owned();
+        Ok(rows.into_iter().find(|r| r.locale == locale))
+    }
+
     fn money(&self, amount: Option<i64>) -> Option<Money> {
         match (amount, &self.0.price_currency) {
             (Some(amount_minor), Some(currency)) => Some(Money {
@@ -380,8 +407,14 @@ impl Offering {
         ))
     }
 
-    async fn venue(&self) -> Option<&str> {
-        self.0.venue.as_deref()
+    /// The venue in the best locale of the request's chain.
+    async fn venue(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        let translated = self
+            .translated(ctx)
+            .await?
+            .map(|t| t.venue)
+            .filter(|v| !v.is_empty());
+        Ok(translated.or_else(|| self.0.venue.clone()))
     }
 
     async fn city(&self) -> Option<&str> {
@@ -442,7 +475,22 @@ impl Offering {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(ProgrammeItem).collect())
+        // Titles come translated in programme order; an empty one keeps the original.
+        let titles = self
+            .translated(ctx)
+            .await?
+            .map(|t| string_list(&t.programme_titles))
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut item)| {
+                if let Some(title) = titles.get(i).filter(|t| !t.is_empty()) {
+                    item.title = title.clone();
+                }
+                ProgrammeItem(item)
+            })
+            .collect())
     }
 
     async fn version(&self) -> i32 {

@@ -637,6 +637,7 @@ impl TrainingMutation {
         let state = RequestState::of(ctx)?;
         let material = find_writable(state, parse_id(&training_material_id)?).await?;
         let parsed = parse_offering(&input)?;
+        let original_locale = material.original_locale.clone();
         let now = Utc::now();
         let id = Uuid::now_v7();
         let mut model = offering::ActiveModel {
@@ -653,7 +654,7 @@ impl TrainingMutation {
         let created = model.insert(&txn).await?;
         write_programme(&txn, id, &parsed).await?;
         txn.commit().await?;
-        Ok(Offering(created))
+        Ok(Offering::new(created, original_locale))
     }
 
     /// Replaces an offering's details and programme. CONFLICT when `expectedVersion` is stale.
@@ -666,7 +667,7 @@ impl TrainingMutation {
     ) -> ApiResult<Offering> {
         let state = RequestState::of(ctx)?;
         let current = find_offering(state, &id).await?;
-        find_writable(state, current.training_material_id).await?;
+        let material = find_writable(state, current.training_material_id).await?;
         let parsed = parse_offering(&input)?;
         let mut change = <offering::ActiveModel as Default>::default();
         offering_fields(&mut change, &parsed);
@@ -674,16 +675,16 @@ impl TrainingMutation {
         let updated = versioned_offering_update(&txn, current.id, expected_version, change).await?;
         write_programme(&txn, current.id, &parsed).await?;
         txn.commit().await?;
-        Ok(Offering(updated))
+        Ok(Offering::new(updated, material.original_locale))
     }
 
     /// Cancels an offering; it stays listed as CANCELLED.
     async fn cancel_offering(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Offering> {
         let state = RequestState::of(ctx)?;
         let current = find_offering(state, &id).await?;
-        find_writable(state, current.training_material_id).await?;
+        let material = find_writable(state, current.training_material_id).await?;
         if current.status == OfferingStatus::Cancelled.as_str() {
-            return Ok(Offering(current));
+            return Ok(Offering::new(current, material.original_locale));
         }
         let change = offering::ActiveModel {
             status: Set(OfferingStatus::Cancelled.as_str().to_owned()),
@@ -692,7 +693,7 @@ impl TrainingMutation {
         let txn = state.db.begin().await?;
         let updated = versioned_offering_update(&txn, current.id, current.version, change).await?;
         txn.commit().await?;
-        Ok(Offering(updated))
+        Ok(Offering::new(updated, material.original_locale))
     }
 }
 
