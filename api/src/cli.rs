@@ -73,12 +73,16 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
                 }
             }
         }
-        Command::Seed { what: SeedWhat::Demo } => {
+        Command::Seed { what } => {
             let db = crate::db::connect(&global).await?;
             crate::db::migrate(&db).await?;
             let storage = crate::storage::Storage::configured(&global)?;
             crate::seed::demo(&db, &storage).await?;
             println!("Demo data is loaded.");
+            if let SeedWhat::Bench { scale } = what {
+                crate::seed::bench::load(&db, scale).await?;
+                println!("Benchmark data is loaded (scale {scale}).");
+            }
         }
         Command::User {
             action:

@@ -111,6 +111,11 @@ pub enum MigrateAction {
 pub enum SeedWhat {
     /// The demo network: the association, partners in NO/US/DK/ZA/NL, demo sign-ins.
     Demo,
+    /// The demo network plus N organisations, 10·N documents, N projects and N trainings.
+    Bench {
+        #[arg(long, default_value_t = 100)]
+        scale: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -69,10 +69,17 @@ where
             WriteError::Source(_) => ApiError::invalid("file", "document-file-unreadable"),
             WriteError::Store(error) => ApiError::internal(error),
         })?;
+    // From here on the file exists; if this request is dropped (timeout,
+    // client gone) before the row is committed, the guard removes it.
+    let mut cleanup = Cleanup {
+        storage: state.storage.clone(),
+        key: Some(key.clone()),
+    };
     let media_type = sniff(&stored.head);
     if let Some(declared) = &new.declared_type
         && !declared_matches(declared, &media_type)
     {
+        cleanup.key = None;
         state.storage.delete(&key).await;
         let field = if new.source_url.is_some() { "url" } else { "file" };
         return Err(ApiError::invalid(field, "document-media-type-mismatch")
@@ -83,10 +90,27 @@ where
         state, document, person.id, version_id, &stored, filename, media_type, new,
     )
     .await;
+    // Delete at once on failure (the guard is for requests that are dropped).
+    cleanup.key = None;
     if written.is_err() {
         state.storage.delete(&key).await;
     }
     written
+}
+
+/// Deletes a stored file unless disarmed (by taking its key).
+struct Cleanup {
+    storage: crate::storage::Storage,
+    key: Option<String>,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            let storage = self.storage.clone();
+            tokio::spawn(async move { storage.delete(&key).await });
+        }
+    }
 }
 
 #[expect(clippy::too_many_arguments, reason = "one private step of add_version")]

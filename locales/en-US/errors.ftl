@@ -215,3 +215,5 @@ translation-field-unknown = “{ $name }” is not a translatable field of this 
 # Shown when a translation names the same field twice.
 # $name (string) - the field name sent
 translation-field-repeated = The field “{ $name }” is given twice.
+# Shown when linking a document that already belongs to another project.
+document-linked-elsewhere = This document already belongs to another project.

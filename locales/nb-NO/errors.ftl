@@ -101,3 +101,4 @@ offering-programme-outside-dates = { $field } ligger utenfor datoene for kurset.
 input-bidi-unbalanced = { $field } inneholder tegn for skriveretning som ikke er balansert.
 translation-field-unknown = «{ $name }» er ikke et felt som kan oversettes i dette innholdet.
 translation-field-repeated = Feltet «{ $name }» er oppgitt to ganger.
+document-linked-elsewhere = Dette dokumentet hører allerede til et annet prosjekt.

@@ -365,7 +365,20 @@ async fn contributors_add_documents_and_update_their_own_deliverables_only() {
     .expect_error("FORBIDDEN");
     app.gql_as(&partner, change, json!({ "id": ours["id"], "s": "ACCEPTED" }))
         .await
+        .expect_error("FORBIDDEN");
+    app.gql_as(&partner, change, json!({ "id": ours["id"], "s": "PLANNED" }))
+        .await
         .expect_error("BAD_USER_INPUT");
+    app.gql_as(&partner, change, json!({ "id": ours["id"], "s": "SUBMITTED" }))
+        .await
+        .ok();
+    // Accepting is the coordinators' call.
+    app.gql_as(&partner, change, json!({ "id": ours["id"], "s": "ACCEPTED" }))
+        .await
+        .expect_error("FORBIDDEN");
+    app.gql_as(&coordinator, change, json!({ "id": ours["id"], "s": "ACCEPTED" }))
+        .await
+        .ok();
 
     // A contributor links a PRIVATE document of their own; every participant may then read it.
     let doc = app
@@ -738,4 +751,112 @@ async fn translators_translate_a_project_and_see_when_it_goes_stale() {
         .gql_with(Some(&coordinator), Some("nb"), read, json!({ "id": id }))
         .await;
     assert_eq!(stale.ok()["project"]["translations"][0]["outdated"], true);
+}
+
+#[tokio::test]
+async fn only_insiders_read_the_activity_log_of_a_public_project() {
+    let app = TestApp::spawn().await;
+    let query =
+        r#"{ projects(filter: {query: "ESPSW"}) { edges { node { code activity { totalCount } } } } }"#;
+    let outsider = app.gql(query, json!({})).await;
+    outsider.expect_error("FORBIDDEN");
+    let coordinator = app.login("coordinator@example.org").await;
+    let insider = app.gql_as(&coordinator, query, json!({})).await;
+    assert_eq!(
+        insider.ok()["projects"]["edges"][0]["node"]["activity"]["totalCount"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_organisation_leaving_a_project_takes_its_people_with_it() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let id = create(&app, &coordinator, "LEAVE-1").await["id"].clone();
+    let us = app.organisation_id("new-england-peer-alliance").await;
+    app.gql_as(
+        &coordinator,
+        ADD_PARTICIPANT,
+        json!({ "p": id, "o": us, "r": "PARTNER" }),
+    )
+    .await
+    .ok();
+    let partner = app.login("partner@example.org").await;
+    let partner_id = user_id(&app, &partner).await;
+    app.gql_as(
+        &coordinator,
+        ADD_MEMBER,
+        json!({ "p": id, "u": partner_id, "r": "COORDINATOR" }),
+    )
+    .await
+    .ok();
+    app.gql_as(&coordinator, REMOVE_PARTICIPANT, json!({ "p": id, "o": us }))
+        .await
+        .ok();
+    let read = "query($id: ID!) { project(id: $id) { members { user { displayName } } } }";
+    app.gql_as(&partner, read, json!({ "id": id }))
+        .await
+        .expect_error("NOT_FOUND");
+    app.gql_as(
+        &partner,
+        UPDATE,
+        json!({ "id": id, "v": 1, "title": "Still mine?" }),
+    )
+    .await
+    .expect_error("NOT_FOUND");
+    let members = app.gql_as(&coordinator, read, json!({ "id": id })).await;
+    assert_eq!(
+        members.ok()["project"]["members"],
+        json!([{ "user": { "displayName": "Kari Koordinator" } }])
+    );
+}
+
+#[tokio::test]
+async fn linking_a_document_is_sharing_it_so_only_its_owner_may() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let partner = app.login("partner@example.org").await;
+    let first = create(&app, &coordinator, "LINK-1").await["id"].clone();
+    let second = create(&app, &coordinator, "LINK-2").await["id"].clone();
+    let us = app.organisation_id("new-england-peer-alliance").await;
+    app.gql_as(
+        &coordinator,
+        ADD_PARTICIPANT,
+        json!({ "p": first, "o": us, "r": "PARTNER" }),
+    )
+    .await
+    .ok();
+    let partner_id = user_id(&app, &partner).await;
+    app.gql_as(
+        &coordinator,
+        ADD_MEMBER,
+        json!({ "p": first, "u": partner_id, "r": "CONTRIBUTOR" }),
+    )
+    .await
+    .ok();
+    // A hub document the partner may edit through a grant, but not share.
+    let doc = app
+        .gql_as(&coordinator, "mutation { createDocument(input: {kind: REPORT, title: \"Hub notes\", visibility: PARTNERS}) { id } }", json!({}))
+        .await
+        .ok()["createDocument"]["id"]
+        .clone();
+    app.gql_as(
+        &coordinator,
+        "mutation($d: ID!, $o: ID!) { shareDocument(documentId: $d, organisationId: $o, permission: EDIT) { permission } }",
+        json!({ "d": doc, "o": us }),
+    )
+    .await
+    .ok();
+    let link = "mutation($p: ID!, $d: ID!) { linkDocumentToProject(projectId: $p, documentId: $d) { id } }";
+    app.gql_as(&partner, link, json!({ "p": first, "d": doc }))
+        .await
+        .expect_error("FORBIDDEN");
+    app.gql_as(&coordinator, link, json!({ "p": first, "d": doc }))
+        .await
+        .ok();
+    let elsewhere = app
+        .gql_as(&coordinator, link, json!({ "p": second, "d": doc }))
+        .await;
+    elsewhere.expect_error("BAD_USER_INPUT");
+    assert_eq!(elsewhere.field(), "documentId");
 }

@@ -232,8 +232,13 @@ async fn a_new_locale_folder_is_negotiable_and_reported_without_code_changes() {
         fallback.message()
     );
 
+    app.gql("{ localeCoverage { locale } }", json!({}))
+        .await
+        .expect_error("UNAUTHENTICATED");
+    let translator = app.login("translator@example.org").await;
     let coverage = app
-        .gql(
+        .gql_as(
+            &translator,
             "{ localeCoverage { locale messages { translated missing } } }",
             json!({}),
         )
@@ -345,4 +350,37 @@ async fn offering_venues_and_programmes_are_translated_line_by_line() {
         en.ok()["trainingMaterials"]["edges"][0]["node"]["offerings"][0]["programme"][0]["title"],
         "Registration and coffee"
     );
+}
+
+#[tokio::test]
+async fn a_partial_translation_never_blanks_the_other_texts() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let translator = app.login("translator@example.org").await;
+    let id = app
+        .gql_as(
+            &coordinator,
+            "mutation { createDocument(input: {kind: REPORT, title: \"Annual report\", summary: \"What we did.\", visibility: PUBLIC}) { id } }",
+            json!({}),
+        )
+        .await
+        .ok()["createDocument"]["id"]
+        .clone();
+    app.gql_as(
+        &translator,
+        TRANSLATE,
+        json!({ "t": "DOCUMENT", "id": id, "l": "nb-NO", "fields": [{ "name": "summary", "text": "Hva vi gjorde." }] }),
+    )
+    .await
+    .ok();
+    let nb = app
+        .gql_with(
+            None,
+            Some("nb-NO"),
+            "query($id: ID!) { document(id: $id) { title summary } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(nb.ok()["document"]["title"], "Annual report");
+    assert_eq!(nb.ok()["document"]["summary"], "Hva vi gjorde.");
 }

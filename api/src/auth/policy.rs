@@ -278,6 +278,43 @@ pub async fn project_role(
     Ok(row.and_then(|m| MemberRole::from_db(&m.role)))
 }
 
+/// Whether the token a long-lived connection authenticated with is still
+/// valid (not revoked, not expired); anonymous callers always are.
+pub async fn still_signed_in(db: &impl ConnectionTrait, caller: &Caller) -> bool {
+    let Some(id) = caller.token_id else {
+        return true;
+    };
+    match sammen_entities::auth_token::Entity::find_by_id(id).one(db).await {
+        Ok(Some(token)) => token.revoked_at.is_none() && token.expires_at > Utc::now(),
+        _ => false,
+    }
+}
+
+/// Whether the caller is inside a project: an admin, a member, or one of a
+/// participating organisation's people. Only insiders read the activity
+/// log, which names documents and organisations outsiders may not see.
+pub async fn is_project_insider(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    project_id: Uuid,
+) -> ApiResult<bool> {
+    if caller.is_admin() {
+        return Ok(true);
+    }
+    if project_role(db, caller, project_id).await?.is_some() {
+        return Ok(true);
+    }
+    let Some(own) = caller.organisation_id() else {
+        return Ok(false);
+    };
+    let participates = project_participant::Entity::find()
+        .filter(project_participant::Column::ProjectId.eq(project_id))
+        .filter(project_participant::Column::OrganisationId.eq(own))
+        .one(db)
+        .await?;
+    Ok(participates.is_some())
+}
+
 /// Changing a project (metadata, status, participants, members, deliverables,
 /// milestones): its COORDINATOR members and admins.
 pub async fn require_coordinator(

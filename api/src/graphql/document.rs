@@ -91,7 +91,11 @@ impl Document {
             rows.iter().map(|r| r.locale.as_str()),
         );
         Ok(match rows.iter().find(|r| r.locale == locale) {
-            Some(row) => (locale.to_owned(), row.title.clone(), row.summary.clone()),
+            Some(row) => (
+                locale.to_owned(),
+                content::or_original(&row.title, &self.0.title),
+                content::or_original(&row.summary, &self.0.summary),
+            ),
             None => (locale.to_owned(), self.0.title.clone(), self.0.summary.clone()),
         })
     }
@@ -735,6 +739,10 @@ impl DocumentMutation {
         let state = RequestState::of(ctx)?;
         let id = parse_id(&input.id)?;
         let current = find_writable(state, id).await?;
+        // Checks below are made against `current`; a newer row is a conflict.
+        if current.version != input.expected_version {
+            return Err(ApiError::stale_version(input.expected_version, current.version));
+        }
         let mut change = <document::ActiveModel as Default>::default();
         if let Some(kind) = input.kind {
             change.kind = Set(kind.as_str().to_owned());

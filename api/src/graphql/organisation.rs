@@ -90,10 +90,10 @@ impl Organisation {
             &self.0.original_locale,
             rows.iter().map(|r| r.locale.as_str()),
         );
-        let text = rows
-            .iter()
-            .find(|r| r.locale == locale)
-            .map_or_else(|| self.0.description.clone(), |r| r.description.clone());
+        let text = rows.iter().find(|r| r.locale == locale).map_or_else(
+            || self.0.description.clone(),
+            |r| content::or_original(&r.description, &self.0.description),
+        );
         Ok((locale.to_owned(), text))
     }
 

@@ -115,6 +115,8 @@ impl TranslationQuery {
     /// content the caller may read.
     async fn locale_coverage(&self, ctx: &Context<'_>) -> ApiResult<Vec<LocaleCoverage>> {
         let state = RequestState::of(ctx)?;
+        // It reads every translatable row the caller may see: not for anonymous callers.
+        state.caller.person()?;
         let mut items = Vec::new();
         for content_type in ContentType::ALL {
             items.extend(translation::items(&state.db, &state.caller, content_type).await?);
@@ -183,11 +185,19 @@ impl TranslationQuery {
             }
         }
         let total_count = tasks.len() as u64;
+        // Tasks are in (type, id) order; resume after the cursor's place in
+        // it, even if that item has been translated since.
+        let rank = |k: &str| {
+            ContentType::ALL
+                .iter()
+                .position(|t| format!("{t:?}") == k)
+                .unwrap_or(usize::MAX)
+        };
         let start = match &after {
             Some(cursor) => tasks
                 .iter()
-                .position(|(k, id, _)| *k == cursor.k && *id == cursor.id)
-                .map_or(tasks.len(), |i| i + 1),
+                .position(|(k, id, _)| (rank(k), *id) > (rank(&cursor.k), cursor.id))
+                .unwrap_or(tasks.len()),
             None => 0,
         };
         let has_next = tasks.len() > start + page.first;

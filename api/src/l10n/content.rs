@@ -25,6 +25,16 @@ pub fn resolve_locale<'a>(
     original
 }
 
+/// A translated text, or the original where the translation left it empty.
+pub fn or_original(translated: &str, original: &str) -> String {
+    if translated.trim().is_empty() {
+        original
+    } else {
+        translated
+    }
+    .to_owned()
+}
+
 /// SHA-256 (hex) over the source texts a translation was made from. Fields
 /// are separated by a unit separator so that moving text between fields
 /// changes the digest.

@@ -18,6 +18,7 @@ use crate::domain::{Email, OrgRole, TranslationStatus};
 use crate::l10n::content::source_digest;
 use crate::storage::Storage;
 
+pub mod bench;
 mod documents;
 mod projects;
 mod training;

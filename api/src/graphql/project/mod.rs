@@ -63,7 +63,11 @@ impl Project {
             rows.iter().map(|r| r.locale.as_str()),
         );
         Ok(match rows.iter().find(|r| r.locale == locale) {
-            Some(row) => (locale.to_owned(), row.title.clone(), row.summary.clone()),
+            Some(row) => (
+                locale.to_owned(),
+                content::or_original(&row.title, &self.0.title),
+                content::or_original(&row.summary, &self.0.summary),
+            ),
             None => (locale.to_owned(), self.0.title.clone(), self.0.summary.clone()),
         })
     }
@@ -293,6 +297,9 @@ impl Project {
         after: Option<String>,
     ) -> ApiResult<Connection<String, ActivityEntry, ConnectionTotals>> {
         let state = RequestState::of(ctx)?;
+        if !policy::is_project_insider(&state.db, &state.caller, self.0.id).await? {
+            return Err(ApiError::forbidden());
+        }
         let page = Page::parse(first, after.as_deref())?;
         let after = page.after_in("activity")?;
         let condition = project_activity::Column::ProjectId.eq(self.0.id);
@@ -501,7 +508,7 @@ impl Deliverable {
             rows.iter().map(|r| r.locale.as_str()),
         );
         Ok(match rows.iter().find(|r| r.locale == locale) {
-            Some(row) => (locale.to_owned(), row.title.clone()),
+            Some(row) => (locale.to_owned(), content::or_original(&row.title, &self.0.title)),
             None => (locale.to_owned(), self.0.title.clone()),
         })
     }
@@ -770,14 +777,24 @@ impl ProjectSubscription {
         let state = RequestState::of(ctx)?;
         let project_id = parse_id(&project_id)?;
         find_readable(state, project_id).await?;
+        if !policy::is_project_insider(&state.db, &state.caller, project_id).await? {
+            return Err(ApiError::forbidden());
+        }
         let receiver = state.activity.subscribe();
-        Ok(futures_util::stream::unfold(
-            receiver,
-            move |mut receiver| async move {
+        let (db, caller) = (state.db.clone(), state.caller.clone());
+        Ok(futures_util::stream::unfold(receiver, move |mut receiver| {
+            let (db, caller) = (db.clone(), caller.clone());
+            async move {
                 loop {
                     match receiver.recv().await {
                         Ok(entry) if entry.project_id == project_id => {
-                            return Some((ActivityEntry(entry), receiver));
+                            // The connection may outlive the caller's right to
+                            // see the project, or their token: check again.
+                            let allowed = policy::still_signed_in(&db, &caller).await
+                                && policy::is_project_insider(&db, &caller, project_id)
+                                    .await
+                                    .unwrap_or(false);
+                            return allowed.then_some((ActivityEntry(entry), receiver));
                         }
                         Ok(_) => continue,
                         // A slow subscriber missed entries; carry on with the newest.
@@ -785,7 +802,7 @@ impl ProjectSubscription {
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                     }
                 }
-            },
-        ))
+            }
+        }))
     }
 }

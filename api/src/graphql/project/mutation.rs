@@ -213,6 +213,10 @@ impl ProjectMutation {
         let current = find_readable(state, id).await?;
         policy::require_coordinator(&state.db, &state.caller, id).await?;
         let person = actor(state)?;
+        // Checks below are made against `current`; a newer row is a conflict.
+        if current.version != input.expected_version {
+            return Err(ApiError::stale_version(input.expected_version, current.version));
+        }
         let mut change = <project::ActiveModel as Default>::default();
         if let Some(title) = &input.title {
             change.title = Set(name_text("title", title, TITLE_MAX)?);
@@ -386,6 +390,7 @@ impl ProjectMutation {
         let person = actor(state)?;
         let organisation_id = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
         let txn = state.db.begin().await?;
+        lock_project(&txn, project_id).await?;
         let participants = participant_ids(&txn, project_id).await?;
         let Some(leaving) = participants.iter().find(|p| p.organisation_id == organisation_id) else {
             return Err(ApiError::not_found().with_field("organisationId"));
@@ -397,6 +402,31 @@ impl ProjectMutation {
         if leaving.role == ParticipantRole::Coordinator.as_str() && coordinators <= 1 {
             return Err(ApiError::invalid("organisationId", "project-last-coordinator"));
         }
+        // The organisation's people leave with it; a coordinator must remain.
+        let members = project_member::Entity::find()
+            .filter(project_member::Column::ProjectId.eq(project_id))
+            .all(&txn)
+            .await?;
+        let leaving_people: Vec<Uuid> = person::Entity::find()
+            .filter(person::Column::Id.is_in(members.iter().map(|m| m.person_id)))
+            .filter(person::Column::OrganisationId.eq(organisation_id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let remaining_coordinators = members
+            .iter()
+            .filter(|m| m.role == MemberRole::Coordinator.as_str() && !leaving_people.contains(&m.person_id))
+            .count();
+        if remaining_coordinators == 0 {
+            return Err(ApiError::invalid("organisationId", "project-last-coordinator"));
+        }
+        project_member::Entity::delete_many()
+            .filter(project_member::Column::ProjectId.eq(project_id))
+            .filter(project_member::Column::PersonId.is_in(leaving_people))
+            .exec(&txn)
+            .await?;
         project_participant::Entity::delete_many()
             .filter(project_participant::Column::ProjectId.eq(project_id))
             .filter(project_participant::Column::OrganisationId.eq(organisation_id))
@@ -493,6 +523,7 @@ impl ProjectMutation {
         let person = actor(state)?;
         let user_id = parse_id(&user_id).map_err(|e| e.with_field("userId"))?;
         let txn = state.db.begin().await?;
+        lock_project(&txn, project_id).await?;
         let members = project_member::Entity::find()
             .filter(project_member::Column::ProjectId.eq(project_id))
             .all(&txn)
@@ -654,6 +685,10 @@ impl ProjectMutation {
         let current = find_deliverable(state, &id).await?;
         policy::require_deliverable_editor(&state.db, &state.caller, &current).await?;
         let person = actor(state)?;
+        if status == DeliverableStatus::Accepted {
+            // Accepting is the coordinators' call, not the contributors'.
+            policy::require_coordinator(&state.db, &state.caller, current.project_id).await?;
+        }
         let from = DeliverableStatus::from_db(&current.status).unwrap_or(DeliverableStatus::Planned);
         if !from.can_become(status) {
             return Err(
@@ -839,6 +874,9 @@ impl ProjectMutation {
         policy::require_contributor(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
         let document = linkable_document(state, &document_id).await?;
+        if document.project_id.is_some_and(|p| p != project_id) {
+            return Err(ApiError::invalid("documentId", "document-linked-elsewhere"));
+        }
         let txn = state.db.begin().await?;
         document::Entity::update_many()
             .col_expr(document::Column::ProjectId, Expr::value(Some(project_id)))
@@ -970,14 +1008,22 @@ async fn linkable_document(state: &RequestState, id: &ID) -> ApiResult<document:
     let found = crate::graphql::document::find_readable(state, id, &state.db)
         .await
         .map_err(|e| e.with_field("documentId"))?;
-    let writable = document::Entity::find_by_id(id)
-        .filter(policy::document_write(&state.caller))
-        .count(&state.db)
-        .await?;
-    if writable == 0 {
-        return Err(ApiError::forbidden().with_field("documentId"));
-    }
+    // Linking opens the document to every participant: that is sharing,
+    // which only the owner's people (and admins) may do.
+    policy::can_manage_document(&state.caller, &found).map_err(|e| e.with_field("documentId"))?;
     Ok(found)
+}
+
+/// Serialises changes to one project's participants and members on
+/// PostgreSQL (`SELECT … FOR UPDATE`); SQLite already has one writer at a time.
+async fn lock_project(txn: &DatabaseTransaction, project_id: Uuid) -> ApiResult<()> {
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        project::Entity::find_by_id(project_id)
+            .lock_exclusive()
+            .one(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn versioned_update(

@@ -79,7 +79,7 @@ pub fn resolve(
             let outcomes = string_list(&t.learning_outcomes);
             Texts {
                 locale: t.locale.clone(),
-                title: t.title.clone(),
+                title: content::or_original(&t.title, &material.title),
                 summary: or(&t.summary, &material.summary),
                 prerequisites: or(&t.prerequisites, &material.prerequisites),
                 learning_outcomes: if outcomes.is_empty() {
@@ -475,10 +475,15 @@ impl Offering {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        // Titles come translated in programme order; an empty one keeps the original.
+        // Titles come translated in programme order; an empty one keeps the
+        // original, and a translation made for another programme is ignored.
+        let current: Vec<String> = rows.iter().map(|r| r.title.clone()).collect();
+        let digest =
+            crate::translation::offering_digest(self.0.venue.as_deref().unwrap_or_default(), &current);
         let titles = self
             .translated(ctx)
             .await?
+            .filter(|t| t.source_digest == digest)
             .map(|t| string_list(&t.programme_titles))
             .unwrap_or_default();
         Ok(rows

@@ -406,6 +406,10 @@ impl TrainingMutation {
         let state = RequestState::of(ctx)?;
         let id = parse_id(&input.id)?;
         let current = find_writable(state, id).await?;
+        // Checks below are made against `current`; a newer row is a conflict.
+        if current.version != input.expected_version {
+            return Err(ApiError::stale_version(input.expected_version, current.version));
+        }
         let mut change = <training_material::ActiveModel as Default>::default();
         if let Some(kind) = input.kind {
             change.kind = Set(kind.as_str().to_owned());
@@ -505,13 +509,22 @@ impl TrainingMutation {
             .count(&state.db)
             .await?;
         if exists == 0 {
-            training_document::ActiveModel {
+            let inserted = training_document::ActiveModel {
                 training_material_id: Set(material.id),
                 document_id: Set(document_id),
                 created_at: Set(Utc::now()),
             }
             .insert(&state.db)
-            .await?;
+            .await;
+            // Attached twice at once: the other request already did it.
+            if let Err(error) = inserted
+                && !matches!(
+                    error.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                )
+            {
+                return Err(error.into());
+            }
         }
         Ok(TrainingMaterial(material))
     }
