@@ -860,3 +860,24 @@ async fn linking_a_document_is_sharing_it_so_only_its_owner_may() {
     elsewhere.expect_error("BAD_USER_INPUT");
     assert_eq!(elsewhere.field(), "documentId");
 }
+
+#[tokio::test]
+async fn a_socket_does_not_outlive_its_token() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let id = create(&app, &coordinator, "SOCKET-1").await["id"].clone();
+    let session = app.login("coordinator@example.org").await;
+    let mut socket = ws_connect(&app, Some(&session)).await;
+    app.gql_as(&session, "mutation { logout }", json!({})).await.ok();
+    let subscribe = json!({
+        "id": "1", "type": "subscribe",
+        "payload": { "query": "subscription($p: ID!) { projectActivity(projectId: $p) { verb } }", "variables": { "p": id } }
+    });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .expect("subscribe");
+    let answer = next_json(&mut socket).await;
+    let text = answer.to_string();
+    assert!(text.contains("UNAUTHENTICATED"), "{text}");
+}

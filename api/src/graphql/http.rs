@@ -387,7 +387,9 @@ pub async fn graphql_ws(
                         }
                     };
                     let mut data = async_graphql::Data::default();
-                    data.insert(RequestState::new(&state, caller, chain));
+                    let mut request_state = RequestState::new(&state, caller, chain);
+                    request_state.long_lived = true;
+                    data.insert(request_state);
                     Ok(data)
                 })
                 .serve()

@@ -89,6 +89,8 @@ pub struct RequestState {
     pub fetcher: crate::net::Fetcher,
     pub activity: crate::activity::ActivityBus,
     pub loaders: loaders::Loaders,
+    /// The state of a WebSocket connection, reused by its operations.
+    pub long_lived: bool,
 }
 
 impl RequestState {
@@ -104,6 +106,7 @@ impl RequestState {
             storage: state.storage.clone(),
             fetcher: state.fetcher.clone(),
             activity: state.activity.clone(),
+            long_lived: false,
         }
     }
 
@@ -208,8 +211,10 @@ fn fluent_args(value: &async_graphql::Value) -> FluentArgs<'static> {
     args
 }
 
-/// Localises the errors of subscription responses, which do not pass through
-/// the HTTP handler.
+/// For operations over WebSocket, which do not pass through the HTTP
+/// handler: re-checks the connection's token before each operation (a
+/// socket can outlive a revoked or expired token) and localises the errors
+/// of subscription responses.
 pub struct LocaliseSubscriptions;
 
 impl async_graphql::extensions::ExtensionFactory for LocaliseSubscriptions {
@@ -218,7 +223,26 @@ impl async_graphql::extensions::ExtensionFactory for LocaliseSubscriptions {
     }
 }
 
+#[async_trait::async_trait]
 impl async_graphql::extensions::Extension for LocaliseSubscriptions {
+    async fn prepare_request(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        request: async_graphql::Request,
+        next: async_graphql::extensions::NextPrepareRequest<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::Request> {
+        if let Some(state) = ctx.data_opt::<RequestState>()
+            && state.long_lived
+            && !crate::auth::policy::still_signed_in(&state.db, &state.caller).await
+        {
+            let error = ApiError::new(crate::error::ErrorCode::Unauthenticated, "error-token-invalid");
+            let mut errors = vec![error.into_server_error()];
+            localise_errors(&mut errors, &state.localizer, &state.chain);
+            return Err(errors.remove(0));
+        }
+        next.run(ctx, request).await
+    }
+
     fn subscribe<'s>(
         &self,
         ctx: &async_graphql::extensions::ExtensionContext<'_>,
