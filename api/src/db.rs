@@ -75,3 +75,51 @@ pub fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+
+/// The columns optimistic concurrency works with.
+pub struct Versioned<C> {
+    pub id: C,
+    pub version: C,
+    pub updated_at: C,
+}
+
+/// Applies `change` to row `id` only if it is still at version `expected`,
+/// bumping the version and `updated_at` in the same statement; otherwise
+/// CONFLICT with the version the row has now (NOT_FOUND if it is gone).
+pub async fn versioned_update<E, A>(
+    db: &impl sea_orm::ConnectionTrait,
+    columns: Versioned<E::Column>,
+    id: uuid::Uuid,
+    expected: i32,
+    change: A,
+) -> crate::error::ApiResult<E::Model>
+where
+    E: sea_orm::EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    E::Model: sea_orm::ModelTrait<Entity = E> + Send + Sync,
+{
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, ModelTrait, QueryFilter};
+
+    let result = E::update_many()
+        .set(change)
+        .col_expr(columns.version, Expr::col(columns.version).add(1))
+        .col_expr(columns.updated_at, Expr::value(chrono::Utc::now()))
+        .filter(columns.id.eq(id))
+        .filter(columns.version.eq(expected))
+        .exec(db)
+        .await?;
+    let row = E::find()
+        .filter(columns.id.eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(crate::error::ApiError::not_found)?;
+    if result.rows_affected == 0 {
+        let current = match row.get(columns.version) {
+            sea_orm::Value::Int(Some(v)) => v,
+            _ => expected,
+        };
+        return Err(crate::error::ApiError::stale_version(expected, current));
+    }
+    Ok(row)
+}

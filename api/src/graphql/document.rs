@@ -780,24 +780,12 @@ impl DocumentMutation {
             }
             change.visibility = Set(visibility.as_str().to_owned());
         }
-        let result = document::Entity::update_many()
-            .set(change)
-            .col_expr(
-                document::Column::Version,
-                Expr::col(document::Column::Version).add(1),
-            )
-            .col_expr(document::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(document::Column::Id.eq(id))
-            .filter(document::Column::Version.eq(input.expected_version))
-            .exec(&state.db)
-            .await?;
-        let row = document::Entity::find_by_id(id)
-            .one(&state.db)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        if result.rows_affected == 0 {
-            return Err(ApiError::stale_version(input.expected_version, row.version));
-        }
+        let columns = crate::db::Versioned {
+            id: document::Column::Id,
+            version: document::Column::Version,
+            updated_at: document::Column::UpdatedAt,
+        };
+        let row = crate::db::versioned_update(&state.db, columns, id, input.expected_version, change).await?;
         Ok(Document(row))
     }
 

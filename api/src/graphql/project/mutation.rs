@@ -6,6 +6,18 @@
 use super::*;
 use sammen_entities::project_training_material;
 
+const PROJECT: crate::db::Versioned<project::Column> = crate::db::Versioned {
+    id: project::Column::Id,
+    version: project::Column::Version,
+    updated_at: project::Column::UpdatedAt,
+};
+
+const DELIVERABLE: crate::db::Versioned<deliverable::Column> = crate::db::Versioned {
+    id: deliverable::Column::Id,
+    version: deliverable::Column::Version,
+    updated_at: deliverable::Column::UpdatedAt,
+};
+
 /// A new project.
 #[derive(InputObject)]
 pub struct CreateProjectInput {
@@ -271,7 +283,7 @@ impl ProjectMutation {
             change.visibility = Set(visibility.as_str().to_owned());
         }
         let txn = state.db.begin().await?;
-        let updated = versioned_update(&txn, id, input.expected_version, change).await?;
+        let updated = crate::db::versioned_update(&txn, PROJECT, id, input.expected_version, change).await?;
         let entry = activity::record(
             &txn,
             Entry {
@@ -311,7 +323,7 @@ impl ProjectMutation {
             ..Default::default()
         };
         let txn = state.db.begin().await?;
-        let updated = versioned_update(&txn, id, current.version, change).await?;
+        let updated = crate::db::versioned_update(&txn, PROJECT, id, current.version, change).await?;
         let entry = activity::record(
             &txn,
             Entry {
@@ -656,7 +668,9 @@ impl ProjectMutation {
             MaybeUndefined::Undefined => {}
         }
         let txn = state.db.begin().await?;
-        let updated = versioned_deliverable_update(&txn, current.id, input.expected_version, change).await?;
+        let updated =
+            crate::db::versioned_update(&txn, DELIVERABLE, current.id, input.expected_version, change)
+                .await?;
         let entry = activity::record(
             &txn,
             Entry {
@@ -702,7 +716,8 @@ impl ProjectMutation {
             ..Default::default()
         };
         let txn = state.db.begin().await?;
-        let updated = versioned_deliverable_update(&txn, current.id, current.version, change).await?;
+        let updated =
+            crate::db::versioned_update(&txn, DELIVERABLE, current.id, current.version, change).await?;
         let entry = activity::record(
             &txn,
             Entry {
@@ -1024,58 +1039,4 @@ async fn lock_project(txn: &DatabaseTransaction, project_id: Uuid) -> ApiResult<
             .await?;
     }
     Ok(())
-}
-
-async fn versioned_update(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    expected: i32,
-    change: project::ActiveModel,
-) -> ApiResult<project::Model> {
-    let result = project::Entity::update_many()
-        .set(change)
-        .col_expr(
-            project::Column::Version,
-            Expr::col(project::Column::Version).add(1),
-        )
-        .col_expr(project::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(project::Column::Id.eq(id))
-        .filter(project::Column::Version.eq(expected))
-        .exec(db)
-        .await?;
-    let row = project::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::stale_version(expected, row.version));
-    }
-    Ok(row)
-}
-
-async fn versioned_deliverable_update(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    expected: i32,
-    change: deliverable::ActiveModel,
-) -> ApiResult<deliverable::Model> {
-    let result = deliverable::Entity::update_many()
-        .set(change)
-        .col_expr(
-            deliverable::Column::Version,
-            Expr::col(deliverable::Column::Version).add(1),
-        )
-        .col_expr(deliverable::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(deliverable::Column::Id.eq(id))
-        .filter(deliverable::Column::Version.eq(expected))
-        .exec(db)
-        .await?;
-    let row = deliverable::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::stale_version(expected, row.version));
-    }
-    Ok(row)
 }

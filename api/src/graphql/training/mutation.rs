@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sammen_entities::{
     offering, programme_item, training_document, training_material, training_share, training_translation,
 };
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
     TransactionTrait,
@@ -25,6 +24,18 @@ use crate::graphql::scalars::Date;
 use crate::graphql::{RequestState, parse_id};
 
 const TITLE_MAX: usize = 300;
+
+const TRAINING: crate::db::Versioned<training_material::Column> = crate::db::Versioned {
+    id: training_material::Column::Id,
+    version: training_material::Column::Version,
+    updated_at: training_material::Column::UpdatedAt,
+};
+
+const OFFERING: crate::db::Versioned<offering::Column> = crate::db::Versioned {
+    id: offering::Column::Id,
+    version: offering::Column::Version,
+    updated_at: offering::Column::UpdatedAt,
+};
 const TEXT_MAX: usize = 10_000;
 
 /// A new training material.
@@ -469,24 +480,8 @@ impl TrainingMutation {
             }
             change.visibility = Set(visibility.as_str().to_owned());
         }
-        let result = training_material::Entity::update_many()
-            .set(change)
-            .col_expr(
-                training_material::Column::Version,
-                Expr::col(training_material::Column::Version).add(1),
-            )
-            .col_expr(training_material::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(training_material::Column::Id.eq(id))
-            .filter(training_material::Column::Version.eq(input.expected_version))
-            .exec(&state.db)
-            .await?;
-        let row = training_material::Entity::find_by_id(id)
-            .one(&state.db)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        if result.rows_affected == 0 {
-            return Err(ApiError::stale_version(input.expected_version, row.version));
-        }
+        let row =
+            crate::db::versioned_update(&state.db, TRAINING, id, input.expected_version, change).await?;
         Ok(TrainingMaterial(row))
     }
 
@@ -685,7 +680,8 @@ impl TrainingMutation {
         let mut change = <offering::ActiveModel as Default>::default();
         offering_fields(&mut change, &parsed);
         let txn = state.db.begin().await?;
-        let updated = versioned_offering_update(&txn, current.id, expected_version, change).await?;
+        let updated =
+            crate::db::versioned_update(&txn, OFFERING, current.id, expected_version, change).await?;
         write_programme(&txn, current.id, &parsed).await?;
         txn.commit().await?;
         Ok(Offering::new(updated, material.original_locale))
@@ -704,7 +700,8 @@ impl TrainingMutation {
             ..Default::default()
         };
         let txn = state.db.begin().await?;
-        let updated = versioned_offering_update(&txn, current.id, current.version, change).await?;
+        let updated =
+            crate::db::versioned_update(&txn, OFFERING, current.id, current.version, change).await?;
         txn.commit().await?;
         Ok(Offering::new(updated, material.original_locale))
     }
@@ -718,31 +715,4 @@ async fn find_offering(state: &RequestState, id: &ID) -> ApiResult<offering::Mod
         .ok_or_else(ApiError::not_found)?;
     find_readable(state, found.training_material_id).await?;
     Ok(found)
-}
-
-async fn versioned_offering_update(
-    txn: &DatabaseTransaction,
-    id: Uuid,
-    expected: i32,
-    change: offering::ActiveModel,
-) -> ApiResult<offering::Model> {
-    let result = offering::Entity::update_many()
-        .set(change)
-        .col_expr(
-            offering::Column::Version,
-            Expr::col(offering::Column::Version).add(1),
-        )
-        .col_expr(offering::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(offering::Column::Id.eq(id))
-        .filter(offering::Column::Version.eq(expected))
-        .exec(txn)
-        .await?;
-    let row = offering::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::stale_version(expected, row.version));
-    }
-    Ok(row)
 }
