@@ -80,3 +80,62 @@ pub fn complexity(first: Option<i32>, child: usize) -> usize {
     let n = first.map_or(DEFAULT_PAGE, |n| n.clamp(0, MAX_PAGE as i32) as usize);
     1 + n.max(1) * child
 }
+
+/// A list ordered newest first by its UUIDv7 id (ids grow with creation
+/// time), paged by keyset on the id.
+pub struct NewestFirst<C> {
+    pub id: C,
+    /// The order tag cursors carry.
+    pub order: &'static str,
+}
+
+/// Loads one page of `E` matching `condition`, newest first, and counts all
+/// matches when `count` is set (callers pass whether `totalCount` was asked for).
+pub async fn newest_first<E, N>(
+    db: &sea_orm::DatabaseConnection,
+    list: NewestFirst<E::Column>,
+    condition: sea_orm::Condition,
+    page: &Page,
+    count: bool,
+    id_of: impl Fn(&E::Model) -> Uuid,
+    wrap: impl Fn(E::Model) -> N,
+) -> ApiResult<async_graphql::connection::Connection<String, N, ConnectionTotals>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    N: async_graphql::OutputType,
+{
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    let after = page.after_in(list.order)?;
+    let total_count = if count {
+        E::find().filter(condition.clone()).count(db).await?
+    } else {
+        0
+    };
+    let mut select = E::find().filter(condition);
+    if let Some(after) = after {
+        select = select.filter(list.id.lt(after.id));
+    }
+    let mut rows = select
+        .order_by_desc(list.id)
+        .limit(page.first as u64 + 1)
+        .all(db)
+        .await?;
+    let has_next = rows.len() > page.first;
+    rows.truncate(page.first);
+    let mut connection = async_graphql::connection::Connection::with_additional_fields(
+        page.after.is_some(),
+        has_next,
+        ConnectionTotals { total_count },
+    );
+    connection.edges.extend(rows.into_iter().map(|row| {
+        let cursor = Cursor {
+            o: list.order.to_owned(),
+            k: String::new(),
+            id: id_of(&row),
+        };
+        async_graphql::connection::Edge::new(cursor.encode(), wrap(row))
+    }));
+    Ok(connection)
+}

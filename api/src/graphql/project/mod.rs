@@ -2,7 +2,7 @@
 //! participants, members, deliverables, milestones, linked documents and an
 //! activity log pushed to subscribers.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject, Subscription};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::Stream;
@@ -13,7 +13,7 @@ use sammen_entities::{
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::document::Document;
 use super::money::{Money, MoneyInput};
 use super::organisation::{Organisation, find_visible as find_visible_organisation};
-use super::pagination::{self, ConnectionTotals, Cursor, Page};
+use super::pagination::{self, ConnectionTotals, NewestFirst, Page};
 use super::person::User;
 use super::scalars::Date;
 use super::training::TrainingMaterial;
@@ -241,39 +241,23 @@ impl Project {
     ) -> ApiResult<Connection<String, Document, ConnectionTotals>> {
         let state = RequestState::of(ctx)?;
         let page = Page::parse(first, after.as_deref())?;
-        let after = page.after_in("project-documents")?;
         let condition = Condition::all()
             .add(document::Column::ProjectId.eq(self.0.id))
             .add(policy::document_read(&state.caller));
-        let total_count = document::Entity::find()
-            .filter(condition.clone())
-            .count(&state.db)
-            .await?;
-        let mut select = document::Entity::find().filter(condition);
-        if let Some(after) = after {
-            select = select.filter(document::Column::Id.lt(after.id));
-        }
-        let mut rows = select
-            .order_by_desc(document::Column::Id)
-            .limit(page.first as u64 + 1)
-            .all(&state.db)
-            .await?;
-        let has_next = rows.len() > page.first;
-        rows.truncate(page.first);
-        let mut connection = Connection::with_additional_fields(
-            page.after.is_some(),
-            has_next,
-            ConnectionTotals { total_count },
-        );
-        connection.edges.extend(rows.into_iter().map(|row| {
-            let cursor = Cursor {
-                o: "project-documents".into(),
-                k: String::new(),
-                id: row.id,
-            };
-            Edge::new(cursor.encode(), Document(row))
-        }));
-        Ok(connection)
+        let list = NewestFirst {
+            id: document::Column::Id,
+            order: "project-documents",
+        };
+        pagination::newest_first::<document::Entity, _>(
+            &state.db,
+            list,
+            condition,
+            &page,
+            true,
+            |d| d.id,
+            Document,
+        )
+        .await
     }
 
     /// Training materials linked to the project that the caller may read.
@@ -301,37 +285,21 @@ impl Project {
             return Err(ApiError::forbidden());
         }
         let page = Page::parse(first, after.as_deref())?;
-        let after = page.after_in("activity")?;
-        let condition = project_activity::Column::ProjectId.eq(self.0.id);
-        let total_count = project_activity::Entity::find()
-            .filter(condition.clone())
-            .count(&state.db)
-            .await?;
-        let mut select = project_activity::Entity::find().filter(condition);
-        if let Some(after) = after {
-            select = select.filter(project_activity::Column::Id.lt(after.id));
-        }
-        let mut rows = select
-            .order_by_desc(project_activity::Column::Id)
-            .limit(page.first as u64 + 1)
-            .all(&state.db)
-            .await?;
-        let has_next = rows.len() > page.first;
-        rows.truncate(page.first);
-        let mut connection = Connection::with_additional_fields(
-            page.after.is_some(),
-            has_next,
-            ConnectionTotals { total_count },
-        );
-        connection.edges.extend(rows.into_iter().map(|row| {
-            let cursor = Cursor {
-                o: "activity".into(),
-                k: String::new(),
-                id: row.id,
-            };
-            Edge::new(cursor.encode(), ActivityEntry(row))
-        }));
-        Ok(connection)
+        let list = NewestFirst {
+            id: project_activity::Column::Id,
+            order: "activity",
+        };
+        let condition = Condition::all().add(project_activity::Column::ProjectId.eq(self.0.id));
+        pagination::newest_first::<project_activity::Entity, _>(
+            &state.db,
+            list,
+            condition,
+            &page,
+            true,
+            |a| a.id,
+            ActivityEntry,
+        )
+        .await
     }
 
     /// The caller's role in the project, if they are a member.
@@ -628,42 +596,22 @@ impl ProjectQuery {
     ) -> ApiResult<ProjectConnection> {
         let state = RequestState::of(ctx)?;
         let page = Page::parse(first, after.as_deref())?;
-        let after = page.after_in("projects")?;
-        let filter = filter.unwrap_or_default();
-        let condition = project_condition(state, &filter)?;
-        let total_count = if ctx.look_ahead().field("totalCount").exists() {
-            project::Entity::find()
-                .filter(condition.clone())
-                .count(&state.db)
-                .await?
-        } else {
-            0
+        let condition = project_condition(state, &filter.unwrap_or_default())?;
+        let list = NewestFirst {
+            id: project::Column::Id,
+            order: "projects",
         };
-        let mut select = project::Entity::find().filter(condition);
-        if let Some(after) = after {
-            select = select.filter(project::Column::Id.lt(after.id));
-        }
-        let mut rows = select
-            .order_by_desc(project::Column::Id)
-            .limit(page.first as u64 + 1)
-            .all(&state.db)
-            .await?;
-        let has_next = rows.len() > page.first;
-        rows.truncate(page.first);
-        let mut connection = Connection::with_additional_fields(
-            page.after.is_some(),
-            has_next,
-            ConnectionTotals { total_count },
-        );
-        connection.edges.extend(rows.into_iter().map(|row| {
-            let cursor = Cursor {
-                o: "projects".into(),
-                k: String::new(),
-                id: row.id,
-            };
-            Edge::new(cursor.encode(), Project(row))
-        }));
-        Ok(connection)
+        let count = ctx.look_ahead().field("totalCount").exists();
+        pagination::newest_first::<project::Entity, _>(
+            &state.db,
+            list,
+            condition,
+            &page,
+            count,
+            |p| p.id,
+            Project,
+        )
+        .await
     }
 
     /// One project; NOT_FOUND when it does not exist or the caller may not read it.

@@ -2,20 +2,20 @@
 //! guides and curricula shared across the network, with dated runs, prices
 //! and programmes, exported as schema.org JSON-LD.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use sammen_entities::{
     offering, offering_translation, programme_item, training_material, training_translation,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::document::Document;
 use super::money::Money;
 use super::organisation::Organisation;
-use super::pagination::{self, ConnectionTotals, Cursor, Page};
+use super::pagination::{self, ConnectionTotals, NewestFirst, Page};
 use super::scalars::Date;
 use super::{RequestState, filters, parse_id};
 use crate::auth::policy;
@@ -568,41 +568,22 @@ impl TrainingQuery {
     ) -> ApiResult<TrainingConnection> {
         let state = RequestState::of(ctx)?;
         let page = Page::parse(first, after.as_deref())?;
-        let after = page.after_in("training")?;
         let condition = training_condition(state, &filter.unwrap_or_default())?;
-        let total_count = if ctx.look_ahead().field("totalCount").exists() {
-            training_material::Entity::find()
-                .filter(condition.clone())
-                .count(&state.db)
-                .await?
-        } else {
-            0
+        let list = NewestFirst {
+            id: training_material::Column::Id,
+            order: "training",
         };
-        let mut select = training_material::Entity::find().filter(condition);
-        if let Some(after) = after {
-            select = select.filter(training_material::Column::Id.lt(after.id));
-        }
-        let mut rows = select
-            .order_by_desc(training_material::Column::Id)
-            .limit(page.first as u64 + 1)
-            .all(&state.db)
-            .await?;
-        let has_next = rows.len() > page.first;
-        rows.truncate(page.first);
-        let mut connection = Connection::with_additional_fields(
-            page.after.is_some(),
-            has_next,
-            ConnectionTotals { total_count },
-        );
-        connection.edges.extend(rows.into_iter().map(|row| {
-            let cursor = Cursor {
-                o: "training".into(),
-                k: String::new(),
-                id: row.id,
-            };
-            Edge::new(cursor.encode(), TrainingMaterial(row))
-        }));
-        Ok(connection)
+        let count = ctx.look_ahead().field("totalCount").exists();
+        pagination::newest_first::<training_material::Entity, _>(
+            &state.db,
+            list,
+            condition,
+            &page,
+            count,
+            |m| m.id,
+            TrainingMaterial,
+        )
+        .await
     }
 
     /// One training material; NOT_FOUND when it does not exist or the caller may not read it.
