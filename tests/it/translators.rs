@@ -345,6 +345,19 @@ async fn offering_venues_and_programmes_are_translated_line_by_line() {
     assert_eq!(offering["venue"], "Quality Hotel Augustin, Trondheim sentrum");
     assert_eq!(offering["programme"][0]["title"], "Registrering og kaffe");
     assert_eq!(offering["programme"][1]["title"], "Opening and presentation");
+    let ld = app
+        .gql_with(
+            None,
+            Some("nb-NO"),
+            r#"{ trainingMaterials(filter: {query: "new function"}) { edges { node { jsonLd } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        ld.ok()["trainingMaterials"]["edges"][0]["node"]["jsonLd"]["hasCourseInstance"][0]["location"]["name"],
+        "Quality Hotel Augustin, Trondheim sentrum",
+        "JSON-LD speaks the reader's language throughout"
+    );
     let en = app.gql_with(None, Some("en-US"), read, json!({})).await;
     assert_eq!(
         en.ok()["trainingMaterials"]["edges"][0]["node"]["offerings"][0]["programme"][0]["title"],

@@ -5,7 +5,9 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sammen_entities::{offering, organisation, training_material, training_translation};
+use sammen_entities::{
+    offering, offering_translation, organisation, training_material, training_translation,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -33,6 +35,28 @@ fn decimal(amount_minor: i64, currency: &str) -> String {
         abs % scale as u64,
         width = digits as usize
     )
+}
+
+/// The offerings with their venues translated into `locale` where a
+/// translation has one, so the whole document speaks one language.
+pub fn with_venues(
+    offerings: &[offering::Model],
+    translations: &[offering_translation::Model],
+    locale: &str,
+) -> Vec<offering::Model> {
+    offerings
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            if let Some(t) = translations
+                .iter()
+                .find(|t| t.offering_id == o.id && t.locale == locale && !t.venue.trim().is_empty())
+            {
+                o.venue = Some(t.venue.clone());
+            }
+            o
+        })
+        .collect()
 }
 
 /// The schema.org `Course` for a material, its offerings and its provider.
@@ -176,16 +200,21 @@ pub async fn download(
             .order_by_asc(offering::Column::StartsOn)
             .all(&state.db)
             .await?;
+        let venues = offering_translation::Entity::find()
+            .filter(offering_translation::Column::OfferingId.is_in(offerings.iter().map(|o| o.id)))
+            .all(&state.db)
+            .await?;
         let provider = organisation::Entity::find_by_id(material.provider_organisation_id)
             .filter(policy::organisation_read(&caller))
             .one(&state.db)
             .await?;
-        Ok::<_, sea_orm::DbErr>(Some((material, translations, offerings, provider)))
+        Ok::<_, sea_orm::DbErr>(Some((material, translations, offerings, venues, provider)))
     }
     .await;
     match loaded {
-        Ok(Some((material, translations, offerings, provider))) => {
+        Ok(Some((material, translations, offerings, venues, provider))) => {
             let texts = resolve(&chain, &material, &translations);
+            let offerings = with_venues(&offerings, &venues, &texts.locale);
             let body = course(&material, &texts, &offerings, provider.as_ref());
             let language =
                 HeaderValue::from_str(&texts.locale).unwrap_or_else(|_| HeaderValue::from_static("en-US"));

@@ -312,6 +312,15 @@ impl TrainingMaterial {
         let state = RequestState::of(ctx)?;
         let texts = self.texts(ctx).await?;
         let offerings = self.offering_rows(ctx).await?;
+        let venues: Vec<offering_translation::Model> = state
+            .loaders
+            .offering_translations
+            .load_many(offerings.iter().map(|o| o.id))
+            .await?
+            .into_values()
+            .flatten()
+            .collect();
+        let offerings = jsonld::with_venues(&offerings, &venues, &texts.locale);
         let provider = state
             .loaders
             .organisation
