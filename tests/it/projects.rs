@@ -537,6 +537,18 @@ async fn ws_connect(
     socket
 }
 
+async fn try_next_json(
+    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    wait: std::time::Duration,
+) -> Option<Value> {
+    loop {
+        let message = tokio::time::timeout(wait, socket.next()).await.ok()??.ok()?;
+        if let Message::Text(text) = message {
+            return serde_json::from_str(text.as_str()).ok();
+        }
+    }
+}
+
 async fn next_json(
     socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
 ) -> Value {
@@ -567,20 +579,31 @@ async fn subscribers_see_new_activity_and_outsiders_cannot_subscribe() {
         .send(Message::text(subscribe.to_string()))
         .await
         .expect("subscribe");
-    // Give the subscription a moment to be registered before the change.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    app.gql_as(&coordinator, STATUS, json!({ "id": id, "s": "ACTIVE" }))
+    // The subscription is registered asynchronously: add milestones until
+    // one arrives (a change made before registration is simply not seen).
+    let mut next = None;
+    for attempt in 0..20 {
+        app.gql_as(
+            &coordinator,
+            "mutation($p: ID!, $t: String!) { createMilestone(input: {projectId: $p, title: $t, dueOn: \"2025-05-17\"}) { id } }",
+            json!({ "p": id, "t": format!("Milestone {attempt}") }),
+        )
         .await
         .ok();
-    let next = next_json(&mut socket).await;
+        if let Some(message) = try_next_json(&mut socket, std::time::Duration::from_millis(500)).await {
+            next = Some(message);
+            break;
+        }
+    }
+    let next = next.expect("an activity entry arrived");
     assert_eq!(next["type"], "next", "{next}");
-    assert_eq!(
-        next["payload"]["data"]["projectActivity"]["verb"],
-        "project.status_changed"
-    );
-    assert_eq!(
-        next["payload"]["data"]["projectActivity"]["summary"],
-        "Kari Koordinator satte statusen til LIVE-1 til «Aktivt»."
+    let entry = &next["payload"]["data"]["projectActivity"];
+    assert_eq!(entry["verb"], "milestone.created");
+    let summary = entry["summary"].as_str().expect("summary");
+    assert!(
+        summary.starts_with("Kari Koordinator planla milepælen «Milestone ")
+            && summary.ends_with("» til 17.05.2025."),
+        "{summary}"
     );
 
     let mut outsider = ws_connect(&app, None).await;
