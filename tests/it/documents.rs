@@ -733,3 +733,41 @@ async fn files_can_live_in_an_object_store_named_by_url() {
     assert_eq!(file.bytes().await.expect("bytes").as_ref(), PDF);
     assert_eq!(stored_files(&app), 0, "nothing was written to the folder");
 }
+
+#[tokio::test]
+async fn documents_page_by_title_without_gaps_or_repeats() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let query = "query($after: String) { documents(first: 2, orderBy: TITLE, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { title } } } }";
+    let mut after: Option<String> = None;
+    let mut titles = Vec::new();
+    for _ in 0..10 {
+        let reply = app.gql_as(&admin, query, json!({ "after": after })).await;
+        let data = reply.ok()["documents"].clone();
+        assert_eq!(data["totalCount"], 5, "the demo documents");
+        for edge in data["edges"].as_array().expect("edges") {
+            titles.push(edge["node"]["title"].as_str().expect("title").to_owned());
+        }
+        if data["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = data["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(titles.len(), 5, "{titles:?}");
+    let mut sorted = titles.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 5, "a title repeated: {titles:?}");
+    // A cursor from the newest-first order is refused under TITLE.
+    let newest = app
+        .gql_as(
+            &admin,
+            "{ documents(first: 1) { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await;
+    let cursor = newest.ok()["documents"]["pageInfo"]["endCursor"].clone();
+    app.gql_as(&admin, query, json!({ "after": cursor }))
+        .await
+        .expect_error("BAD_USER_INPUT");
+}

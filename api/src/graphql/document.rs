@@ -1,19 +1,19 @@
 //! Documents: metadata with translatable title and summary, immutable file
 //! versions (uploaded or imported from a URL), and sharing with partners.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, Object, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 use sammen_entities::{document, document_share, document_translation, document_version};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::organisation::{Organisation, find_visible as find_visible_organisation};
-use super::pagination::{self, ConnectionTotals, Cursor, Page};
+use super::pagination::{self, ConnectionTotals, Listing, Page, Sort};
 use super::scalars::Date;
 use super::{RequestState, filters, parse_id};
 use crate::auth::policy;
@@ -429,61 +429,25 @@ impl DocumentQuery {
         let page = Page::parse(first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let condition = document_condition(state, &filter, state.db.get_database_backend())?;
-        let total_count = if ctx.look_ahead().field("totalCount").exists() {
-            document::Entity::find()
-                .filter(condition.clone())
-                .count(&state.db)
-                .await?
-        } else {
-            0
+        let list = Listing {
+            id: document::Column::Id,
+            sort: match order_by {
+                DocumentOrderBy::Title => Sort::TextAsc(document::Column::Title),
+                DocumentOrderBy::Newest => Sort::NewestFirst,
+            },
+            order: format!("{order_by:?}"),
         };
-        let order_tag = format!("{order_by:?}");
-        let after = page.after_in(&order_tag)?;
-        let mut select = document::Entity::find().filter(condition);
-        match order_by {
-            DocumentOrderBy::Newest => {
-                if let Some(after) = after {
-                    select = select.filter(document::Column::Id.lt(after.id));
-                }
-                select = select.order_by_desc(document::Column::Id);
-            }
-            DocumentOrderBy::Title => {
-                if let Some(after) = after {
-                    select = select.filter(
-                        Condition::any()
-                            .add(document::Column::Title.gt(after.k.clone()))
-                            .add(
-                                Condition::all()
-                                    .add(document::Column::Title.eq(after.k.clone()))
-                                    .add(document::Column::Id.gt(after.id)),
-                            ),
-                    );
-                }
-                select = select
-                    .order_by_asc(document::Column::Title)
-                    .order_by_asc(document::Column::Id);
-            }
-        }
-        let mut rows = select.limit(page.first as u64 + 1).all(&state.db).await?;
-        let has_next = rows.len() > page.first;
-        rows.truncate(page.first);
-        let mut connection = Connection::with_additional_fields(
-            page.after.is_some(),
-            has_next,
-            ConnectionTotals { total_count },
-        );
-        connection.edges.extend(rows.into_iter().map(|row| {
-            let cursor = Cursor {
-                o: order_tag.clone(),
-                k: match order_by {
-                    DocumentOrderBy::Title => row.title.clone(),
-                    DocumentOrderBy::Newest => String::new(),
-                },
-                id: row.id,
-            };
-            Edge::new(cursor.encode(), Document(row))
-        }));
-        Ok(connection)
+        let count = ctx.look_ahead().field("totalCount").exists();
+        pagination::keyset_page::<document::Entity, _>(
+            &state.db,
+            list,
+            condition,
+            &page,
+            count,
+            |d| (d.id, d.title.clone()),
+            Document,
+        )
+        .await
     }
 
     /// One document; NOT_FOUND when it does not exist or the caller may not read it.

@@ -1,19 +1,19 @@
 //! Organisations: the hub association and its partners, their partnership
 //! status and their translatable descriptions.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::Utc;
 use sammen_entities::{organisation, organisation_translation};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::filters;
-use super::pagination::{self, ConnectionTotals, Cursor, Page};
+use super::pagination::{self, ConnectionTotals, Listing, Page, Sort};
 use super::scalars::Date;
 use super::{RequestState, parse_id};
 use crate::auth::policy;
@@ -285,64 +285,25 @@ impl OrganisationQuery {
         let filter = filter.unwrap_or_default();
         let condition = filter_condition(&state.caller, &filter, state.db.get_database_backend())?;
 
-        let total_count = if ctx.look_ahead().field("totalCount").exists() {
-            organisation::Entity::find()
-                .filter(condition.clone())
-                .count(&state.db)
-                .await?
-        } else {
-            0
+        let list = Listing {
+            id: organisation::Column::Id,
+            sort: match order_by {
+                OrganisationOrderBy::Name => Sort::TextAsc(organisation::Column::Name),
+                OrganisationOrderBy::Newest => Sort::NewestFirst,
+            },
+            order: format!("{order_by:?}"),
         };
-
-        let order_tag = format!("{order_by:?}");
-        let after = page.after_in(&order_tag)?;
-        let mut select = organisation::Entity::find().filter(condition);
-        match order_by {
-            OrganisationOrderBy::Name => {
-                if let Some(after) = after {
-                    select = select.filter(
-                        Condition::any()
-                            .add(organisation::Column::Name.gt(after.k.clone()))
-                            .add(
-                                Condition::all()
-                                    .add(organisation::Column::Name.eq(after.k.clone()))
-                                    .add(organisation::Column::Id.gt(after.id)),
-                            ),
-                    );
-                }
-                select = select
-                    .order_by_asc(organisation::Column::Name)
-                    .order_by_asc(organisation::Column::Id);
-            }
-            OrganisationOrderBy::Newest => {
-                // UUIDv7 ids grow with creation time.
-                if let Some(after) = after {
-                    select = select.filter(organisation::Column::Id.lt(after.id));
-                }
-                select = select.order_by_desc(organisation::Column::Id);
-            }
-        }
-        let mut rows = select.limit(page.first as u64 + 1).all(&state.db).await?;
-        let has_next = rows.len() > page.first;
-        rows.truncate(page.first);
-
-        let mut connection = Connection::with_additional_fields(
-            page.after.is_some(),
-            has_next,
-            ConnectionTotals { total_count },
-        );
-        connection.edges.extend(rows.into_iter().map(|row| {
-            let cursor = Cursor {
-                o: order_tag.clone(),
-                k: match order_by {
-                    OrganisationOrderBy::Name => row.name.clone(),
-                    OrganisationOrderBy::Newest => String::new(),
-                },
-                id: row.id,
-            };
-            Edge::new(cursor.encode(), Organisation(row))
-        }));
-        Ok(connection)
+        let count = ctx.look_ahead().field("totalCount").exists();
+        pagination::keyset_page::<organisation::Entity, _>(
+            &state.db,
+            list,
+            condition,
+            &page,
+            count,
+            |o| (o.id, o.name.clone()),
+            Organisation,
+        )
+        .await
     }
 
     /// One organisation; NOT_FOUND when it does not exist or the caller may not see it.

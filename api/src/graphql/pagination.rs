@@ -81,23 +81,32 @@ pub fn complexity(first: Option<i32>, child: usize) -> usize {
     1 + n.max(1) * child
 }
 
-/// A list ordered newest first by its UUIDv7 id (ids grow with creation
-/// time), paged by keyset on the id.
-pub struct NewestFirst<C> {
-    pub id: C,
-    /// The order tag cursors carry.
-    pub order: &'static str,
+/// How a keyset-paged list is ordered.
+pub enum Sort<C> {
+    /// Newest first by the UUIDv7 id (ids grow with creation time).
+    NewestFirst,
+    /// By a text column, A to Z, then by id.
+    TextAsc(C),
 }
 
-/// Loads one page of `E` matching `condition`, newest first, and counts all
-/// matches when `count` is set (callers pass whether `totalCount` was asked for).
-pub async fn newest_first<E, N>(
+/// A keyset-paged list: its id column, its order, and the tag its cursors carry.
+pub struct Listing<C> {
+    pub id: C,
+    pub sort: Sort<C>,
+    pub order: String,
+}
+
+/// Loads one page of `E` matching `condition` in the listing's order, and
+/// counts all matches when `count` is set (callers pass whether
+/// `totalCount` was asked for). `key` gives a row's id and its text sort
+/// key (unused for newest-first lists).
+pub async fn keyset_page<E, N>(
     db: &sea_orm::DatabaseConnection,
-    list: NewestFirst<E::Column>,
+    list: Listing<E::Column>,
     condition: sea_orm::Condition,
     page: &Page,
     count: bool,
-    id_of: impl Fn(&E::Model) -> Uuid,
+    key: impl Fn(&E::Model) -> (Uuid, String),
     wrap: impl Fn(E::Model) -> N,
 ) -> ApiResult<async_graphql::connection::Connection<String, N, ConnectionTotals>>
 where
@@ -105,23 +114,36 @@ where
     E::Model: Sync,
     N: async_graphql::OutputType,
 {
-    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-    let after = page.after_in(list.order)?;
+    let after = page.after_in(&list.order)?;
     let total_count = if count {
         E::find().filter(condition.clone()).count(db).await?
     } else {
         0
     };
     let mut select = E::find().filter(condition);
-    if let Some(after) = after {
-        select = select.filter(list.id.lt(after.id));
+    match &list.sort {
+        Sort::NewestFirst => {
+            if let Some(after) = after {
+                select = select.filter(list.id.lt(after.id));
+            }
+            select = select.order_by_desc(list.id);
+        }
+        Sort::TextAsc(column) => {
+            if let Some(after) = after {
+                select = select.filter(
+                    Condition::any().add(column.gt(after.k.clone())).add(
+                        Condition::all()
+                            .add(column.eq(after.k.clone()))
+                            .add(list.id.gt(after.id)),
+                    ),
+                );
+            }
+            select = select.order_by_asc(*column).order_by_asc(list.id);
+        }
     }
-    let mut rows = select
-        .order_by_desc(list.id)
-        .limit(page.first as u64 + 1)
-        .all(db)
-        .await?;
+    let mut rows = select.limit(page.first as u64 + 1).all(db).await?;
     let has_next = rows.len() > page.first;
     rows.truncate(page.first);
     let mut connection = async_graphql::connection::Connection::with_additional_fields(
@@ -129,13 +151,24 @@ where
         has_next,
         ConnectionTotals { total_count },
     );
+    let text_sorted = matches!(list.sort, Sort::TextAsc(_));
     connection.edges.extend(rows.into_iter().map(|row| {
+        let (id, text) = key(&row);
         let cursor = Cursor {
-            o: list.order.to_owned(),
-            k: String::new(),
-            id: id_of(&row),
+            o: list.order.clone(),
+            k: if text_sorted { text } else { String::new() },
+            id,
         };
         async_graphql::connection::Edge::new(cursor.encode(), wrap(row))
     }));
     Ok(connection)
+}
+
+/// A newest-first listing tagged `order`.
+pub fn newest_first<C>(id: C, order: &str) -> Listing<C> {
+    Listing {
+        id,
+        sort: Sort::NewestFirst,
+        order: order.to_owned(),
+    }
 }

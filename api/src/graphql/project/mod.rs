@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::document::Document;
 use super::money::{Money, MoneyInput};
 use super::organisation::{Organisation, find_visible as find_visible_organisation};
-use super::pagination::{self, ConnectionTotals, NewestFirst, Page};
+use super::pagination::{self, ConnectionTotals, Page};
 use super::person::User;
 use super::scalars::Date;
 use super::training::TrainingMaterial;
@@ -244,17 +244,14 @@ impl Project {
         let condition = Condition::all()
             .add(document::Column::ProjectId.eq(self.0.id))
             .add(policy::document_read(&state.caller));
-        let list = NewestFirst {
-            id: document::Column::Id,
-            order: "project-documents",
-        };
-        pagination::newest_first::<document::Entity, _>(
+        let list = pagination::newest_first(document::Column::Id, "project-documents");
+        pagination::keyset_page::<document::Entity, _>(
             &state.db,
             list,
             condition,
             &page,
             true,
-            |d| d.id,
+            |d| (d.id, String::new()),
             Document,
         )
         .await
@@ -285,18 +282,15 @@ impl Project {
             return Err(ApiError::forbidden());
         }
         let page = Page::parse(first, after.as_deref())?;
-        let list = NewestFirst {
-            id: project_activity::Column::Id,
-            order: "activity",
-        };
+        let list = pagination::newest_first(project_activity::Column::Id, "activity");
         let condition = Condition::all().add(project_activity::Column::ProjectId.eq(self.0.id));
-        pagination::newest_first::<project_activity::Entity, _>(
+        pagination::keyset_page::<project_activity::Entity, _>(
             &state.db,
             list,
             condition,
             &page,
             true,
-            |a| a.id,
+            |a| (a.id, String::new()),
             ActivityEntry,
         )
         .await
@@ -597,18 +591,15 @@ impl ProjectQuery {
         let state = RequestState::of(ctx)?;
         let page = Page::parse(first, after.as_deref())?;
         let condition = project_condition(state, &filter.unwrap_or_default())?;
-        let list = NewestFirst {
-            id: project::Column::Id,
-            order: "projects",
-        };
+        let list = pagination::newest_first(project::Column::Id, "projects");
         let count = ctx.look_ahead().field("totalCount").exists();
-        pagination::newest_first::<project::Entity, _>(
+        pagination::keyset_page::<project::Entity, _>(
             &state.db,
             list,
             condition,
             &page,
             count,
-            |p| p.id,
+            |p| (p.id, String::new()),
             Project,
         )
         .await

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::document::Document;
 use super::money::Money;
 use super::organisation::Organisation;
-use super::pagination::{self, ConnectionTotals, NewestFirst, Page};
+use super::pagination::{self, ConnectionTotals, Page};
 use super::scalars::Date;
 use super::{RequestState, filters, parse_id};
 use crate::auth::policy;
@@ -578,18 +578,15 @@ impl TrainingQuery {
         let state = RequestState::of(ctx)?;
         let page = Page::parse(first, after.as_deref())?;
         let condition = training_condition(state, &filter.unwrap_or_default())?;
-        let list = NewestFirst {
-            id: training_material::Column::Id,
-            order: "training",
-        };
+        let list = pagination::newest_first(training_material::Column::Id, "training");
         let count = ctx.look_ahead().field("totalCount").exists();
-        pagination::newest_first::<training_material::Entity, _>(
+        pagination::keyset_page::<training_material::Entity, _>(
             &state.db,
             list,
             condition,
             &page,
             count,
-            |m| m.id,
+            |m| (m.id, String::new()),
             TrainingMaterial,
         )
         .await
