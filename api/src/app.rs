@@ -23,14 +23,22 @@ use crate::graphql::{self, SammenSchema};
 use crate::l10n::{LocaleSources, Locales, Localizer};
 use crate::metrics::Metrics;
 use crate::net::{Fetcher, NetConfig};
+use crate::server::ConnectionLimits;
 use crate::storage::Storage;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
-/// Settings resolvers need beyond the limits.
+/// Settings handlers and resolvers need beyond the limits.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub limits: Limits,
     pub max_upload_bytes: u64,
     pub session_lifetime: chrono::Duration,
+    pub trusted_proxies: Vec<crate::config::IpNet>,
+    pub ws_max_operations: usize,
+    pub ws_max_sockets_per_token: usize,
+    pub ws_init_timeout: std::time::Duration,
+    pub upload_temp_dir: Option<std::path::PathBuf>,
 }
 
 /// What every request handler shares. Cheap to clone.
@@ -45,13 +53,21 @@ pub struct AppState {
     pub storage: Storage,
     pub fetcher: Fetcher,
     pub activity: ActivityBus,
+    /// Cancelled when the server begins to shut down.
+    pub shutdown: CancellationToken,
+    /// The WebSocket connections, so shutdown can wait for their close frames.
+    pub sockets: TaskTracker,
+    /// Open WebSockets per token (or anonymous address), on this node.
+    pub socket_counts: crate::graphql::http::SocketCounts,
 }
 
 /// A built application, listening but not yet serving.
 pub struct App {
     listener: TcpListener,
+    metrics_listener: TcpListener,
     router: Router,
     state: AppState,
+    connections: ConnectionLimits,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -86,7 +102,13 @@ impl App {
             limits: config.serve.limits.clone(),
             max_upload_bytes: config.serve.max_upload_bytes,
             session_lifetime: chrono::Duration::hours(i64::from(config.serve.session_hours.max(1))),
+            trusted_proxies: config.serve.trusted_proxies.clone(),
+            ws_max_operations: config.serve.ws_max_operations.max(1),
+            ws_max_sockets_per_token: config.serve.ws_max_sockets_per_token.max(1),
+            ws_init_timeout: std::time::Duration::from_secs(config.serve.ws_init_timeout_secs.max(1)),
+            upload_temp_dir: config.serve.upload_temp_dir.clone(),
         });
+        storage.sweep_unfinished(settings.limits.request_timeout()).await;
         let state = AppState {
             schema: graphql::build_schema(&settings.limits),
             db,
@@ -103,16 +125,29 @@ impl App {
             })?,
             login_throttle: Arc::new(LoginThrottle::new(
                 config.serve.login_max_failures,
+                config.serve.login_max_failures_per_address,
                 std::time::Duration::from_secs(config.serve.login_window_secs),
             )),
+            shutdown: CancellationToken::new(),
+            sockets: TaskTracker::new(),
+            socket_counts: crate::graphql::http::SocketCounts::default(),
         };
         let listener = TcpListener::bind(config.serve.listen)
             .await
             .with_context(|| format!("binding {}", config.serve.listen))?;
+        let metrics_listener = TcpListener::bind(config.serve.metrics_listen)
+            .await
+            .with_context(|| format!("binding {} for metrics", config.serve.metrics_listen))?;
         Ok(Self {
             router: router(state.clone()),
             listener,
+            metrics_listener,
             state,
+            connections: ConnectionLimits {
+                header_read_timeout: std::time::Duration::from_secs(config.serve.header_read_timeout_secs.max(1)),
+                idle_timeout: std::time::Duration::from_secs(config.serve.idle_timeout_secs.max(1)),
+                max_connections: config.serve.max_connections.max(1),
+            },
         })
     }
 
@@ -121,17 +156,62 @@ impl App {
         self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
+    /// The port `/metrics` is served on.
+    pub fn metrics_port(&self) -> u16 {
+        self.metrics_listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
     /// Serves until SIGTERM or ctrl-c, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` resolves, then shuts down gracefully: stops
+    /// accepting, tells every WebSocket it is going away (close code 1001),
+    /// and lets requests in flight finish.
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let Self {
+            listener,
+            metrics_listener,
+            router,
+            state,
+            connections,
+        } = self;
+        let shutdown = state.shutdown.clone();
+        tokio::spawn({
+            let shutdown = shutdown.clone();
+            async move {
+                stop.await;
+                tracing::info!("shutting down: finishing requests in flight");
+                shutdown.cancel();
+            }
+        });
+        LoginThrottle::sweep_periodically(state.db.clone());
+        let metrics = Router::new()
+            .route("/metrics", get(metrics))
+            .with_state(state.clone());
+        let metrics_server = tokio::spawn(crate::server::serve(
+            metrics_listener,
+            metrics,
+            connections,
+            shutdown.clone(),
+            std::time::Duration::from_secs(1),
+        ));
+        let drain = state.settings.limits.request_timeout() + std::time::Duration::from_secs(5);
+        crate::server::serve(listener, router, connections, shutdown, drain).await;
+        state.sockets.close();
+        if tokio::time::timeout(std::time::Duration::from_secs(5), state.sockets.wait())
             .await
-            .context("serving HTTP")?;
-        self.state.db.close().await.ok();
+            .is_err()
+        {
+            tracing::warn!("WebSockets still open after shutdown were dropped");
+        }
+        metrics_server.await.ok();
+        state.db.close().await.ok();
         tracing::info!("stopped");
         Ok(())
     }
@@ -159,7 +239,6 @@ pub fn router(state: AppState) -> Router {
         .route("/training/{file}", get(graphql::training::jsonld::download))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .layer(CatchPanicLayer::custom(graphql::http::panic_response))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -226,5 +305,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

@@ -18,6 +18,20 @@ use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
 use crate::l10n::LocaleSources;
 
 /// Runs a parsed command line.
+/// The whole program: parse the command line, start logging, run.
+pub fn main() -> ExitCode {
+    use clap::Parser as _;
+    let cli = crate::config::Cli::parse();
+    crate::telemetry::init(&cli.global.log_format);
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Schema => {
@@ -52,6 +66,7 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
             let url = format!("http://127.0.0.1:{}/graphql", app.port());
             tracing::info!(%url, "Sammen is listening");
             println!("Sammen is running: {url}");
+            println!("Metrics: http://127.0.0.1:{}/metrics", app.metrics_port());
             if demo {
                 println!("Demo sign-ins (password `{}`):", crate::seed::DEMO_PASSWORD);
                 for (email, role) in crate::seed::DEMO_USERS {

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use ipnet::IpNet;
+
 /// Sammen: the partner collaboration and knowledge-exchange GraphQL API.
 #[derive(Parser, Debug)]
 #[command(name = "sammen", version, about)]
@@ -220,13 +222,58 @@ pub struct ServeArgs {
     #[arg(long, env = "SAMMEN_IMPORT_ALLOW_HTTP")]
     pub import_allow_http: bool,
 
-    /// Failed sign-ins for one e-mail address before it is locked out for the window.
+    /// Failed sign-ins for one account (e-mail address) before it is locked out for the window.
     #[arg(long, env = "SAMMEN_LOGIN_MAX_FAILURES", default_value_t = 10)]
     pub login_max_failures: u32,
 
     /// Seconds a sign-in lockout window lasts.
     #[arg(long, env = "SAMMEN_LOGIN_WINDOW_SECS", default_value_t = 900)]
     pub login_window_secs: u64,
+
+    /// Failed sign-ins from one client address (whatever the accounts) before
+    /// that address is locked out for the window.
+    #[arg(long, env = "SAMMEN_LOGIN_MAX_FAILURES_PER_ADDRESS", default_value_t = 100)]
+    pub login_max_failures_per_address: u32,
+
+    /// Proxies (addresses or CIDR ranges, comma-separated) whose
+    /// `X-Forwarded-For` is believed; the client is the rightmost address in
+    /// it that is not itself a trusted proxy. Without this the TCP peer is the client.
+    #[arg(long, env = "SAMMEN_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Address `/metrics` (Prometheus text) is served on; keep it private.
+    #[arg(long, env = "SAMMEN_METRICS_LISTEN", default_value = "127.0.0.1:9464")]
+    pub metrics_listen: SocketAddr,
+
+    /// Seconds a client has to send a request's headers, counted from when
+    /// the connection starts waiting for them.
+    #[arg(long, env = "SAMMEN_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+
+    /// Seconds a connection may sit idle (no request in flight, no bytes
+    /// moving) before it is closed.
+    #[arg(long, env = "SAMMEN_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    pub idle_timeout_secs: u64,
+
+    /// Most client connections served at once; more wait to be accepted.
+    #[arg(long, env = "SAMMEN_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Most operations running at once on one WebSocket.
+    #[arg(long, env = "SAMMEN_WS_MAX_OPERATIONS", default_value_t = 16)]
+    pub ws_max_operations: usize,
+
+    /// Most WebSockets open at once for one token (or one anonymous client address).
+    #[arg(long, env = "SAMMEN_WS_MAX_SOCKETS_PER_TOKEN", default_value_t = 8)]
+    pub ws_max_sockets_per_token: usize,
+
+    /// Seconds a new WebSocket has to send `connection_init`.
+    #[arg(long, env = "SAMMEN_WS_INIT_TIMEOUT_SECS", default_value_t = 10)]
+    pub ws_init_timeout_secs: u64,
+
+    /// Folder where uploaded file parts are buffered (default: the OS temp folder).
+    #[arg(long, env = "SAMMEN_UPLOAD_TEMP_DIR")]
+    pub upload_temp_dir: Option<PathBuf>,
 }
 
 /// Request limits. Each has a clear error when exceeded.
@@ -251,6 +298,11 @@ pub struct Limits {
     /// Seconds a request may run before it is abandoned.
     #[arg(long, env = "SAMMEN_REQUEST_TIMEOUT_SECS", default_value_t = 30.0)]
     pub request_timeout_secs: f64,
+
+    /// Most SQL statements one operation may run; beyond it the remaining
+    /// fields fail with QUERY_TOO_COMPLEX.
+    #[arg(long, env = "SAMMEN_MAX_SQL_STATEMENTS", default_value_t = 500)]
+    pub max_sql_statements: u64,
 }
 
 impl Limits {
@@ -267,6 +319,7 @@ impl Default for Limits {
             max_complexity: 5000,
             max_batch: 10,
             request_timeout_secs: 30.0,
+            max_sql_statements: 500,
         }
     }
 }
@@ -305,6 +358,16 @@ impl ServeConfig {
                 import_timeout_secs: 30,
                 import_allow_loopback: false,
                 import_allow_http: false,
+                login_max_failures_per_address: 100,
+                trusted_proxies: Vec::new(),
+                metrics_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                header_read_timeout_secs: 10,
+                idle_timeout_secs: 60,
+                max_connections: 1024,
+                ws_max_operations: 16,
+                ws_max_sockets_per_token: 8,
+                ws_init_timeout_secs: 10,
+                upload_temp_dir: None,
             },
         }
     }

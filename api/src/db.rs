@@ -55,6 +55,60 @@ pub async fn connect(global: &GlobalArgs) -> anyhow::Result<DatabaseConnection> 
     Ok(db)
 }
 
+/// Starts a transaction that writes. On SQLite it begins as a writer
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then
+/// writes cannot wait for another writer (SQLite answers "database is
+/// locked" at once), while one that takes the write lock up front waits its
+/// turn under the busy timeout. PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
+
+/// Counts the SQL statements of one operation against its budget.
+#[derive(Debug)]
+pub struct StatementBudget {
+    used: std::sync::atomic::AtomicU64,
+    limit: u64,
+}
+
+impl StatementBudget {
+    pub fn new(limit: u64) -> Self {
+        Self {
+            used: std::sync::atomic::AtomicU64::new(0),
+            limit,
+        }
+    }
+
+    pub fn used(&self) -> u64 {
+        self.used.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether the operation has used up its budget.
+    pub fn spent(&self) -> bool {
+        self.used() >= self.limit
+    }
+}
+
+/// A handle on the pool that also counts statements into `budget` (and the
+/// process-wide counter). Cloning a connection shares the pool.
+pub fn counting(
+    db: &DatabaseConnection,
+    total: prometheus_client::metrics::counter::Counter,
+    budget: std::sync::Arc<StatementBudget>,
+) -> DatabaseConnection {
+    let mut db = db.clone();
+    db.set_metric_callback(move |_| {
+        total.inc();
+        budget.used.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    db
+}
+
 /// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("running migrations")

@@ -9,7 +9,7 @@ use futures_util::Stream;
 use sammen_entities::{document, document_version};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
@@ -127,7 +127,7 @@ async fn insert_version(
     // Two uploads at once may pick the same number; the unique index
     // refuses the second, which then takes the next number.
     for _ in 0..5 {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let last = document_version::Entity::find()
             .filter(document_version::Column::DocumentId.eq(document.id))
             .order_by_desc(document_version::Column::Number)
@@ -181,6 +181,8 @@ pub fn parse_filename(raw: &str) -> ApiResult<String> {
     if name.chars().count() > 200 {
         return Err(ApiError::invalid("file", "input-too-long").arg("max", 200u64));
     }
+    // "invoice\u{202E}fdp.exe" reads as "invoiceexe.pdf": refused as in titles.
+    crate::domain::balanced_bidi("file", name)?;
     Ok(name.to_owned())
 }
 
@@ -298,6 +300,7 @@ mod tests {
             "a\u{0}.pdf",
             "",
             "x/../y",
+            "report\u{202E}fdp.exe",
         ] {
             assert!(parse_filename(bad).is_err(), "{bad:?}");
         }

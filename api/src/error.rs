@@ -39,6 +39,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The query is not valid GraphQL syntax.
     GraphqlParseFailed,
+    /// The operation costs more than allowed (complexity or SQL statements).
+    QueryTooComplex,
 }
 
 impl ErrorCode {
@@ -57,6 +59,7 @@ impl ErrorCode {
             Self::Timeout => "TIMEOUT",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
         }
     }
 }

@@ -35,6 +35,8 @@ pub mod metrics;
 pub mod net;
 /// Demo data.
 pub mod seed;
+/// The HTTP server loop: connection limits, timeouts, graceful drain.
+pub mod server;
 /// File storage through `object_store`.
 pub mod storage;
 /// Logging through tracing.

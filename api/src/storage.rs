@@ -42,7 +42,13 @@ const HEAD: usize = 8192;
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
+    /// The folder, for a local store: its unfinished files are swept by
+    /// the file system, since the store does not list its staging files.
+    root: Option<std::path::PathBuf>,
 }
+
+/// Where files are written until they are complete.
+const UNFINISHED: &str = "tmp";
 
 impl std::fmt::Debug for Storage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -57,6 +63,7 @@ impl Storage {
         let store = LocalFileSystem::new_with_prefix(root)?.with_automatic_cleanup(true);
         Ok(Self {
             store: Arc::new(store),
+            root: Some(root.to_path_buf()),
         })
     }
 
@@ -82,17 +89,47 @@ impl Storage {
         } else {
             Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
         };
-        Ok(Self { store })
+        Ok(Self { store, root: None })
+    }
+
+    /// Removes what writes interrupted by a crash left behind: files under
+    /// the unfinished folder older than `max_age` twice over. No write
+    /// outlives its request, so older ones belong to no running node.
+    pub async fn sweep_unfinished(&self, max_age: std::time::Duration) {
+        let max_age = max_age.saturating_mul(2);
+        let removed = match &self.root {
+            Some(root) => sweep_folder(&root.join(UNFINISHED), max_age),
+            None => self.sweep_store(max_age).await,
+        };
+        if removed > 0 {
+            tracing::info!(removed, "removed unfinished uploads");
+        }
+    }
+
+    async fn sweep_store(&self, max_age: std::time::Duration) -> usize {
+        let prefix = StorePath::from(UNFINISHED);
+        let cutoff = chrono::Utc::now() - chrono::Duration::from_std(max_age).unwrap_or_default();
+        let mut listing = self.store.list(Some(&prefix));
+        let mut removed = 0;
+        while let Some(item) = listing.next().await {
+            let Ok(meta) = item else { break };
+            if meta.last_modified < cutoff && self.store.delete(&meta.location).await.is_ok() {
+                removed += 1;
+            }
+        }
+        removed
     }
 
     /// Streams `source` to `key`, refusing more than `limit` bytes or none at
-    /// all. On any failure the partial upload is aborted.
+    /// all. The bytes go to an unfinished name first and are moved to `key`
+    /// only when complete, so a crash mid-way never leaves a partial file
+    /// under a real name; on any failure the partial upload is removed.
     pub async fn write<S>(&self, key: &str, mut source: S, limit: u64) -> Result<Stored, WriteError>
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
     {
-        let path = StorePath::from(key);
-        let upload = self.store.put_multipart(&path).await?;
+        let unfinished = StorePath::from(format!("{UNFINISHED}/{}", uuid::Uuid::now_v7().simple()));
+        let upload = self.store.put_multipart(&unfinished).await?;
         let mut writer = WriteMultipart::new(upload);
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
@@ -118,23 +155,23 @@ impl Storage {
             Ok(())
         }
         .await;
-        match result {
-            Ok(()) => {
-                writer.finish().await?;
-                Ok(Stored {
-                    key: key.to_owned(),
-                    size,
-                    sha256: hex::encode(hasher.finalize()),
-                    head,
-                })
+        if let Err(error) = result {
+            if let Err(abort) = writer.abort().await {
+                tracing::warn!(%abort, key, "aborting a partial upload failed");
             }
-            Err(error) => {
-                if let Err(abort) = writer.abort().await {
-                    tracing::warn!(%abort, key, "aborting a partial upload failed");
-                }
-                Err(error)
-            }
+            return Err(error);
         }
+        writer.finish().await?;
+        if let Err(error) = self.store.rename(&unfinished, &StorePath::from(key)).await {
+            let _ = self.store.delete(&unfinished).await;
+            return Err(error.into());
+        }
+        Ok(Stored {
+            key: key.to_owned(),
+            size,
+            sha256: hex::encode(hasher.finalize()),
+            head,
+        })
     }
 
     /// Removes an object (after a failed database write, for instance).
@@ -156,4 +193,24 @@ impl Storage {
     pub async fn exists(&self, key: &str) -> bool {
         self.store.head(&StorePath::from(key)).await.is_ok()
     }
+}
+
+/// Removes files under `folder` last changed more than `max_age` ago.
+fn sweep_folder(folder: &Path, max_age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > max_age);
+        if old && entry.file_type().is_ok_and(|t| t.is_file()) && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }

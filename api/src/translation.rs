@@ -13,7 +13,6 @@ use sammen_entities::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -424,7 +423,7 @@ pub async fn save(
             .unwrap_or_default()
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let digest = item.digest.clone();
     let status = status.as_str().to_owned();
     match item.content_type {

@@ -61,7 +61,7 @@ error-query-too-complex = The query asks for too much at once. Ask for fewer ite
 
 # Shown when a required text is empty.
 input-required = { $field } must not be empty.
-# Shown when a text is too long or holds control characters.
+# Shown when a text is too long.
 # $max (number) - the most characters allowed
 input-too-long = { $field } is too long (at most { $max } characters).
 # Shown when a list has too many items.
@@ -71,8 +71,8 @@ input-too-many = { $field } has too many items (at most { $max }).
 # $min (number) - the smallest allowed value
 # $max (number) - the largest allowed value
 input-out-of-range = { $field } must be between { $min } and { $max }.
-# Shown when a multi-line text holds control characters.
-input-control-characters = { $field } contains characters that are not allowed.
+# Shown when a text holds a control character (a NUL byte, an escape…).
+input-control-characters = { $field } contains a control character, which is not allowed.
 # Shown for a malformed slug.
 input-slug-invalid = { $field } may only use lower-case letters a–z, digits and single hyphens (2 to 64 characters).
 # Shown for a country code that is not an ISO 3166-1 alpha-2 code.
@@ -113,7 +113,7 @@ organisation-hub-archive = The association that runs the network cannot be archi
 user-email-taken = A user with this e-mail address already exists.
 # Shown after too many failed sign-ins for one e-mail address.
 # $seconds (number) - how long to wait before trying again
-auth-rate-limited = Too many failed sign-ins for this address. Try again in { $seconds } seconds.
+auth-rate-limited = Too many failed sign-ins for this account or from this address. Try again in { $seconds } seconds.
 # Shown when a time that must lie in the future lies in the past.
 input-time-in-past = { $field } must be in the future.
 # Shown for a license that is not an SPDX license id.
@@ -217,3 +217,20 @@ translation-field-unknown = “{ $name }” is not a translatable field of this 
 translation-field-repeated = The field “{ $name }” is given twice.
 # Shown when linking a document that already belongs to another project.
 document-linked-elsewhere = This document already belongs to another project.
+
+## Limits on one request or connection
+
+# Shown when one operation ran more database statements than the server allows.
+# $max (number) - the most statements allowed
+error-statement-budget = The query needs more database work than one request may do (at most { $max } statements). Ask for fewer items or fields.
+# Shown when a WebSocket already runs as many operations as allowed.
+# $max (number) - the most operations allowed at once
+error-too-many-operations = This connection already runs { $max } operations. Stop one before starting another.
+# Shown when a token already has as many WebSocket connections as allowed.
+# $max (number) - the most connections allowed at once
+error-too-many-sockets = Too many open connections for this sign-in (at most { $max }). Close one first.
+# Shown when a file upload is sent without signing in.
+error-upload-unauthenticated = Sign in to upload files.
+# Shown when an upload request has more parts or files than the operation declares.
+# $max (number) - the most files allowed
+error-upload-parts = The upload request has more parts than its map declares (at most { $max } files).

@@ -32,7 +32,7 @@ input-required = { $field } kan ikke være tomt.
 input-too-long = { $field } er for langt (høyst { $max } tegn).
 input-too-many = { $field } har for mange elementer (høyst { $max }).
 input-out-of-range = { $field } må være mellom { $min } og { $max }.
-input-control-characters = { $field } inneholder tegn som ikke er tillatt.
+input-control-characters = { $field } inneholder et kontrolltegn, som ikke er tillatt.
 input-slug-invalid = { $field } kan bare inneholde små bokstaver a–z, sifre og enkle bindestreker (2 til 64 tegn).
 input-country-invalid = «{ $value }» er ikke en landkode. Bruk to bokstaver som i ISO 3166-1, for eksempel NO, US, DK, ZA eller NL.
 input-email-invalid = { $field } er ikke en gyldig e-postadresse.
@@ -50,7 +50,7 @@ organisation-slug-taken = En annen organisasjon bruker allerede denne kortadress
 organisation-status-transition-invalid = Et partnerskap kan ikke gå fra «{ $from }» til «{ $to }».
 organisation-hub-archive = Foreningen som driver nettverket, kan ikke arkiveres.
 user-email-taken = Det finnes allerede en bruker med denne e-postadressen.
-auth-rate-limited = For mange mislykkede innlogginger for denne adressen. Prøv igjen om { $seconds } sekunder.
+auth-rate-limited = For mange mislykkede innlogginger for denne kontoen eller fra denne adressen. Prøv igjen om { $seconds } sekunder.
 input-time-in-past = { $field } må ligge fram i tid.
 input-license-invalid = «{ $value }» er ikke en SPDX-lisens-ID som CC-BY-NC-SA-4.0 eller MIT.
 
@@ -102,3 +102,11 @@ input-bidi-unbalanced = { $field } inneholder tegn for skriveretning som ikke er
 translation-field-unknown = «{ $name }» er ikke et felt som kan oversettes i dette innholdet.
 translation-field-repeated = Feltet «{ $name }» er oppgitt to ganger.
 document-linked-elsewhere = Dette dokumentet hører allerede til et annet prosjekt.
+
+## Grenser for én forespørsel eller tilkobling
+
+error-statement-budget = Spørringen krever mer databasearbeid enn én forespørsel kan gjøre (høyst { $max } setninger). Be om færre elementer eller felt.
+error-too-many-operations = Denne tilkoblingen kjører allerede { $max } operasjoner. Stopp én før du starter en ny.
+error-too-many-sockets = For mange åpne tilkoblinger for denne innloggingen (høyst { $max }). Lukk én først.
+error-upload-unauthenticated = Logg inn for å laste opp filer.
+error-upload-parts = Opplastingen har flere deler enn kartet oppgir (høyst { $max } filer).

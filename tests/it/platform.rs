@@ -25,7 +25,7 @@ async fn metrics_count_requests_and_errors_in_prometheus_text() {
     app.gql("{ nope }", serde_json::json!({})).await;
     let text = app
         .client
-        .get(app.url("/metrics"))
+        .get(app.metrics_url())
         .send()
         .await
         .expect("sent")

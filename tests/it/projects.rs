@@ -619,24 +619,9 @@ async fn subscribers_see_new_activity_and_outsiders_cannot_subscribe() {
 
 /// SQL statements the server ran for one request, read from /metrics.
 async fn statements_for(app: &TestApp, token: &str, query: &str) -> u64 {
-    async fn counter(app: &TestApp) -> u64 {
-        let text = app
-            .client
-            .get(app.url("/metrics"))
-            .send()
-            .await
-            .expect("sent")
-            .text()
-            .await
-            .expect("text");
-        text.lines()
-            .find_map(|l| l.strip_prefix("sammen_db_statements_total "))
-            .and_then(|v| v.trim().parse().ok())
-            .expect("the statement counter")
-    }
-    let before = counter(app).await;
+    let before = app.statements().await;
     app.gql_as(token, query, json!({})).await.ok();
-    counter(app).await - before
+    app.statements().await - before
 }
 
 #[tokio::test]

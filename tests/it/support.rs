@@ -16,11 +16,15 @@ pub const DEMO_PASSWORD: &str = "sammen-demo";
 
 pub struct TestApp {
     pub address: String,
+    /// Where `/metrics` is served (a listener of its own).
+    pub metrics_address: String,
     pub client: reqwest::Client,
     /// A connection to the same database, for checks behind the API's back.
     pub db: DatabaseConnection,
     pub config: ServeConfig,
     postgres_schema: Option<(String, String)>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -99,18 +103,71 @@ impl TestApp {
         config.serve.demo = true;
         config.global.storage_dir = dir.path().join("files");
         adjust(&mut config);
+        Self::start(config, postgres_schema, dir).await
+    }
+
+    async fn start(config: ServeConfig, postgres_schema: Option<(String, String)>, dir: tempfile::TempDir) -> Self {
         let app = App::build(config.clone()).await.expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let metrics_address = format!("http://127.0.0.1:{}", app.metrics_port());
         let db = app.state().db.clone();
-        tokio::spawn(app.run_until_stopped());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
         Self {
             address,
+            metrics_address,
             client: reqwest::Client::builder().no_proxy().build().expect("client"),
             db,
             config,
             postgres_schema,
+            stop: Some(stop),
+            server: Some(server),
             _dir: dir,
         }
+    }
+
+    /// A second server on the same database (the same SQLite file or
+    /// PostgreSQL schema) and file storage, as a second node behind a load
+    /// balancer would be. It loads no demo data of its own.
+    pub async fn another_node(&self) -> TestApp {
+        let mut config = self.config.clone();
+        config.serve.demo = false;
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start(config, None, dir).await
+    }
+
+    /// Shuts the server down as SIGTERM would, and waits until it has stopped.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("the server task").expect("the server stops cleanly");
+        }
+    }
+
+    /// `/metrics` on the metrics listener.
+    pub fn metrics_url(&self) -> String {
+        format!("{}/metrics", self.metrics_address)
+    }
+
+    /// SQL statements the server has run so far (`sammen_db_statements_total`).
+    pub async fn statements(&self) -> u64 {
+        let text = self
+            .client
+            .get(self.metrics_url())
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|line| line.strip_prefix("sammen_db_statements_total "))
+            .and_then(|n| n.trim().parse::<f64>().ok())
+            .expect("a statement count") as u64
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -311,5 +368,91 @@ impl Drop for TestApp {
             })
         })
         .join();
+    }
+}
+
+/// The real `sammen` program as a child process, for what only a process
+/// can show: `kill -9`, SIGTERM, start-up after a crash.
+pub struct Process {
+    pub address: String,
+    child: tokio::process::Child,
+}
+
+impl Process {
+    /// `sammen serve` on a free port with its database and files under
+    /// `dir` (on PostgreSQL: a schema named after `dir`, the same on every
+    /// restart), plus `extra_args`; returns once it listens.
+    pub async fn serve(dir: &std::path::Path, extra_args: &[&str]) -> Process {
+        use tokio::io::AsyncBufReadExt;
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sammen-under-test"));
+        command
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
+            .arg("--storage-dir")
+            .arg(dir.join("files"))
+            .args(extra_args)
+            .env("SAMMEN_LOG_FORMAT", "text")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .kill_on_drop(true);
+        match std::env::var("SAMMEN_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => {
+                let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("process");
+                let schema: String = format!("p_{name}")
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+                    .collect();
+                command
+                    .env("SAMMEN_DATABASE_URL", url)
+                    .env("SAMMEN_DATABASE_SCHEMA", schema);
+            }
+            _ => {
+                command.env(
+                    "SAMMEN_DATABASE_URL",
+                    format!("sqlite://{}/sammen.db?mode=rwc", dir.display()),
+                );
+            }
+        }
+        let mut child = command.spawn().expect("the sammen program starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let address = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await.expect("stdout line") {
+                if let Some(url) = line.strip_prefix("Sammen is running: ") {
+                    return url.trim().trim_end_matches("/graphql").to_owned();
+                }
+            }
+            panic!("sammen exited before it listened");
+        })
+        .await
+        .expect("sammen listens within a minute");
+        // Keep reading stdout so the program never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Process { address, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// SIGKILL, as a crash or the OOM killer would; waits for the exit.
+    pub async fn kill9(&mut self) {
+        self.child.start_kill().expect("kill -9");
+        self.child.wait().await.expect("the program exits");
+    }
+
+    /// SIGTERM, as an orchestrator stopping the node; does not wait.
+    pub fn sigterm(&self) {
+        let pid = self.child.id().expect("still running");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    pub async fn wait(&mut self) -> std::process::ExitStatus {
+        self.child.wait().await.expect("the program exits")
     }
 }

@@ -1,95 +1,158 @@
-//! Slows down password guessing: after `max_failures` failed sign-ins for
-//! one e-mail address within a window, further attempts for it are
-//! RATE_LIMITED until the window ends, whether the password is right or not.
+//! Slows down password guessing, on every node at once.
 //!
-//! The counts live in this process. Behind a load balancer each node counts
-//! on its own, which multiplies the allowance by the number of nodes but
-//! still turns an online guessing attack from thousands of tries a second
-//! into a handful a quarter of an hour.
+//! Each sign-in attempt first reserves a slot, in one atomic statement, for
+//! the account (the e-mail address) and for the client address. Only then is
+//! the password verified, so N parallel guesses verify at most the limit:
+//! the reservation that goes over it is refused without any hashing. A
+//! success forgets the account's count and gives the address its slot back;
+//! a failure keeps both. The counts live in the database (`login_throttle`),
+//! so three nodes behind a load balancer allow what one node allows. A window
+//! starts with the first attempt and lasts `window`; expired rows are swept.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::IpAddr;
+use std::time::Duration;
 
-/// Most addresses tracked at once; beyond it, expired windows are dropped,
-/// and if that is not enough the oldest windows go.
-const MAX_TRACKED: usize = 100_000;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 
+/// The limits, shared by every node that reads the same configuration.
+#[derive(Debug, Clone)]
 pub struct LoginThrottle {
-    windows: Mutex<HashMap<String, Window>>,
-    max_failures: u32,
+    max_per_account: u32,
+    max_per_address: u32,
     window: Duration,
 }
 
-#[derive(Clone, Copy)]
-struct Window {
-    started: Instant,
-    failures: u32,
+/// A refused attempt: how long until the window ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Locked {
+    pub retry_after: Duration,
 }
 
-impl LoginThrottle {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
-        Self {
-            windows: Mutex::new(HashMap::new()),
-            max_failures: max_failures.max(1),
-            window,
-        }
-    }
+/// The keys one attempt counts against.
+#[derive(Debug, Clone)]
+pub struct AttemptKeys {
+    account: String,
+    address: Option<String>,
+}
 
-    /// `Err(wait)` while `key` is locked out.
-    pub fn check(&self, key: &str) -> Result<(), Duration> {
-        let Ok(windows) = self.windows.lock() else {
-            return Ok(());
-        };
-        match windows.get(key) {
-            Some(w) if w.failures >= self.max_failures => {
-                let elapsed = w.started.elapsed();
-                if elapsed < self.window {
-                    Err(self.window - elapsed)
-                } else {
-                    Ok(())
+impl AttemptKeys {
+    /// `email` as typed (case and spaces do not make a new account), and the
+    /// client address if known. IPv6 clients count per /64, the block one
+    /// subscriber usually holds.
+    pub fn new(email: &str, client: Option<IpAddr>) -> Self {
+        let address = client.map(|ip| match ip {
+            IpAddr::V4(v4) => format!("address:{v4}"),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => format!("address:{v4}"),
+                None => {
+                    let s = v6.segments();
+                    format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
                 }
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Counts a failed attempt for `key`.
-    pub fn failed(&self, key: &str) {
-        let Ok(mut windows) = self.windows.lock() else {
-            return;
-        };
-        let now = Instant::now();
-        if windows.len() >= MAX_TRACKED {
-            let window = self.window;
-            windows.retain(|_, w| now.duration_since(w.started) < window);
-            if windows.len() >= MAX_TRACKED {
-                let mut by_age: Vec<_> = windows.iter().map(|(k, w)| (w.started, k.clone())).collect();
-                by_age.sort();
-                for (_, k) in by_age.into_iter().take(MAX_TRACKED / 10) {
-                    windows.remove(&k);
-                }
-            }
-        }
-        let entry = windows.entry(key.to_owned()).or_insert(Window {
-            started: now,
-            failures: 0,
+            },
         });
-        if now.duration_since(entry.started) >= self.window {
-            *entry = Window {
-                started: now,
-                failures: 0,
-            };
+        Self {
+            account: format!("account:{}", email.trim().to_lowercase()),
+            address,
         }
-        entry.failures += 1;
+    }
+}
+
+const RESERVE: &str = r#"INSERT INTO login_throttle ("key", attempts, window_ends_at) VALUES ($1, 1, $3)
+ON CONFLICT ("key") DO UPDATE SET
+  attempts = CASE WHEN login_throttle.window_ends_at <= $2 THEN 1 ELSE login_throttle.attempts + 1 END,
+  window_ends_at = CASE WHEN login_throttle.window_ends_at <= $2 THEN $3 ELSE login_throttle.window_ends_at END
+RETURNING attempts, window_ends_at"#;
+
+impl LoginThrottle {
+    pub fn new(max_per_account: u32, max_per_address: u32, window: Duration) -> Self {
+        Self {
+            max_per_account: max_per_account.max(1),
+            max_per_address: max_per_address.max(1),
+            window: window.max(Duration::from_millis(1)),
+        }
     }
 
-    /// Forgets `key` after a successful sign-in.
-    pub fn succeeded(&self, key: &str) {
-        if let Ok(mut windows) = self.windows.lock() {
-            windows.remove(key);
+    /// Reserves one attempt for the address, then for the account. `Err`
+    /// when either is over its limit: the caller must not verify anything.
+    pub async fn reserve(&self, db: &DatabaseConnection, keys: &AttemptKeys) -> Result<Result<(), Locked>, DbErr> {
+        if let Some(address) = &keys.address
+            && let Err(locked) = self.reserve_key(db, address, self.max_per_address).await?
+        {
+            return Ok(Err(locked));
         }
+        self.reserve_key(db, &keys.account, self.max_per_account).await
     }
+
+    async fn reserve_key(&self, db: &DatabaseConnection, key: &str, max: u32) -> Result<Result<(), Locked>, DbErr> {
+        let now = now_ms();
+        let ends = now.saturating_add(i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX));
+        let backend = db.get_database_backend();
+        let statement = Statement::from_sql_and_values(backend, RESERVE, [key.into(), now.into(), ends.into()]);
+        let row = db
+            .query_one_raw(statement)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("login_throttle".into()))?;
+        let attempts: i32 = row.try_get("", "attempts")?;
+        let window_ends_at: i64 = row.try_get("", "window_ends_at")?;
+        if u32::try_from(attempts).unwrap_or(u32::MAX) > max {
+            let left = u64::try_from(window_ends_at.saturating_sub(now)).unwrap_or(0);
+            return Ok(Err(Locked {
+                retry_after: Duration::from_millis(left.max(1)),
+            }));
+        }
+        Ok(Ok(()))
+    }
+
+    /// After a successful sign-in: the account starts afresh and the
+    /// address gets its reserved slot back.
+    pub async fn succeeded(&self, db: &DatabaseConnection, keys: &AttemptKeys) -> Result<(), DbErr> {
+        let backend = db.get_database_backend();
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            r#"DELETE FROM login_throttle WHERE "key" = $1"#,
+            [keys.account.clone().into()],
+        ))
+        .await?;
+        if let Some(address) = &keys.address {
+            db.execute_raw(Statement::from_sql_and_values(
+                backend,
+                r#"UPDATE login_throttle SET attempts = attempts - 1 WHERE "key" = $1 AND attempts > 0"#,
+                [address.clone().into()],
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes windows that have ended; returns how many.
+    pub async fn sweep(db: &DatabaseConnection) -> Result<u64, DbErr> {
+        let backend = db.get_database_backend();
+        let result = db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                "DELETE FROM login_throttle WHERE window_ends_at <= $1",
+                [now_ms().into()],
+            ))
+            .await?;
+        Ok(result.rows_affected())
+    }
+
+    /// Sweeps ended windows every minute, for as long as the process runs.
+    pub fn sweep_periodically(db: DatabaseConnection) {
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                if let Err(error) = Self::sweep(&db).await {
+                    tracing::warn!(%error, "sweeping sign-in windows failed");
+                }
+            }
+        });
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 #[cfg(test)]
@@ -97,25 +160,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn locks_out_after_the_allowed_failures_and_only_that_address() {
-        let throttle = LoginThrottle::new(2, Duration::from_secs(60));
-        throttle.failed("a@example.org");
-        assert!(throttle.check("a@example.org").is_ok());
-        throttle.failed("a@example.org");
-        let wait = throttle.check("a@example.org").expect_err("locked out");
-        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
-        assert!(throttle.check("b@example.org").is_ok());
-    }
-
-    #[test]
-    fn the_window_ends_and_success_forgets() {
-        let throttle = LoginThrottle::new(1, Duration::from_millis(1));
-        throttle.failed("a@example.org");
-        std::thread::sleep(Duration::from_millis(5));
-        assert!(throttle.check("a@example.org").is_ok());
-        let throttle = LoginThrottle::new(1, Duration::from_secs(60));
-        throttle.failed("a@example.org");
-        throttle.succeeded("a@example.org");
-        assert!(throttle.check("a@example.org").is_ok());
+    fn accounts_fold_case_and_ipv6_counts_per_subscriber_block() {
+        let a = AttemptKeys::new(" Admin@Example.org ", Some("2001:db8:1:2:3:4:5:6".parse().unwrap()));
+        assert_eq!(a.account, "account:admin@example.org");
+        assert_eq!(a.address.as_deref(), Some("address:2001:db8:1:2::/64"));
+        let b = AttemptKeys::new("x", Some("::ffff:192.0.2.1".parse().unwrap()));
+        assert_eq!(b.address.as_deref(), Some("address:192.0.2.1"));
     }
 }

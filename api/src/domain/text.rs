@@ -122,11 +122,21 @@ pub fn name_text(field: &str, raw: &str, max: usize) -> ApiResult<String> {
     if s.is_empty() {
         return Err(ApiError::invalid(field, "input-required"));
     }
-    if s.chars().count() > max || s.chars().any(char::is_control) {
+    if s.chars().any(char::is_control) {
+        return Err(ApiError::invalid(field, "input-control-characters"));
+    }
+    if s.chars().count() > max {
         return Err(ApiError::invalid(field, "input-too-long").arg("max", max as u64));
     }
     balanced_bidi(field, s)?;
     Ok(s.to_owned())
+}
+
+/// Whether `c` is a control character no text input may hold: every C0
+/// and C1 control (NUL included) and DEL, except tab, line feed and
+/// carriage return.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t' && c != '\r'
 }
 
 /// Refuses text whose bidirectional embeddings, overrides or isolates are
@@ -159,9 +169,7 @@ pub fn long_text(field: &str, raw: &str, max: usize) -> ApiResult<String> {
     if s.chars().count() > max {
         return Err(ApiError::invalid(field, "input-too-long").arg("max", max as u64));
     }
-    if s.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
+    if s.chars().any(is_forbidden_control) {
         return Err(ApiError::invalid(field, "input-control-characters"));
     }
     balanced_bidi(field, s)?;

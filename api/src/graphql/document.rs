@@ -8,7 +8,7 @@ use sammen_entities::{document, document_share, document_translation, document_v
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -162,6 +162,7 @@ impl Document {
     }
 
     /// Translations of the title and summary (the original is not among them).
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn translations(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentTranslation>> {
         let rows = self.translation_rows(ctx).await?;
         Ok(rows.into_iter().map(|r| self.to_translation(r)).collect())
@@ -215,6 +216,7 @@ impl Document {
     }
 
     /// Every version, newest first. Versions never change once written.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn versions(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentVersion>> {
         Ok(self
             .version_rows(ctx)
@@ -235,6 +237,7 @@ impl Document {
     }
 
     /// Grants to other organisations; shown to the owner's members and admins only.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn shares(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentShare>> {
         let state = RequestState::of(ctx)?;
         if !can_see_shares(state, &self.0) {
@@ -781,7 +784,7 @@ impl DocumentMutation {
             return Err(ApiError::invalid("expiresAt", "input-time-in-past"));
         }
         let person = state.caller.writer()?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         document_share::Entity::delete_many()
             .filter(document_share::Column::DocumentId.eq(document.id))
             .filter(document_share::Column::OrganisationId.eq(organisation))
@@ -842,7 +845,7 @@ impl DocumentMutation {
         let person = state.caller.writer()?;
         let now = Utc::now();
         let digest = content::source_digest(&[&document.title, &document.summary]);
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         document_translation::Entity::delete_many()
             .filter(document_translation::Column::DocumentId.eq(document.id))
             .filter(document_translation::Column::Locale.eq(locale.clone()))
@@ -868,6 +871,7 @@ impl DocumentMutation {
     /// Adds a version from an uploaded file (GraphQL multipart request). The
     /// media type is sniffed from the bytes; the row is written only once the
     /// file is stored.
+    #[graphql(complexity = "crate::graphql::cost::UPLOAD + child_complexity")]
     async fn upload_document_version(
         &self,
         ctx: &Context<'_>,
@@ -902,6 +906,7 @@ impl DocumentMutation {
 
     /// Adds a version by fetching a file over https (size and time limits, at
     /// most 3 redirects, private addresses refused).
+    #[graphql(complexity = "crate::graphql::cost::OUTBOUND_FETCH + child_complexity")]
     async fn import_document_version(
         &self,
         ctx: &Context<'_>,

@@ -8,6 +8,8 @@
 //! error before the response leaves.
 
 use std::any::Any;
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -18,22 +20,30 @@ use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
+use axum::Extension;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 
-use super::{RequestState, localise_errors};
+use super::multipart::MultipartError;
+use super::{RequestState, WsSession, localise_errors};
+use crate::server::PeerAddr;
 use crate::app::AppState;
 use crate::auth::{Caller, token};
 use crate::error::{ApiError, ErrorCode};
 use crate::l10n::LocaleChain;
 
+/// Most files one upload request may carry.
+const MAX_FILES: usize = 16;
+
 /// `POST /graphql`.
 pub async fn graphql_post(
     State(state): State<AppState>,
+    peer: Option<Extension<PeerAddr>>,
     headers: HeaderMap,
     body: Body,
 ) -> axum::response::Response {
     let chain = locale_chain(&state, &headers);
+    let client_ip = client_ip(&state, peer, &headers);
     // One deadline for the whole request: reading a slowly sent body and
     // checking the token count against it as well as running the operations.
     let deadline = tokio::time::Instant::now() + state.settings.limits.request_timeout();
@@ -67,46 +77,84 @@ pub async fn graphql_post(
         Ok(caller) => caller,
         Err(error) => return error_response(&state, &chain, status_of(error.code), error),
     };
+    // Only people who may upload get their upload read at all.
+    if is_multipart && caller.person.is_none() {
+        let error = ApiError::new(ErrorCode::Unauthenticated, "error-upload-unauthenticated");
+        return error_response(&state, &chain, StatusCode::UNAUTHORIZED, error);
+    }
     // The body is read as a stream, counted on the way, so a body without
-    // Content-Length (or lying about it) is cut off at the limit too, and
-    // uploaded files go to temporary files instead of memory.
+    // Content-Length (or lying about it) is cut off at the limit too.
     let exceeded = Arc::new(AtomicBool::new(false));
     let mut seen: u64 = 0;
     let flag = exceeded.clone();
-    let reader = body
-        .into_data_stream()
-        .map(move |chunk| {
-            let chunk = chunk.map_err(std::io::Error::other)?;
-            seen += chunk.len() as u64;
-            if seen > limit {
-                flag.store(true, Ordering::Relaxed);
-                return Err(std::io::Error::other("request body over the limit"));
+    let stream = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen += chunk.len() as u64;
+        if seen > limit {
+            flag.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other("request body over the limit"));
+        }
+        Ok(chunk)
+    });
+    let received = if is_multipart {
+        let boundary = content_type.as_deref().and_then(|c| multer::parse_boundary(c).ok());
+        let Some(boundary) = boundary else {
+            let error = bad_request("a multipart request needs a boundary");
+            return error_response(&state, &chain, StatusCode::BAD_REQUEST, error);
+        };
+        let settings = &state.settings;
+        let receive = super::multipart::receive(
+            stream,
+            boundary,
+            settings.max_upload_bytes,
+            limits.max_body_bytes,
+            MAX_FILES,
+            settings.upload_temp_dir.as_deref(),
+        );
+        match tokio::time::timeout_at(deadline, receive).await {
+            Err(_) => return timed_out(&state, &chain),
+            Ok(Ok(batch)) => Ok(batch),
+            Ok(Err(_)) if exceeded.load(Ordering::Relaxed) => {
+                return error_response(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
             }
-            Ok(chunk)
-        })
-        .into_async_read();
-    let options = MultipartOptions::default()
-        .max_file_size(state.settings.max_upload_bytes as usize)
-        .max_num_files(16);
-    let received = tokio::time::timeout_at(
-        deadline,
-        async_graphql::http::receive_batch_body(content_type, reader, options),
-    )
-    .await;
-    let Ok(received) = received else {
-        return timed_out(&state, &chain);
+            Ok(Err(error)) => Err(error),
+        }
+    } else {
+        let reader = stream.into_async_read();
+        let options = MultipartOptions::default();
+        match tokio::time::timeout_at(
+            deadline,
+            async_graphql::http::receive_batch_body(content_type, reader, options),
+        )
+        .await
+        {
+            Err(_) => return timed_out(&state, &chain),
+            Ok(Ok(batch)) => Ok(batch),
+            Ok(Err(_)) if exceeded.load(Ordering::Relaxed) => {
+                return error_response(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+            }
+            Ok(Err(async_graphql::ParseRequestError::PayloadTooLarge)) => {
+                return error_response(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
+            }
+            Ok(Err(error)) => Err(MultipartError::Malformed(parse_error_detail(&error))),
+        }
     };
     let batch = match received {
         Ok(batch) => batch,
-        Err(_) if exceeded.load(Ordering::Relaxed) => {
+        Err(MultipartError::TooLarge) => {
             return error_response(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
         }
-        Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
-            return error_response(&state, &chain, StatusCode::PAYLOAD_TOO_LARGE, too_large());
-        }
-        Err(error) => {
-            let error = bad_request(&error.to_string());
+        Err(MultipartError::TooManyParts) => {
+            let error =
+                ApiError::new(ErrorCode::BadRequest, "error-upload-parts").arg("max", MAX_FILES as u64);
             return error_response(&state, &chain, StatusCode::BAD_REQUEST, error);
+        }
+        Err(MultipartError::Malformed(detail)) => {
+            return error_response(&state, &chain, StatusCode::BAD_REQUEST, bad_request(detail));
+        }
+        Err(MultipartError::Buffer(error)) => {
+            let error = ApiError::internal(anyhow::Error::new(error).context("buffering an upload"));
+            return error_response(&state, &chain, StatusCode::INTERNAL_SERVER_ERROR, error);
         }
     };
     let (requests, is_batch) = match batch {
@@ -134,7 +182,7 @@ pub async fn graphql_post(
     // (a mutation that committed must not be reported as lost).
     let mut responses = Vec::with_capacity(requests.len());
     for request in requests {
-        let run = execute(&state, &caller, &chain, request);
+        let run = execute(&state, &caller, &chain, client_ip, request);
         let response = match tokio::time::timeout_at(deadline, run).await {
             Ok(response) => response,
             Err(_) => timeout_response(&state, &chain),
@@ -153,6 +201,7 @@ pub async fn graphql_post(
 /// passed in the URL, as the GraphQL-over-HTTP spec allows.
 pub async fn graphql_get(
     State(state): State<AppState>,
+    peer: Option<Extension<PeerAddr>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> axum::response::Response {
@@ -193,7 +242,7 @@ pub async fn graphql_get(
         Ok(caller) => caller,
         Err(error) => return error_response(&state, &chain, status_of(error.code), error),
     };
-    let run = execute(&state, &caller, &chain, request);
+    let run = execute(&state, &caller, &chain, client_ip(&state, peer, &headers), request);
     match tokio::time::timeout(state.settings.limits.request_timeout(), run).await {
         Ok(response) => respond(&chain, StatusCode::OK, &response),
         Err(_) => timed_out(&state, &chain),
@@ -201,7 +250,13 @@ pub async fn graphql_get(
 }
 
 /// Runs one operation and localises its errors.
-async fn execute(state: &AppState, caller: &Caller, chain: &LocaleChain, mut request: Request) -> Response {
+async fn execute(
+    state: &AppState,
+    caller: &Caller,
+    chain: &LocaleChain,
+    client_ip: Option<IpAddr>,
+    mut request: Request,
+) -> Response {
     if let Err(error) = request.parsed_query() {
         let api =
             ApiError::new(ErrorCode::GraphqlParseFailed, "error-parse").arg("detail", error.message.clone());
@@ -210,7 +265,7 @@ async fn execute(state: &AppState, caller: &Caller, chain: &LocaleChain, mut req
         count(state, &errors);
         return Response::from_errors(errors);
     }
-    let request = request.data(RequestState::new(state, caller.clone(), chain.clone()));
+    let request = request.data(RequestState::new(state, caller.clone(), chain.clone(), client_ip));
     let mut response = state.schema.execute(request).await;
     localise_errors(&mut response.errors, &state.locales.current(), chain);
     count(state, &response.errors);
@@ -241,6 +296,30 @@ pub(crate) async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<
         return Err(invalid());
     }
     token::authenticate(&state.db, token.trim()).await
+}
+
+/// The client's address: the TCP peer, or behind a trusted proxy the
+/// address it forwards.
+fn client_ip(state: &AppState, peer: Option<Extension<PeerAddr>>, headers: &HeaderMap) -> Option<IpAddr> {
+    let peer = peer.map(|Extension(PeerAddr(addr))| addr);
+    crate::server::client_ip(peer, headers, &state.settings.trusted_proxies)
+}
+
+/// What a client may read of a request-parsing error: our words for the
+/// kinds we know, never the text of an I/O error.
+fn parse_error_detail(error: &async_graphql::ParseRequestError) -> &'static str {
+    use async_graphql::ParseRequestError as E;
+    match error {
+        E::InvalidRequest(_) => "the body is not a GraphQL request in JSON",
+        E::InvalidFilesMap(_) => "the files map is malformed",
+        E::InvalidMultipart(_) => "the multipart body is malformed",
+        E::MissingOperatorsPart => "the request has no `operations` part",
+        E::MissingMapPart => "the request has no `map` part",
+        E::NotUpload => "a file part is not an upload",
+        E::MissingFiles => "a file the map declares is missing",
+        E::UnsupportedBatch => "batches are not supported here",
+        _ => "the request body could not be read",
+    }
 }
 
 /// The locale chain of a request, from `Accept-Language`.
@@ -350,48 +429,199 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> axum::response::R
     (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
 }
 
-/// `GET /graphql/ws`: subscriptions over WebSocket (graphql-ws and the
-/// older subscriptions-transport-ws). The bearer token travels in the
-/// `connection_init` payload as `{"Authorization": "Bearer …"}`.
+/// Open WebSockets per token (or per address for anonymous clients).
+#[derive(Clone, Default)]
+pub struct SocketCounts(Arc<std::sync::Mutex<HashMap<String, usize>>>);
+
+/// One socket's place in [`SocketCounts`], given back when dropped.
+pub struct SocketSlot {
+    counts: SocketCounts,
+    key: String,
+}
+
+impl SocketCounts {
+    /// A slot under `key`, unless `max` are taken.
+    fn take(&self, key: String, max: usize) -> Option<SocketSlot> {
+        let mut counts = self.0.lock().ok()?;
+        let count = counts.entry(key.clone()).or_insert(0);
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(SocketSlot {
+            counts: self.clone(),
+            key,
+        })
+    }
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = self.counts.0.lock()
+            && let Some(count) = counts.get_mut(&self.key)
+        {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                counts.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// `GET /graphql/ws`: subscriptions (and queries and mutations) over
+/// WebSocket, graphql-transport-ws and the older subscriptions-transport-ws.
+/// The bearer token travels in the `connection_init` payload as
+/// `{"Authorization": "Bearer …"}`.
+///
+/// The HTTP limits hold here too: a message is at most `--max-body-bytes`
+/// (larger closes the socket with 1009), and depth, complexity, statement
+/// budget and the request deadline apply to each operation (see
+/// [`super::OperationGuard`]). A socket that sends no `connection_init`
+/// within `--ws-init-timeout-secs` is closed with 4408; on shutdown every
+/// socket is closed with 1001.
 pub async fn graphql_ws(
     State(state): State<AppState>,
+    peer: Option<Extension<PeerAddr>>,
     headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::ws::WebSocketUpgrade,
 ) -> axum::response::Response {
     let chain = locale_chain(&state, &headers);
-    let schema = state.schema.clone();
+    let client_ip = client_ip(&state, peer, &headers);
+    let max_message = state.settings.limits.max_body_bytes;
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let bearer = ["Authorization", "authorization"]
-                        .iter()
-                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
-                        .map(str::to_owned);
-                    let caller = match bearer {
-                        None => Caller::anonymous(),
-                        Some(value) => {
-                            let token = value
-                                .split_once(' ')
-                                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                                .map_or(value.as_str(), |(_, token)| token);
-                            token::authenticate(&state.db, token.trim())
-                                .await
-                                .map_err(|error| {
-                                    let mut errors = vec![error.into_server_error()];
-                                    localise_errors(&mut errors, &state.locales.current(), &chain);
-                                    async_graphql::Error::new(errors.remove(0).message)
-                                })?
-                        }
-                    };
-                    let mut data = async_graphql::Data::default();
-                    let mut request_state = RequestState::new(&state, caller, chain);
-                    request_state.long_lived = true;
-                    data.insert(request_state);
-                    Ok(data)
-                })
-                .serve()
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
+        .on_upgrade(move |socket| {
+            let tracker = state.sockets.clone();
+            tracker.track_future(serve_socket(state, socket, protocol, chain, client_ip))
         })
+}
+
+async fn serve_socket(
+    state: AppState,
+    socket: axum::extract::ws::WebSocket,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    chain: LocaleChain,
+    client_ip: Option<IpAddr>,
+) {
+    use axum::extract::ws::{CloseFrame, Message};
+    use futures_util::SinkExt;
+
+    let (mut sink, stream) = socket.split();
+    let (outgoing, mut to_client) = tokio::sync::mpsc::channel::<Message>(32);
+    let outgoing = tokio_util::sync::PollSender::new(outgoing);
+    let initialised = Arc::new(AtomicBool::new(false));
+    let unreadable = Arc::new(std::sync::Mutex::new(None::<(u16, &'static str)>));
+    let noted = unreadable.clone();
+    let incoming = stream.inspect(move |item| {
+        if let Err(error) = item
+            && let Ok(mut slot) = noted.lock()
+        {
+            let text = error.to_string();
+            *slot = Some(if text.contains("too long") || text.contains("Space limit") {
+                (1009, "Message too big")
+            } else {
+                (1002, "Protocol error")
+            });
+        }
+    });
+    let init = {
+        let state = state.clone();
+        let chain = chain.clone();
+        let initialised = initialised.clone();
+        move |payload: serde_json::Value| async move {
+            let session = open_session(&state, payload, chain, client_ip).await?;
+            initialised.store(true, Ordering::Release);
+            let mut data = async_graphql::Data::default();
+            data.insert(session);
+            Ok(data)
+        }
+    };
+    let graphql = async_graphql_axum::GraphQLWebSocket::new_with_pair(
+        outgoing.sink_map_err(|_| ()),
+        incoming,
+        state.schema.clone(),
+        protocol,
+    )
+    .on_connection_init(init)
+    .serve();
+    let init_timeout = state.settings.ws_init_timeout;
+    let shutdown = state.shutdown.clone();
+    let closing = {
+        let forward = async {
+            while let Some(message) = to_client.recv().await {
+                if sink.send(message).await.is_err() {
+                    break;
+                }
+            }
+        };
+        let uninitialised = async {
+            tokio::time::sleep(init_timeout).await;
+            if initialised.load(Ordering::Acquire) {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            _ = futures_util::future::join(graphql, forward) => {
+                unreadable.lock().ok().and_then(|slot| *slot)
+            }
+            () = shutdown.cancelled() => Some((1001, "Server shutting down")),
+            () = uninitialised => Some((4408, "Connection initialisation timeout")),
+        }
+    };
+    if let Some((code, reason)) = closing {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = sink.send(Message::Close(Some(frame))).await;
+    }
+    let _ = sink.close().await;
+}
+
+/// Authenticates a `connection_init` and takes the socket's slot.
+async fn open_session(
+    state: &AppState,
+    payload: serde_json::Value,
+    chain: LocaleChain,
+    client_ip: Option<IpAddr>,
+) -> async_graphql::Result<WsSession> {
+    let refuse = |error: ApiError| {
+        let mut errors = vec![error.into_server_error()];
+        localise_errors(&mut errors, &state.locales.current(), &chain);
+        async_graphql::Error::new(errors.remove(0).message)
+    };
+    let bearer = ["Authorization", "authorization"]
+        .iter()
+        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+        .map(str::to_owned);
+    let caller = match bearer {
+        None => Caller::anonymous(),
+        Some(value) => {
+            let token = value
+                .split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map_or(value.as_str(), |(_, token)| token);
+            token::authenticate(&state.db, token.trim()).await.map_err(refuse)?
+        }
+    };
+    let key = match (caller.token_id, client_ip) {
+        (Some(token), _) => format!("token:{token}"),
+        (None, Some(ip)) => format!("address:{ip}"),
+        (None, None) => "anonymous".to_owned(),
+    };
+    let max = state.settings.ws_max_sockets_per_token;
+    let slot = state.socket_counts.take(key, max).ok_or_else(|| {
+        refuse(ApiError::new(ErrorCode::RateLimited, "error-too-many-sockets").arg("max", max as u64))
+    })?;
+    Ok(WsSession {
+        app: state.clone(),
+        caller,
+        chain,
+        client_ip,
+        operations: Arc::new(tokio::sync::Semaphore::new(state.settings.ws_max_operations)),
+        slot,
+    })
 }

@@ -4,11 +4,14 @@
 //! The schema is built apart from its data, so `sammen schema` and the drift
 //! test need no database. One file per domain; resolvers stay thin.
 
+pub mod cost;
 pub mod document;
 pub mod filters;
 pub mod http;
+pub mod input;
 pub mod loaders;
 pub mod money;
+pub mod multipart;
 pub mod organisation;
 pub mod pagination;
 pub mod person;
@@ -66,7 +69,7 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 /// The schema as served, with the configured depth and complexity limits.
 pub fn build_schema(limits: &Limits) -> SammenSchema {
     schema_builder()
-        .extension(LocaliseSubscriptions)
+        .extension(OperationGuard)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .finish()
@@ -77,11 +80,14 @@ pub fn export_sdl() -> String {
     schema_builder().finish().sdl()
 }
 
-/// Everything a resolver may need for one request.
+/// Everything a resolver may need for one operation.
 pub struct RequestState {
+    /// The pool, counting this operation's statements against `budget`.
     pub db: DatabaseConnection,
     pub caller: Caller,
     pub chain: LocaleChain,
+    /// The client's address (see `--trusted-proxies`), when known.
+    pub client_ip: Option<std::net::IpAddr>,
     pub localizer: Arc<Localizer>,
     pub settings: Arc<Settings>,
     pub login_throttle: Arc<crate::auth::throttle::LoginThrottle>,
@@ -89,24 +95,48 @@ pub struct RequestState {
     pub fetcher: crate::net::Fetcher,
     pub activity: crate::activity::ActivityBus,
     pub loaders: loaders::Loaders,
-    /// The state of a WebSocket connection, reused by its operations.
-    pub long_lived: bool,
+    /// SQL statements this operation has run, and may run.
+    pub budget: Arc<crate::db::StatementBudget>,
+    /// Whether the operation came over a WebSocket (its deadline is applied
+    /// here rather than by the HTTP handler).
+    pub over_websocket: bool,
 }
 
 impl RequestState {
-    pub fn new(state: &AppState, caller: Caller, chain: LocaleChain) -> Self {
-        Self {
-            loaders: loaders::Loaders::new(&state.db, &caller),
-            db: state.db.clone(),
+    /// The state of one operation, with the statement budget of the limits.
+    pub fn new(state: &AppState, caller: Caller, chain: LocaleChain, client_ip: Option<std::net::IpAddr>) -> Self {
+        Self::with_budget(
+            state,
             caller,
             chain,
+            client_ip,
+            state.settings.limits.max_sql_statements,
+        )
+    }
+
+    pub fn with_budget(
+        state: &AppState,
+        caller: Caller,
+        chain: LocaleChain,
+        client_ip: Option<std::net::IpAddr>,
+        statements: u64,
+    ) -> Self {
+        let budget = Arc::new(crate::db::StatementBudget::new(statements));
+        let db = crate::db::counting(&state.db, state.metrics.db_statements.clone(), budget.clone());
+        Self {
+            loaders: loaders::Loaders::new(&db, &caller),
+            db,
+            caller,
+            chain,
+            client_ip,
             localizer: state.locales.current(),
             settings: state.settings.clone(),
             login_throttle: state.login_throttle.clone(),
             storage: state.storage.clone(),
             fetcher: state.fetcher.clone(),
             activity: state.activity.clone(),
-            long_lived: false,
+            budget,
+            over_websocket: false,
         }
     }
 
@@ -211,36 +241,124 @@ fn fluent_args(value: &async_graphql::Value) -> FluentArgs<'static> {
     args
 }
 
-/// For operations over WebSocket, which do not pass through the HTTP
-/// handler: re-checks the connection's token before each operation (a
-/// socket can outlive a revoked or expired token) and localises the errors
-/// of subscription responses.
-pub struct LocaliseSubscriptions;
+/// The state of one WebSocket connection, from `connection_init` until it
+/// closes. Each operation on it gets its own [`RequestState`] (fresh
+/// loaders, its own statement budget); this holds what they share.
+pub struct WsSession {
+    pub app: AppState,
+    pub caller: Caller,
+    pub chain: LocaleChain,
+    pub client_ip: Option<std::net::IpAddr>,
+    /// Operations running at once on this socket (`--ws-max-operations`).
+    pub operations: Arc<tokio::sync::Semaphore>,
+    /// This socket's place in the per-token count; freed when the session goes.
+    pub slot: crate::graphql::http::SocketSlot,
+}
 
-impl async_graphql::extensions::ExtensionFactory for LocaliseSubscriptions {
+/// Guards every operation, over HTTP and WebSocket alike:
+/// - refuses control characters in any text input (variables and literals);
+/// - over WebSocket, re-checks the connection's token before each operation
+///   (a socket can outlive a revoked or expired token), gives the operation
+///   its own state, applies the request deadline to queries and mutations,
+///   and caps the operations running at once on the socket;
+/// - stops resolving fields once an operation has used its SQL statement
+///   budget (QUERY_TOO_COMPLEX);
+/// - localises the errors of streamed responses.
+pub struct OperationGuard;
+
+impl async_graphql::extensions::ExtensionFactory for OperationGuard {
     fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
-        Arc::new(LocaliseSubscriptions)
+        Arc::new(OperationGuard)
     }
 }
 
+fn localised(error: ApiError, localizer: &Localizer, chain: &LocaleChain) -> ServerError {
+    let mut errors = vec![error.into_server_error()];
+    localise_errors(&mut errors, localizer, chain);
+    errors.remove(0)
+}
+
 #[async_trait::async_trait]
-impl async_graphql::extensions::Extension for LocaliseSubscriptions {
+impl async_graphql::extensions::Extension for OperationGuard {
     async fn prepare_request(
         &self,
         ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        request: async_graphql::Request,
+        mut request: async_graphql::Request,
         next: async_graphql::extensions::NextPrepareRequest<'_>,
     ) -> async_graphql::ServerResult<async_graphql::Request> {
-        if let Some(state) = ctx.data_opt::<RequestState>()
-            && state.long_lived
-            && !crate::auth::policy::still_signed_in(&state.db, &state.caller).await
-        {
-            let error = ApiError::new(crate::error::ErrorCode::Unauthenticated, "error-token-invalid");
-            let mut errors = vec![error.into_server_error()];
-            localise_errors(&mut errors, &state.localizer, &state.chain);
-            return Err(errors.remove(0));
+        let session = ctx.data_opt::<WsSession>();
+        if let Err(error) = input::refuse_control_characters(&mut request) {
+            return Err(match session {
+                Some(session) => localised(error, &session.app.locales.current(), &session.chain),
+                None => error.into_server_error(),
+            });
+        }
+        if let Some(session) = session {
+            let localizer = session.app.locales.current();
+            if !crate::auth::policy::still_signed_in(&session.app.db, &session.caller).await {
+                let error = ApiError::new(crate::error::ErrorCode::Unauthenticated, "error-token-invalid");
+                return Err(localised(error, &localizer, &session.chain));
+            }
+            // A subscription lives as long as the client wants; its events
+            // are bounded by what happens, not by the request.
+            let name = request.operation_name.clone();
+            let subscription = request.parsed_query().is_ok_and(|document| {
+                input::operation_type(&document.operations, name.as_deref())
+                    == Some(async_graphql::parser::types::OperationType::Subscription)
+            });
+            let statements = if subscription {
+                u64::MAX
+            } else {
+                session.app.settings.limits.max_sql_statements
+            };
+            let mut state = RequestState::with_budget(
+                &session.app,
+                session.caller.clone(),
+                session.chain.clone(),
+                session.client_ip,
+                statements,
+            );
+            state.over_websocket = true;
+            request = request.data(state);
         }
         next.run(ctx, request).await
+    }
+
+    async fn execute(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: async_graphql::extensions::NextExecute<'_>,
+    ) -> async_graphql::Response {
+        let Some(state) = ctx.data_opt::<RequestState>().filter(|s| s.over_websocket) else {
+            return next.run(ctx, operation_name).await;
+        };
+        let limits = &state.settings.limits;
+        match tokio::time::timeout(limits.request_timeout(), next.run(ctx, operation_name)).await {
+            Ok(response) => response,
+            Err(_) => {
+                let error = ApiError::new(crate::error::ErrorCode::Timeout, "error-timeout")
+                    .arg("seconds", limits.request_timeout_secs);
+                async_graphql::Response::from_errors(vec![localised(error, &state.localizer, &state.chain)])
+            }
+        }
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        info: async_graphql::extensions::ResolveInfo<'_>,
+        next: async_graphql::extensions::NextResolve<'_>,
+    ) -> async_graphql::ServerResult<Option<async_graphql::Value>> {
+        if let Some(state) = ctx.data_opt::<RequestState>()
+            && state.budget.spent()
+        {
+            let error = ApiError::new(crate::error::ErrorCode::QueryTooComplex, "error-statement-budget")
+                .arg("max", state.settings.limits.max_sql_statements);
+            let _ = info;
+            return Err(error.into_server_error());
+        }
+        next.run(ctx, info).await
     }
 
     fn subscribe<'s>(
@@ -250,14 +368,22 @@ impl async_graphql::extensions::Extension for LocaliseSubscriptions {
         next: async_graphql::extensions::NextSubscribe<'_>,
     ) -> futures_util::stream::BoxStream<'s, async_graphql::Response> {
         use futures_util::StreamExt;
-        let target = ctx
-            .data_opt::<RequestState>()
-            .map(|state| (state.localizer.clone(), state.chain.clone()));
+        let Some(session) = ctx.data_opt::<WsSession>() else {
+            return next.run(ctx, stream);
+        };
+        let localizer = session.app.locales.current();
+        let chain = session.chain.clone();
+        let Ok(permit) = session.operations.clone().try_acquire_owned() else {
+            let error = ApiError::new(crate::error::ErrorCode::RateLimited, "error-too-many-operations")
+                .arg("max", session.app.settings.ws_max_operations as u64);
+            let response = async_graphql::Response::from_errors(vec![localised(error, &localizer, &chain)]);
+            return futures_util::stream::once(async move { response }).boxed();
+        };
         next.run(ctx, stream)
             .map(move |mut response| {
-                if let Some((localizer, chain)) = &target {
-                    localise_errors(&mut response.errors, localizer, chain);
-                }
+                // The permit lives as long as the operation's stream.
+                let _running = &permit;
+                localise_errors(&mut response.errors, &localizer, &chain);
                 response
             })
             .boxed()

@@ -8,7 +8,7 @@ use sammen_entities::{organisation, organisation_translation};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, SqlErr, TransactionTrait,
+    QueryFilter, Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -200,6 +200,7 @@ impl Organisation {
     }
 
     /// Translations of the description (the original is not among them).
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn translations(&self, ctx: &Context<'_>) -> ApiResult<Vec<OrganisationTranslation>> {
         let rows = self.translation_rows(ctx).await?;
         Ok(rows.into_iter().map(|r| self.to_translation(r)).collect())
@@ -578,7 +579,7 @@ impl OrganisationMutation {
             change.focus_areas = Set(parse_focus_areas(areas)?);
         }
 
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         if let Some(slug) = input
             .slug
             .as_deref()
@@ -629,7 +630,7 @@ impl OrganisationMutation {
         {
             return Err(ApiError::stale_version(expected, current.version));
         }
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let updated = versioned_update(&txn, id, current.version, change).await?;
         txn.commit().await?;
         Ok(Organisation(updated))
@@ -651,7 +652,7 @@ impl OrganisationMutation {
             archived_at: Set(Some(Utc::now())),
             ..Default::default()
         };
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let updated = versioned_update(&txn, id, current.version, change).await?;
         txn.commit().await?;
         Ok(Organisation(updated))

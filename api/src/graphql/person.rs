@@ -10,6 +10,7 @@ use super::organisation::{Organisation, find_visible};
 use super::{RequestState, parse_id};
 use crate::auth::people::NewPerson;
 use crate::auth::token::{self, NewToken, TokenKind};
+use crate::auth::throttle::AttemptKeys;
 use crate::auth::{password, policy};
 use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -87,6 +88,7 @@ impl User {
     }
 
     /// The person's API tokens (never their secrets); empty unless the caller may see them.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn api_tokens(&self, ctx: &Context<'_>) -> ApiResult<Vec<ApiToken>> {
         if !self.may_see_details(ctx)? {
             return Ok(Vec::new());
@@ -209,12 +211,13 @@ pub struct PersonMutation;
 impl PersonMutation {
     /// Signs in with e-mail and password and returns a session token.
     /// A wrong e-mail or password gives the same UNAUTHENTICATED error.
+    #[graphql(complexity = "crate::graphql::cost::PASSWORD_HASH + child_complexity")]
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> ApiResult<LoginPayload> {
         let state = RequestState::of(ctx)?;
         let failed = || ApiError::new(ErrorCode::Unauthenticated, "auth-login-failed");
-        let key = email.trim().to_lowercase();
-        if let Err(wait) = state.login_throttle.check(&key) {
-            let seconds = wait.as_secs().max(1);
+        let keys = AttemptKeys::new(&email, state.client_ip);
+        if let Err(locked) = state.login_throttle.reserve(&state.db, &keys).await? {
+            let seconds = locked.retry_after.as_secs_f64().ceil().max(1.0) as u64;
             return Err(ApiError::new(ErrorCode::RateLimited, "auth-rate-limited")
                 .arg("seconds", seconds)
                 .extra("retryAfterSeconds", seconds));
@@ -232,12 +235,9 @@ impl PersonMutation {
         let verified = password::verify(password, stored).await;
         let person = match found {
             Some(person) if verified && !person.disabled => person,
-            _ => {
-                state.login_throttle.failed(&key);
-                return Err(failed());
-            }
+            _ => return Err(failed()),
         };
-        state.login_throttle.succeeded(&key);
+        state.login_throttle.succeeded(&state.db, &keys).await?;
         let (token, row) = token::issue(
             &state.db,
             NewToken {
@@ -264,6 +264,8 @@ impl PersonMutation {
     async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         let state = RequestState::of(ctx)?;
         state.caller.person()?;
+        // A READ token changes nothing, not even its own session.
+        state.caller.writer()?;
         let Some(id) = state.caller.token_id else {
             return Err(ApiError::unauthenticated());
         };
@@ -272,6 +274,7 @@ impl PersonMutation {
     }
 
     /// Creates a person (network admins anywhere; organisation admins in their own organisation).
+    #[graphql(complexity = "crate::graphql::cost::PASSWORD_HASH + child_complexity")]
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<User> {
         let state = RequestState::of(ctx)?;
         state.caller.writer()?;

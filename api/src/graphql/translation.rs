@@ -5,7 +5,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::pagination::{self, ConnectionTotals, Cursor, Page};
+use super::pagination::{ConnectionTotals, Cursor, Page};
 use super::{RequestState, parse_id};
 use crate::auth::policy;
 use crate::domain::TranslationStatus;
@@ -113,6 +113,7 @@ pub struct TranslationQuery;
 impl TranslationQuery {
     /// How complete every locale present is: Fluent messages, and the stored
     /// content the caller may read.
+    #[graphql(complexity = "crate::graphql::cost::WHOLE_TABLE + child_complexity")]
     async fn locale_coverage(&self, ctx: &Context<'_>) -> ApiResult<Vec<LocaleCoverage>> {
         let state = RequestState::of(ctx)?;
         // It reads every translatable row the caller may see: not for anonymous callers.
@@ -153,7 +154,7 @@ impl TranslationQuery {
 
     /// Stored content whose translation into `locale` is MISSING or OUTDATED,
     /// oldest first (translators of that locale and admins).
-    #[graphql(complexity = "pagination::complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::graphql::cost::whole_table_page(first, child_complexity)")]
     async fn translation_queue(
         &self,
         ctx: &Context<'_>,

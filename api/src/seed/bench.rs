@@ -8,7 +8,7 @@ use sammen_entities::{
     deliverable, document, milestone, offering, organisation, project, project_participant, training_material,
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, QueryFilter};
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 const COUNTRIES: [&str; 5] = ["NO", "US", "DK", "ZA", "NL"];
@@ -206,7 +206,7 @@ async fn insert_batches<A>(db: &DatabaseConnection, rows: Vec<A>) -> anyhow::Res
 where
     A: sea_orm::ActiveModelTrait + Send,
 {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let batch: Vec<A> = rows.by_ref().take(BATCH).collect();

@@ -9,7 +9,7 @@
 use chrono::{NaiveDate, Utc};
 use sammen_entities::{organisation, organisation_translation};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -230,7 +230,7 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
         return Ok(());
     }
     let password = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     let mut ids = std::collections::HashMap::new();
     for org in ORGANISATIONS {

@@ -13,7 +13,7 @@ use sammen_entities::{
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -121,6 +121,7 @@ impl Project {
     }
 
     /// Translations of the title and summary (the original is not among them).
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn translations(&self, ctx: &Context<'_>) -> ApiResult<Vec<ProjectTranslation>> {
         let state = RequestState::of(ctx)?;
         let rows = state
@@ -184,6 +185,7 @@ impl Project {
     }
 
     /// Organisations taking part, in the order they joined.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participant>> {
         let state = RequestState::of(ctx)?;
         let rows = state
@@ -196,6 +198,7 @@ impl Project {
     }
 
     /// People working on the project.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn members(&self, ctx: &Context<'_>) -> ApiResult<Vec<Member>> {
         let state = RequestState::of(ctx)?;
         let rows = state
@@ -208,6 +211,7 @@ impl Project {
     }
 
     /// Deliverables, by code.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn deliverables(&self, ctx: &Context<'_>) -> ApiResult<Vec<Deliverable>> {
         let state = RequestState::of(ctx)?;
         let rows = state
@@ -220,6 +224,7 @@ impl Project {
     }
 
     /// Milestones, by due date.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn milestones(&self, ctx: &Context<'_>) -> ApiResult<Vec<Milestone>> {
         let state = RequestState::of(ctx)?;
         let rows = state
@@ -258,6 +263,7 @@ impl Project {
     }
 
     /// Training materials linked to the project that the caller may read.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn training_materials(&self, ctx: &Context<'_>) -> ApiResult<Vec<TrainingMaterial>> {
         let state = RequestState::of(ctx)?;
         let rows = state
@@ -435,6 +441,7 @@ impl Deliverable {
     }
 
     /// Documents that make up the deliverable, as far as the caller may read them.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Document>> {
         let state = RequestState::of(ctx)?;
         let rows = state

@@ -156,7 +156,7 @@ impl ProjectMutation {
         let grant_reference = optional("grantReference", &input.grant_reference)?;
         let now = Utc::now();
         let id = Uuid::now_v7();
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let created = project::ActiveModel {
             id: Set(id),
             code: Set(code.clone()),
@@ -282,7 +282,7 @@ impl ProjectMutation {
         if let Some(visibility) = input.visibility {
             change.visibility = Set(visibility.as_str().to_owned());
         }
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let updated = crate::db::versioned_update(&txn, PROJECT, id, input.expected_version, change).await?;
         let entry = activity::record(
             &txn,
@@ -322,7 +322,7 @@ impl ProjectMutation {
             status: Set(status.as_str().to_owned()),
             ..Default::default()
         };
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let updated = crate::db::versioned_update(&txn, PROJECT, id, current.version, change).await?;
         let entry = activity::record(
             &txn,
@@ -357,7 +357,7 @@ impl ProjectMutation {
         let organisation = find_visible_organisation(state, organisation_id, &state.db)
             .await
             .map_err(|e| e.with_field("organisationId"))?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         project_participant::ActiveModel {
             project_id: Set(project_id),
             organisation_id: Set(organisation_id),
@@ -401,7 +401,7 @@ impl ProjectMutation {
         policy::require_coordinator(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
         let organisation_id = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         lock_project(&txn, project_id).await?;
         let participants = participant_ids(&txn, project_id).await?;
         let Some(leaving) = participants.iter().find(|p| p.organisation_id == organisation_id) else {
@@ -490,7 +490,7 @@ impl ProjectMutation {
         if !from_participant {
             return Err(ApiError::invalid("userId", "project-member-not-participant"));
         }
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         project_member::ActiveModel {
             project_id: Set(project_id),
             person_id: Set(user_id),
@@ -534,7 +534,7 @@ impl ProjectMutation {
         policy::require_coordinator(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
         let user_id = parse_id(&user_id).map_err(|e| e.with_field("userId"))?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         lock_project(&txn, project_id).await?;
         let members = project_member::Entity::find()
             .filter(project_member::Column::ProjectId.eq(project_id))
@@ -599,7 +599,7 @@ impl ProjectMutation {
         };
         let now = Utc::now();
         let id = Uuid::now_v7();
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let created = deliverable::ActiveModel {
             id: Set(id),
             project_id: Set(project_id),
@@ -667,7 +667,7 @@ impl ProjectMutation {
             }
             MaybeUndefined::Undefined => {}
         }
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let updated =
             crate::db::versioned_update(&txn, DELIVERABLE, current.id, input.expected_version, change)
                 .await?;
@@ -715,7 +715,7 @@ impl ProjectMutation {
             status: Set(status.as_str().to_owned()),
             ..Default::default()
         };
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let updated =
             crate::db::versioned_update(&txn, DELIVERABLE, current.id, current.version, change).await?;
         let entry = activity::record(
@@ -747,7 +747,7 @@ impl ProjectMutation {
         policy::require_contributor(&state.db, &state.caller, deliverable.project_id).await?;
         let person = actor(state)?;
         let document = linkable_document(state, &document_id).await?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let exists = deliverable_document::Entity::find()
             .filter(deliverable_document::Column::DeliverableId.eq(deliverable.id))
             .filter(deliverable_document::Column::DocumentId.eq(document.id))
@@ -802,7 +802,7 @@ impl ProjectMutation {
         let summary = long_text("summary", &summary, SUMMARY_MAX)?;
         let person = actor(state)?;
         let now = Utc::now();
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         project_translation::Entity::delete_many()
             .filter(project_translation::Column::ProjectId.eq(project.id))
             .filter(project_translation::Column::Locale.eq(locale.clone()))
@@ -841,7 +841,7 @@ impl ProjectMutation {
         let material = crate::graphql::training::find_readable(state, material_id)
             .await
             .map_err(|e| e.with_field("trainingMaterialId"))?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let exists = project_training_material::Entity::find()
             .filter(project_training_material::Column::ProjectId.eq(project_id))
             .filter(project_training_material::Column::TrainingMaterialId.eq(material_id))
@@ -892,7 +892,7 @@ impl ProjectMutation {
         if document.project_id.is_some_and(|p| p != project_id) {
             return Err(ApiError::invalid("documentId", "document-linked-elsewhere"));
         }
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         document::Entity::update_many()
             .col_expr(document::Column::ProjectId, Expr::value(Some(project_id)))
             .col_expr(document::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -924,7 +924,7 @@ impl ProjectMutation {
         let person = actor(state)?;
         let title = name_text("title", &input.title, TITLE_MAX)?;
         let id = Uuid::now_v7();
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let created = milestone::ActiveModel {
             id: Set(id),
             project_id: Set(project_id),
@@ -968,7 +968,7 @@ impl ProjectMutation {
         policy::require_coordinator(&state.db, &state.caller, found.project_id).await?;
         let person = actor(state)?;
         let day = reached_on.map_or_else(|| Utc::now().date_naive(), |d| d.0);
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let mut active: milestone::ActiveModel = found.clone().into();
         active.reached_on = Set(Some(day));
         let updated = active.update(&txn).await?;

@@ -217,6 +217,7 @@ impl TrainingMaterial {
         Ok(out)
     }
 
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn translations(&self, ctx: &Context<'_>) -> ApiResult<Vec<TrainingTranslation>> {
         let current = digest(&self.0);
         Ok(self
@@ -283,6 +284,7 @@ impl TrainingMaterial {
     }
 
     /// Dated runs, soonest first.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn offerings(&self, ctx: &Context<'_>) -> ApiResult<Vec<Offering>> {
         let original = &self.0.original_locale;
         Ok(self
@@ -294,6 +296,7 @@ impl TrainingMaterial {
     }
 
     /// Attached documents the caller may read.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Document>> {
         let state = RequestState::of(ctx)?;
         let rows = state

@@ -7,7 +7,6 @@ use sammen_entities::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -550,7 +549,7 @@ impl TrainingMutation {
             return Err(ApiError::invalid("expiresAt", "input-time-in-past"));
         }
         let person = state.caller.writer()?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         training_share::Entity::delete_many()
             .filter(training_share::Column::TrainingMaterialId.eq(material.id))
             .filter(training_share::Column::OrganisationId.eq(organisation))
@@ -624,7 +623,7 @@ impl TrainingMutation {
             created_at: Set(now),
             updated_at: Set(now),
         };
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         training_translation::Entity::delete_many()
             .filter(training_translation::Column::TrainingMaterialId.eq(material.id))
             .filter(training_translation::Column::Locale.eq(locale))
@@ -658,7 +657,7 @@ impl TrainingMutation {
             ..Default::default()
         };
         offering_fields(&mut model, &parsed);
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let created = model.insert(&txn).await?;
         write_programme(&txn, id, &parsed).await?;
         txn.commit().await?;
@@ -679,7 +678,7 @@ impl TrainingMutation {
         let parsed = parse_offering(&input)?;
         let mut change = <offering::ActiveModel as Default>::default();
         offering_fields(&mut change, &parsed);
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let updated =
             crate::db::versioned_update(&txn, OFFERING, current.id, expected_version, change).await?;
         write_programme(&txn, current.id, &parsed).await?;
@@ -699,7 +698,7 @@ impl TrainingMutation {
             status: Set(OfferingStatus::Cancelled.as_str().to_owned()),
             ..Default::default()
         };
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let updated =
             crate::db::versioned_update(&txn, OFFERING, current.id, current.version, change).await?;
         txn.commit().await?;
