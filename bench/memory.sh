@@ -9,7 +9,7 @@ parallel=${2:-50}
 settle=${3:-60}
 port=${SAMMEN_BENCH_PORT:-18081}
 
-cargo build --release -p sammen-api >/dev/null
+[ -n "${SAMMEN_BENCH_NO_BUILD:-}" ] || cargo build --release -p sammen-api >/dev/null
 work=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 export SAMMEN_DATABASE_URL=${SAMMEN_DATABASE_URL:-sqlite://$work/memory.db?mode=rwc}

@@ -144,7 +144,9 @@ impl App {
             metrics_listener,
             state,
             connections: ConnectionLimits {
-                header_read_timeout: std::time::Duration::from_secs(config.serve.header_read_timeout_secs.max(1)),
+                header_read_timeout: std::time::Duration::from_secs(
+                    config.serve.header_read_timeout_secs.max(1),
+                ),
                 idle_timeout: std::time::Duration::from_secs(config.serve.idle_timeout_secs.max(1)),
                 max_connections: config.serve.max_connections.max(1),
             },
@@ -158,7 +160,10 @@ impl App {
 
     /// The port `/metrics` is served on.
     pub fn metrics_port(&self) -> u16 {
-        self.metrics_listener.local_addr().map(|a| a.port()).unwrap_or_default()
+        self.metrics_listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
     }
 
     pub fn state(&self) -> &AppState {

@@ -8,9 +8,7 @@ use chrono::Utc;
 use futures_util::Stream;
 use sammen_entities::{document, document_version};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 

@@ -89,11 +89,13 @@ struct Activity {
 }
 
 impl Activity {
+    /// A new connection owes its first request head from the start: one
+    /// that sends nothing is held no longer than one that sends slowly.
     fn new() -> Self {
         Self {
             started: Instant::now(),
             last_moved: AtomicU64::new(0),
-            head_began: AtomicU64::new(0),
+            head_began: AtomicU64::new(1),
             in_flight: AtomicUsize::new(0),
         }
     }
@@ -154,7 +156,11 @@ struct ActivityIo {
 }
 
 impl AsyncRead for ActivityIo {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         let this = self.get_mut();
         let before = buf.filled().len();
         let result = Pin::new(&mut this.inner).poll_read(cx, buf);
@@ -241,11 +247,14 @@ pub async fn serve(
         });
         let (began, ended) = (activity.clone(), activity.clone());
         let service = tower::ServiceExt::map_response(
-            tower::ServiceExt::map_request(router.clone(), move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                began.request_began();
-                request.extensions_mut().insert(PeerAddr(peer));
-                request
-            }),
+            tower::ServiceExt::map_request(
+                router.clone(),
+                move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    began.request_began();
+                    request.extensions_mut().insert(PeerAddr(peer));
+                    request
+                },
+            ),
             move |response| {
                 ended.request_ended();
                 response

@@ -11,9 +11,7 @@ use sammen_entities::{
     organisation, organisation_translation, programme_item, project, project_translation, training_material,
     training_translation,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use crate::auth::{Caller, policy};

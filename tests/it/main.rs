@@ -10,6 +10,7 @@
 
 mod auth;
 mod documents;
+mod hardening;
 mod imports;
 mod l10n;
 mod limits;

@@ -106,7 +106,11 @@ impl TestApp {
         Self::start(config, postgres_schema, dir).await
     }
 
-    async fn start(config: ServeConfig, postgres_schema: Option<(String, String)>, dir: tempfile::TempDir) -> Self {
+    async fn start(
+        config: ServeConfig,
+        postgres_schema: Option<(String, String)>,
+        dir: tempfile::TempDir,
+    ) -> Self {
         let app = App::build(config.clone()).await.expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let metrics_address = format!("http://127.0.0.1:{}", app.metrics_port());
@@ -144,7 +148,10 @@ impl TestApp {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("the server task").expect("the server stops cleanly");
+            server
+                .await
+                .expect("the server task")
+                .expect("the server stops cleanly");
         }
     }
 
@@ -401,7 +408,13 @@ impl Process {
                 let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("process");
                 let schema: String = format!("p_{name}")
                     .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_lowercase()
+                        } else {
+                            '_'
+                        }
+                    })
                     .collect();
                 command
                     .env("SAMMEN_DATABASE_URL", url)
@@ -430,10 +443,6 @@ impl Process {
         // Keep reading stdout so the program never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Process { address, child }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
     }
 
     /// SIGKILL, as a crash or the OOM killer would; waits for the exit.

@@ -128,7 +128,12 @@ fn hash_with(memory: &mut Vec<Block>, password: &str) -> anyhow::Result<String> 
     let salt_raw = salt.decode_b64(&mut salt_bytes).map_err(|e| failed(&e))?;
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
     argon2
-        .hash_password_into_with_memory(password.as_bytes(), salt_raw, &mut out, blocks_for(memory, &params))
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt_raw,
+            &mut out,
+            blocks_for(memory, &params),
+        )
         .map_err(|e| failed(&e))?;
     let phc = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
@@ -164,7 +169,12 @@ fn verify_with(memory: &mut Vec<Block>, password: &str, phc: &str) -> bool {
     let mut out = vec![0u8; expected.len()];
     let argon2 = Argon2::new(algorithm, version, params.clone());
     if argon2
-        .hash_password_into_with_memory(password.as_bytes(), salt_raw, &mut out, blocks_for(memory, &params))
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt_raw,
+            &mut out,
+            blocks_for(memory, &params),
+        )
         .is_err()
     {
         return false;

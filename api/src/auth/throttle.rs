@@ -74,7 +74,11 @@ impl LoginThrottle {
 
     /// Reserves one attempt for the address, then for the account. `Err`
     /// when either is over its limit: the caller must not verify anything.
-    pub async fn reserve(&self, db: &DatabaseConnection, keys: &AttemptKeys) -> Result<Result<(), Locked>, DbErr> {
+    pub async fn reserve(
+        &self,
+        db: &DatabaseConnection,
+        keys: &AttemptKeys,
+    ) -> Result<Result<(), Locked>, DbErr> {
         if let Some(address) = &keys.address
             && let Err(locked) = self.reserve_key(db, address, self.max_per_address).await?
         {
@@ -83,11 +87,17 @@ impl LoginThrottle {
         self.reserve_key(db, &keys.account, self.max_per_account).await
     }
 
-    async fn reserve_key(&self, db: &DatabaseConnection, key: &str, max: u32) -> Result<Result<(), Locked>, DbErr> {
+    async fn reserve_key(
+        &self,
+        db: &DatabaseConnection,
+        key: &str,
+        max: u32,
+    ) -> Result<Result<(), Locked>, DbErr> {
         let now = now_ms();
         let ends = now.saturating_add(i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX));
         let backend = db.get_database_backend();
-        let statement = Statement::from_sql_and_values(backend, RESERVE, [key.into(), now.into(), ends.into()]);
+        let statement =
+            Statement::from_sql_and_values(backend, RESERVE, [key.into(), now.into(), ends.into()]);
         let row = db
             .query_one_raw(statement)
             .await?
@@ -161,7 +171,10 @@ mod tests {
 
     #[test]
     fn accounts_fold_case_and_ipv6_counts_per_subscriber_block() {
-        let a = AttemptKeys::new(" Admin@Example.org ", Some("2001:db8:1:2:3:4:5:6".parse().unwrap()));
+        let a = AttemptKeys::new(
+            " Admin@Example.org ",
+            Some("2001:db8:1:2:3:4:5:6".parse().unwrap()),
+        );
         assert_eq!(a.account, "account:admin@example.org");
         assert_eq!(a.address.as_deref(), Some("address:2001:db8:1:2::/64"));
         let b = AttemptKeys::new("x", Some("::ffff:192.0.2.1".parse().unwrap()));

@@ -18,19 +18,19 @@ use futures_util::{StreamExt, TryStreamExt};
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
-use axum::Extension;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 
 use super::multipart::MultipartError;
 use super::{RequestState, WsSession, localise_errors};
-use crate::server::PeerAddr;
 use crate::app::AppState;
 use crate::auth::{Caller, token};
 use crate::error::{ApiError, ErrorCode};
 use crate::l10n::LocaleChain;
+use crate::server::PeerAddr;
 
 /// Most files one upload request may carry.
 const MAX_FILES: usize = 16;
@@ -97,7 +97,9 @@ pub async fn graphql_post(
         Ok(chunk)
     });
     let received = if is_multipart {
-        let boundary = content_type.as_deref().and_then(|c| multer::parse_boundary(c).ok());
+        let boundary = content_type
+            .as_deref()
+            .and_then(|c| multer::parse_boundary(c).ok());
         let Some(boundary) = boundary else {
             let error = bad_request("a multipart request needs a boundary");
             return error_response(&state, &chain, StatusCode::BAD_REQUEST, error);
@@ -242,7 +244,13 @@ pub async fn graphql_get(
         Ok(caller) => caller,
         Err(error) => return error_response(&state, &chain, status_of(error.code), error),
     };
-    let run = execute(&state, &caller, &chain, client_ip(&state, peer, &headers), request);
+    let run = execute(
+        &state,
+        &caller,
+        &chain,
+        client_ip(&state, peer, &headers),
+        request,
+    );
     match tokio::time::timeout(state.settings.limits.request_timeout(), run).await {
         Ok(response) => respond(&chain, StatusCode::OK, &response),
         Err(_) => timed_out(&state, &chain),
@@ -265,7 +273,13 @@ async fn execute(
         count(state, &errors);
         return Response::from_errors(errors);
     }
-    let request = request.data(RequestState::new(state, caller.clone(), chain.clone(), client_ip));
+    let name = request.operation_name.clone();
+    let is_mutation = request.parsed_query().is_ok_and(|document| {
+        super::input::operation_type(&document.operations, name.as_deref()) == Some(OperationType::Mutation)
+    });
+    let mut request_state = RequestState::new(state, caller.clone(), chain.clone(), client_ip);
+    request_state.is_mutation = is_mutation;
+    let request = request.data(request_state);
     let mut response = state.schema.execute(request).await;
     localise_errors(&mut response.errors, &state.locales.current(), chain);
     count(state, &response.errors);
@@ -604,7 +618,9 @@ async fn open_session(
                 .split_once(' ')
                 .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
                 .map_or(value.as_str(), |(_, token)| token);
-            token::authenticate(&state.db, token.trim()).await.map_err(refuse)?
+            token::authenticate(&state.db, token.trim())
+                .await
+                .map_err(refuse)?
         }
     };
     let key = match (caller.token_id, client_ip) {

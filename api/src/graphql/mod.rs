@@ -100,11 +100,19 @@ pub struct RequestState {
     /// Whether the operation came over a WebSocket (its deadline is applied
     /// here rather than by the HTTP handler).
     pub over_websocket: bool,
+    /// Whether the operation is a mutation: once a mutation field has run,
+    /// its result is resolved whatever the budget says.
+    pub is_mutation: bool,
 }
 
 impl RequestState {
     /// The state of one operation, with the statement budget of the limits.
-    pub fn new(state: &AppState, caller: Caller, chain: LocaleChain, client_ip: Option<std::net::IpAddr>) -> Self {
+    pub fn new(
+        state: &AppState,
+        caller: Caller,
+        chain: LocaleChain,
+        client_ip: Option<std::net::IpAddr>,
+    ) -> Self {
         Self::with_budget(
             state,
             caller,
@@ -137,6 +145,7 @@ impl RequestState {
             activity: state.activity.clone(),
             budget,
             over_websocket: false,
+            is_mutation: false,
         }
     }
 
@@ -287,7 +296,19 @@ impl async_graphql::extensions::Extension for OperationGuard {
         next: async_graphql::extensions::NextPrepareRequest<'_>,
     ) -> async_graphql::ServerResult<async_graphql::Request> {
         let session = ctx.data_opt::<WsSession>();
-        if let Err(error) = input::refuse_control_characters(&mut request) {
+        let max_complexity = match session {
+            Some(session) => Some(session.app.settings.limits.max_complexity),
+            None => request
+                .data
+                .get(&std::any::TypeId::of::<RequestState>())
+                .and_then(|state| state.downcast_ref::<RequestState>())
+                .map(|state| state.settings.limits.max_complexity),
+        };
+        let checked = input::refuse_control_characters(&mut request).and_then(|()| match max_complexity {
+            Some(max) => input::refuse_certainly_too_complex(&mut request, max),
+            None => Ok(()),
+        });
+        if let Err(error) = checked {
             return Err(match session {
                 Some(session) => localised(error, &session.app.locales.current(), &session.chain),
                 None => error.into_server_error(),
@@ -301,11 +322,13 @@ impl async_graphql::extensions::Extension for OperationGuard {
             }
             // A subscription lives as long as the client wants; its events
             // are bounded by what happens, not by the request.
+            use async_graphql::parser::types::OperationType;
             let name = request.operation_name.clone();
-            let subscription = request.parsed_query().is_ok_and(|document| {
-                input::operation_type(&document.operations, name.as_deref())
-                    == Some(async_graphql::parser::types::OperationType::Subscription)
-            });
+            let kind = request
+                .parsed_query()
+                .ok()
+                .and_then(|document| input::operation_type(&document.operations, name.as_deref()));
+            let subscription = kind == Some(OperationType::Subscription);
             let statements = if subscription {
                 u64::MAX
             } else {
@@ -319,6 +342,7 @@ impl async_graphql::extensions::Extension for OperationGuard {
                 statements,
             );
             state.over_websocket = true;
+            state.is_mutation = kind == Some(OperationType::Mutation);
             request = request.data(state);
         }
         next.run(ctx, request).await
@@ -350,13 +374,27 @@ impl async_graphql::extensions::Extension for OperationGuard {
         info: async_graphql::extensions::ResolveInfo<'_>,
         next: async_graphql::extensions::NextResolve<'_>,
     ) -> async_graphql::ServerResult<Option<async_graphql::Value>> {
+        // In a mutation only the top-level fields are held back: the result
+        // of one that ran is resolved, so no change is reported as lost.
         if let Some(state) = ctx.data_opt::<RequestState>()
             && state.budget.spent()
+            && (!state.is_mutation || info.path_node.parent.is_none())
         {
             let error = ApiError::new(crate::error::ErrorCode::QueryTooComplex, "error-statement-budget")
                 .arg("max", state.settings.limits.max_sql_statements);
-            let _ = info;
-            return Err(error.into_server_error());
+            let mut error = error.into_server_error();
+            let mut node = Some(info.path_node);
+            while let Some(current) = node {
+                error.path.push(match current.segment {
+                    async_graphql::QueryPathSegment::Name(name) => {
+                        async_graphql::PathSegment::Field(name.to_owned())
+                    }
+                    async_graphql::QueryPathSegment::Index(index) => async_graphql::PathSegment::Index(index),
+                });
+                node = current.parent;
+            }
+            error.path.reverse();
+            return Err(error);
         }
         next.run(ctx, info).await
     }

@@ -47,9 +47,9 @@ where
         multer::Constraints::new().size_limit(multer::SizeLimit::new().per_field(max_file_bytes));
     let mut multipart = multer::Multipart::with_constraints(body, boundary, constraints);
 
-    let operations = next_part(&mut multipart).await?.ok_or(MultipartError::Malformed(
-        "the request has no `operations` part",
-    ))?;
+    let operations = next_part(&mut multipart)
+        .await?
+        .ok_or(MultipartError::Malformed("the request has no `operations` part"))?;
     if operations.name() != Some("operations") {
         return Err(MultipartError::Malformed("the first part must be `operations`"));
     }
@@ -118,7 +118,9 @@ where
     Ok(batch)
 }
 
-async fn next_part<'r>(multipart: &mut multer::Multipart<'r>) -> Result<Option<multer::Field<'r>>, MultipartError> {
+async fn next_part<'r>(
+    multipart: &mut multer::Multipart<'r>,
+) -> Result<Option<multer::Field<'r>>, MultipartError> {
     multipart.next_field().await.map_err(from_multer)
 }
 

@@ -8,9 +8,7 @@
 
 use chrono::{NaiveDate, Utc};
 use sammen_entities::{organisation, organisation_translation};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::auth::people::NewPerson;
