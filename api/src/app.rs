@@ -38,6 +38,8 @@ pub struct Settings {
     pub ws_max_operations: usize,
     pub ws_max_sockets_per_token: usize,
     pub ws_init_timeout: std::time::Duration,
+    /// A WebSocket silent this long (pings unanswered) is closed.
+    pub ws_idle_timeout: std::time::Duration,
     pub upload_temp_dir: Option<std::path::PathBuf>,
 }
 
@@ -106,6 +108,7 @@ impl App {
             ws_max_operations: config.serve.ws_max_operations.max(1),
             ws_max_sockets_per_token: config.serve.ws_max_sockets_per_token.max(1),
             ws_init_timeout: std::time::Duration::from_secs(config.serve.ws_init_timeout_secs.max(1)),
+            ws_idle_timeout: std::time::Duration::from_secs(config.serve.idle_timeout_secs.max(1)),
             upload_temp_dir: config.serve.upload_temp_dir.clone(),
         });
         storage.sweep_unfinished(settings.limits.request_timeout()).await;
@@ -166,6 +169,11 @@ impl App {
             .unwrap_or_default()
     }
 
+    /// The address `/metrics` is served on.
+    pub fn metrics_address(&self) -> Option<std::net::SocketAddr> {
+        self.metrics_listener.local_addr().ok()
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }
@@ -196,6 +204,9 @@ impl App {
             }
         });
         LoginThrottle::sweep_periodically(state.db.clone());
+        state
+            .storage
+            .sweep_periodically(state.settings.limits.request_timeout(), shutdown.clone());
         let metrics = Router::new()
             .route("/metrics", get(metrics))
             .with_state(state.clone());

@@ -66,7 +66,9 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
             let url = format!("http://127.0.0.1:{}/graphql", app.port());
             tracing::info!(%url, "Sammen is listening");
             println!("Sammen is running: {url}");
-            println!("Metrics: http://127.0.0.1:{}/metrics", app.metrics_port());
+            if let Some(metrics) = app.metrics_address() {
+                println!("Metrics: http://{metrics}/metrics");
+            }
             if demo {
                 println!("Demo sign-ins (password `{}`):", crate::seed::DEMO_PASSWORD);
                 for (email, role) in crate::seed::DEMO_USERS {

@@ -303,6 +303,11 @@ pub struct Limits {
     /// fields fail with QUERY_TOO_COMPLEX.
     #[arg(long, env = "SAMMEN_MAX_SQL_STATEMENTS", default_value_t = 500)]
     pub max_sql_statements: u64,
+
+    /// Most tokens in the GraphQL text of one request (all operations of a
+    /// batch together), counted before the text is parsed.
+    #[arg(long, env = "SAMMEN_MAX_QUERY_TOKENS", default_value_t = 20_000)]
+    pub max_query_tokens: usize,
 }
 
 impl Limits {
@@ -320,6 +325,7 @@ impl Default for Limits {
             max_batch: 10,
             request_timeout_secs: 30.0,
             max_sql_statements: 500,
+            max_query_tokens: 20_000,
         }
     }
 }

@@ -149,6 +149,30 @@ impl Activity {
     }
 }
 
+/// A request being handled: counted from the call until its response is
+/// ready or the request is dropped.
+struct InFlight(Arc<Activity>);
+
+impl InFlight {
+    fn begin(activity: Arc<Activity>) -> Self {
+        activity.request_began();
+        Self(activity)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.request_ended();
+    }
+}
+
+/// A connection's place under `--max-connections`, in every request's
+/// extensions; a WebSocket keeps it for as long as it is open.
+#[derive(Clone)]
+pub struct ConnectionSlot(
+    #[allow(dead_code, reason = "held for its drop")] Arc<tokio::sync::OwnedSemaphorePermit>,
+);
+
 /// A socket that reports its traffic to [`Activity`].
 struct ActivityIo {
     inner: TcpStream,
@@ -218,7 +242,10 @@ pub async fn serve(
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
-    let builder = Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only: partners' clients speak it, load balancers terminate
+    // HTTP/2 in front, and cleartext HTTP/2 would multiply every
+    // per-connection limit by its streams.
+    let builder = Builder::new(TokioExecutor::new()).http1_only();
     loop {
         let permit = tokio::select! {
             permit = permits.clone().acquire_owned() => match permit {
@@ -245,19 +272,27 @@ pub async fn serve(
             inner: stream,
             activity: activity.clone(),
         });
-        let (began, ended) = (activity.clone(), activity.clone());
-        let service = tower::ServiceExt::map_response(
+        // The permit is shared with a WebSocket the connection upgrades to,
+        // so a socket holds its place as long as it is open.
+        let slot = ConnectionSlot(Arc::new(permit));
+        let held = slot.clone();
+        let seen = activity.clone();
+        let service = tower::ServiceExt::map_future(
             tower::ServiceExt::map_request(
                 router.clone(),
                 move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                    began.request_began();
                     request.extensions_mut().insert(PeerAddr(peer));
+                    request.extensions_mut().insert(slot.clone());
                     request
                 },
             ),
             move |response| {
-                ended.request_ended();
-                response
+                let in_flight = InFlight::begin(seen.clone());
+                async move {
+                    let response = response.await;
+                    drop(in_flight);
+                    response
+                }
             },
         );
         let connection = builder
@@ -265,7 +300,7 @@ pub async fn serve(
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            let _permit = permit;
+            let _held = held;
             tokio::select! {
                 result = connection => {
                     if let Err(error) = result {

@@ -106,6 +106,25 @@ impl Storage {
         }
     }
 
+    /// Sweeps unfinished uploads every few minutes (a node restarted at
+    /// once after a crash finds its leftovers too young at start-up).
+    pub fn sweep_periodically(
+        &self,
+        max_age: std::time::Duration,
+        stop: tokio_util::sync::CancellationToken,
+    ) {
+        let storage = self.clone();
+        let every = max_age.saturating_mul(2).max(std::time::Duration::from_secs(60));
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(every) => storage.sweep_unfinished(max_age).await,
+                    () = stop.cancelled() => return,
+                }
+            }
+        });
+    }
+
     async fn sweep_store(&self, max_age: std::time::Duration) -> usize {
         let prefix = StorePath::from(UNFINISHED);
         let cutoff = chrono::Utc::now() - chrono::Duration::from_std(max_age).unwrap_or_default();

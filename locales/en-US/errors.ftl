@@ -114,6 +114,9 @@ user-email-taken = A user with this e-mail address already exists.
 # Shown after too many failed sign-ins for one e-mail address.
 # $seconds (number) - how long to wait before trying again
 auth-rate-limited = Too many failed sign-ins for this account or from this address. Try again in { $seconds } seconds.
+# Shown when the server has too many sign-ins to check at once.
+# $seconds (number) - how long to wait before trying again
+auth-busy = Too many sign-ins are being checked right now. Try again in { $seconds } seconds.
 # Shown when a time that must lie in the future lies in the past.
 input-time-in-past = { $field } must be in the future.
 # Shown for a license that is not an SPDX license id.
@@ -220,6 +223,9 @@ document-linked-elsewhere = This document already belongs to another project.
 
 ## Limits on one request or connection
 
+# Shown when the text of a query (all operations of a request together) is too long.
+# $max (number) - the most tokens (names, numbers, strings, punctuation) allowed
+error-query-too-long = The query is too long (at most { $max } tokens). Send a shorter query or fewer operations at once.
 # Shown when one operation ran more database statements than the server allows.
 # $max (number) - the most statements allowed
 error-statement-budget = The query needs more database work than one request may do (at most { $max } statements). Ask for fewer items or fields.

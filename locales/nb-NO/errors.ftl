@@ -50,6 +50,7 @@ organisation-slug-taken = En annen organisasjon bruker allerede denne kortadress
 organisation-status-transition-invalid = Et partnerskap kan ikke gå fra «{ $from }» til «{ $to }».
 organisation-hub-archive = Foreningen som driver nettverket, kan ikke arkiveres.
 user-email-taken = Det finnes allerede en bruker med denne e-postadressen.
+auth-busy = Det sjekkes for mange innlogginger akkurat nå. Prøv igjen om { $seconds } sekunder.
 auth-rate-limited = For mange mislykkede innlogginger for denne kontoen eller fra denne adressen. Prøv igjen om { $seconds } sekunder.
 input-time-in-past = { $field } må ligge fram i tid.
 input-license-invalid = «{ $value }» er ikke en SPDX-lisens-ID som CC-BY-NC-SA-4.0 eller MIT.
@@ -105,6 +106,7 @@ document-linked-elsewhere = Dette dokumentet hører allerede til et annet prosje
 
 ## Grenser for én forespørsel eller tilkobling
 
+error-query-too-long = Spørringen er for lang (høyst { $max } symboler). Send en kortere spørring eller færre operasjoner om gangen.
 error-statement-budget = Spørringen krever mer databasearbeid enn én forespørsel kan gjøre (høyst { $max } setninger). Be om færre elementer eller felt.
 error-too-many-operations = Denne tilkoblingen kjører allerede { $max } operasjoner. Stopp én før du starter en ny.
 error-too-many-sockets = For mange åpne tilkoblinger for denne innloggingen (høyst { $max }). Lukk én først.

@@ -232,21 +232,32 @@ async fn a_batch_of_expensive_aliases_is_refused_before_any_sql_runs() {
     let admin = app.login("admin@example.org").await;
     // The first request of a token records its use; measure after it.
     app.gql_as(&admin, "{ me { id } }", json!({})).await.ok();
-    let fields: Vec<String> = (0..2500)
-        .map(|i| format!("a{i}:localeCoverage{{locale}}"))
-        .collect();
-    let operation = json!({ "query": format!("query {{ {} }}", fields.join(" ")) });
-    let batch = Value::Array(vec![operation; 10]);
+    let aliases = |n: usize| -> Value {
+        let fields: Vec<String> = (0..n).map(|i| format!("a{i}:localeCoverage{{locale}}")).collect();
+        json!({ "query": format!("query {{ {} }}", fields.join(" ")) })
+    };
 
+    // The review's request: 10 operations of 2,500 aliases (0.7 MB). Its
+    // text alone is over the token limit, so it is refused unparsed.
+    let flood = Value::Array(vec![aliases(2500); 10]);
     let before = app.statements().await;
     let started = Instant::now();
-    let reply = app.post_json(Some(&admin), None, &batch).await;
+    let reply = app.post_json(Some(&admin), None, &flood).await;
     let took = started.elapsed();
-    let after = app.statements().await;
+    let statements = app.statements().await.saturating_sub(before);
+    reply.expect_error("QUERY_TOO_COMPLEX");
+    assert!(reply.message().contains("20,000 tokens"), "{}", reply.message());
+    assert!(statements <= 3, "{statements} SQL statements for a refused flood");
+    assert!(took < Duration::from_secs(2), "the refusal took {took:?}");
 
+    // Under the token limit, each operation is refused by its cost.
+    let batch = Value::Array(vec![aliases(500); 4]);
+    let before = app.statements().await;
+    let reply = app.post_json(Some(&admin), None, &batch).await;
+    let statements = app.statements().await.saturating_sub(before);
     assert!(!reply.status.is_server_error(), "{}", reply.status);
     let answers = reply.body.as_array().expect("a batch answer");
-    assert_eq!(answers.len(), 10);
+    assert_eq!(answers.len(), 4);
     for answer in answers {
         assert_eq!(
             answer["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
@@ -254,12 +265,33 @@ async fn a_batch_of_expensive_aliases_is_refused_before_any_sql_runs() {
         );
         assert!(answer["data"].is_null(), "{answer}");
     }
-    let statements = after.saturating_sub(before);
     assert!(
         statements <= 3,
         "{statements} SQL statements for a batch refused as too complex"
     );
-    assert!(took < Duration::from_secs(2), "the refusal took {took:?}");
+
+    // A fragment that spreads another twice, forty deep, is 2^40 fields in
+    // two kilobytes: refused at once, not walked.
+    let mut bomb = String::from("query { ...F0 }");
+    for i in 0..40 {
+        bomb.push_str(&format!(
+            " fragment F{i} on QueryRoot {{ ...F{n} ...F{n} }}",
+            n = i + 1
+        ));
+    }
+    bomb.push_str(" fragment F40 on QueryRoot { __typename }");
+    let started = Instant::now();
+    let reply = app.gql(&bomb, json!({})).await;
+    reply.expect_error("QUERY_TOO_COMPLEX");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the bomb took {:?}",
+        started.elapsed()
+    );
+
+    // Two are allowed: one whole-table field costs what it does, not more.
+    let two = app.post_json(Some(&admin), None, &aliases(2)).await;
+    assert!(two.ok()["a0"].is_array(), "{}", two.body);
 }
 
 fn slug_lookups(count: usize) -> String {
@@ -1664,6 +1696,68 @@ async fn a_read_only_token_may_not_log_out_and_keeps_working() {
         .find(|t| t["name"] == "Reader")
         .expect("the token is listed");
     assert!(reader["revokedAt"].is_null(), "the token was revoked: {reader}");
+
+    // Nor can it upload: refused before the body is read.
+    let uploaded = app
+        .upload(
+            Some(&api),
+            UPLOAD,
+            json!({ "doc": uuid::Uuid::now_v7().to_string(), "file": null }),
+            "n.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    uploaded.expect_error("FORBIDDEN");
+    assert_eq!(uploaded.status, 403);
+}
+
+#[tokio::test]
+async fn a_success_gives_back_its_own_attempt_not_the_guessers_allowance() {
+    let app = TestApp::spawn_with(|c| {
+        c.serve.login_max_failures = 6;
+        c.serve.login_max_failures_per_address = 1000;
+    })
+    .await;
+    for _ in 0..5 {
+        app.gql(LOGIN, wrong_guess("partner@example.org"))
+            .await
+            .expect_error("UNAUTHENTICATED");
+    }
+    // The owner signs in meanwhile; the five failures still count.
+    app.login("partner@example.org").await;
+    app.gql(LOGIN, wrong_guess("partner@example.org"))
+        .await
+        .expect_error("UNAUTHENTICATED");
+    app.gql(LOGIN, wrong_guess("partner@example.org"))
+        .await
+        .expect_error("RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn a_very_long_email_is_just_a_wrong_sign_in_on_every_engine() {
+    let app = TestApp::spawn().await;
+    let long = format!("{}@example.org", "a".repeat(8000));
+    let reply = app.gql(LOGIN, json!({ "e": long, "p": "whatever-it-is" })).await;
+    reply.expect_error("UNAUTHENTICATED");
+    // The throttle stores a digest, not the address.
+    let stored: Vec<String> = sea_orm::ConnectionTrait::query_all_raw(
+        &app.db,
+        sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT \"key\" FROM login_throttle",
+        ),
+    )
+    .await
+    .expect("the throttle table")
+    .iter()
+    .map(|row| row.try_get::<String>("", "key").expect("a key"))
+    .collect();
+    assert!(!stored.is_empty());
+    assert!(
+        stored.iter().all(|k| k.len() == 64 && !k.contains('@')),
+        "{stored:?}"
+    );
 }
 
 #[tokio::test]

@@ -36,7 +36,8 @@ fn pool() -> &'static SyncSender<Job> {
     POOL.get_or_init(|| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // One per core, at most four: each keeps a 19 MiB buffer.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
         for i in 0..threads {
             let receiver = receiver.clone();
             let spawned = std::thread::Builder::new()
@@ -59,6 +60,9 @@ fn work(receiver: &Mutex<Receiver<Job>>) {
         };
         let Ok(job) = job else { return };
         match job {
+            // A request that gave up (timed out, disconnected) needs no answer.
+            Job::Hash { reply, .. } if reply.is_closed() => {}
+            Job::Verify { reply, .. } if reply.is_closed() => {}
             Job::Hash { password, reply } => {
                 let _ = reply.send(hash_with(&mut memory, &password));
             }
@@ -93,21 +97,22 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
     answer.await?
 }
 
+/// The hashing threads have more work queued than they should take on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Busy;
+
 /// Checks a password against a stored hash. With no stored hash it still does
 /// the work against a dummy hash, so response time does not tell whether an
-/// account exists.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
+/// account exists. `Err(Busy)` when no check could be made at all.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Busy> {
     let (reply, answer) = tokio::sync::oneshot::channel();
-    if submit(Job::Verify {
+    submit(Job::Verify {
         password,
         stored,
         reply,
     })
-    .is_err()
-    {
-        return false;
-    }
-    answer.await.unwrap_or(false)
+    .map_err(|_| Busy)?;
+    answer.await.map_err(|_| Busy)
 }
 
 /// The blocks `params` needs, from the thread's buffer (grown once).
@@ -200,9 +205,9 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let phc = hash("correct horse".into()).await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(verify("correct horse".into(), Some(phc.clone())).await);
-        assert!(!verify("wrong horse".into(), Some(phc)).await);
-        assert!(!verify("anything".into(), None).await);
+        assert_eq!(verify("correct horse".into(), Some(phc.clone())).await, Ok(true));
+        assert_eq!(verify("wrong horse".into(), Some(phc)).await, Ok(false));
+        assert_eq!(verify("anything".into(), None).await, Ok(false));
     }
 
     #[tokio::test]
@@ -213,6 +218,6 @@ mod tests {
             .hash_password(b"older hash", &salt)
             .unwrap()
             .to_string();
-        assert!(verify("older hash".into(), Some(phc)).await);
+        assert_eq!(verify("older hash".into(), Some(phc)).await, Ok(true));
     }
 }

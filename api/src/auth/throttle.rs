@@ -4,8 +4,7 @@
 //! the account (the e-mail address) and for the client address. Only then is
 //! the password verified, so N parallel guesses verify at most the limit:
 //! the reservation that goes over it is refused without any hashing. A
-//! success forgets the account's count and gives the address its slot back;
-//! a failure keeps both. The counts live in the database (`login_throttle`),
+//! success gives its own reservation back; a failure keeps it. The counts live in the database (`login_throttle`),
 //! so three nodes behind a load balancer allow what one node allows. A window
 //! starts with the first attempt and lasts `window`; expired rows are swept.
 
@@ -40,21 +39,33 @@ impl AttemptKeys {
     /// client address if known. IPv6 clients count per /64, the block one
     /// subscriber usually holds.
     pub fn new(email: &str, client: Option<IpAddr>) -> Self {
-        let address = client.map(|ip| match ip {
-            IpAddr::V4(v4) => format!("address:{v4}"),
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => format!("address:{v4}"),
-                None => {
-                    let s = v6.segments();
-                    format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-                }
-            },
-        });
         Self {
             account: format!("account:{}", email.trim().to_lowercase()),
-            address,
+            address: client.map(address_key),
         }
     }
+}
+
+/// The key a client address counts under: the address, or for IPv6 its
+/// /64, the block one subscriber usually holds.
+pub fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("address:{v4}"),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => format!("address:{v4}"),
+            None => {
+                let s = v6.segments();
+                format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// What is stored for a key: its SHA-256, so that a long e-mail address
+/// makes no long key and the table holds no addresses in clear.
+fn stored_key(key: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(key.as_bytes()))
 }
 
 const RESERVE: &str = r#"INSERT INTO login_throttle ("key", attempts, window_ends_at) VALUES ($1, 1, $3)
@@ -96,8 +107,11 @@ impl LoginThrottle {
         let now = now_ms();
         let ends = now.saturating_add(i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX));
         let backend = db.get_database_backend();
-        let statement =
-            Statement::from_sql_and_values(backend, RESERVE, [key.into(), now.into(), ends.into()]);
+        let statement = Statement::from_sql_and_values(
+            backend,
+            RESERVE,
+            [stored_key(key).into(), now.into(), ends.into()],
+        );
         let row = db
             .query_one_raw(statement)
             .await?
@@ -113,21 +127,16 @@ impl LoginThrottle {
         Ok(Ok(()))
     }
 
-    /// After a successful sign-in: the account starts afresh and the
-    /// address gets its reserved slot back.
-    pub async fn succeeded(&self, db: &DatabaseConnection, keys: &AttemptKeys) -> Result<(), DbErr> {
+    /// Gives back the attempt reserved for `keys`: after a successful
+    /// sign-in, or when no password could be verified at all. Failures
+    /// counted before stay (a success does not hand a guesser a new allowance).
+    pub async fn release(&self, db: &DatabaseConnection, keys: &AttemptKeys) -> Result<(), DbErr> {
         let backend = db.get_database_backend();
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
-            r#"DELETE FROM login_throttle WHERE "key" = $1"#,
-            [keys.account.clone().into()],
-        ))
-        .await?;
-        if let Some(address) = &keys.address {
+        for key in std::iter::once(&keys.account).chain(keys.address.iter()) {
             db.execute_raw(Statement::from_sql_and_values(
                 backend,
                 r#"UPDATE login_throttle SET attempts = attempts - 1 WHERE "key" = $1 AND attempts > 0"#,
-                [address.clone().into()],
+                [stored_key(key).into()],
             ))
             .await?;
         }

@@ -93,17 +93,40 @@ pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<
     let Some((token, Some(person))) = found else {
         return Err(rejected());
     };
-    let now = Utc::now();
-    if token.revoked_at.is_some() || token.expires_at <= now || person.disabled {
-        return Err(rejected());
-    }
+    let caller = caller_of(db, &token, person).await?;
     // Record use at most every five minutes, so reads do not all become writes.
+    let now = Utc::now();
     if token.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
-        let mut active: auth_token::ActiveModel = token.clone().into();
+        let mut active: auth_token::ActiveModel = token.into();
         active.last_used_at = Set(Some(now));
         if let Err(error) = active.update(db).await {
             tracing::warn!(%error, "could not record token use");
         }
+    }
+    Ok(caller)
+}
+
+/// The caller a token stands for now: a WebSocket asks again before each
+/// operation, so a revoked or expired token, a disabled person or a lost
+/// right stops there, not when the socket closes.
+pub async fn reload(db: &impl ConnectionTrait, token_id: uuid::Uuid) -> ApiResult<Caller> {
+    let found = auth_token::Entity::find_by_id(token_id)
+        .find_also_related(person::Entity)
+        .one(db)
+        .await?;
+    let Some((token, Some(person))) = found else {
+        return Err(ApiError::new(ErrorCode::Unauthenticated, "error-token-invalid"));
+    };
+    caller_of(db, &token, person).await
+}
+
+async fn caller_of(
+    db: &impl ConnectionTrait,
+    token: &auth_token::Model,
+    person: person::Model,
+) -> ApiResult<Caller> {
+    if token.revoked_at.is_some() || token.expires_at <= Utc::now() || person.disabled {
+        return Err(ApiError::new(ErrorCode::Unauthenticated, "error-token-invalid"));
     }
     let kind = if token.kind == TokenKind::Api.as_str() {
         TokenKind::Api

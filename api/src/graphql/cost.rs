@@ -6,7 +6,7 @@
 
 /// A field that reads every readable row of several tables (`localeCoverage`,
 /// `translationQueue`): two fit in one operation.
-pub const WHOLE_TABLE: usize = 2500;
+pub const WHOLE_TABLE: usize = 2000;
 
 /// One Argon2 password hash (~20 ms of a core and 19 MiB): ten per operation.
 pub const PASSWORD_HASH: usize = 500;

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
 
@@ -78,9 +79,15 @@ pub async fn graphql_post(
         Err(error) => return error_response(&state, &chain, status_of(error.code), error),
     };
     // Only people who may upload get their upload read at all.
-    if is_multipart && caller.person.is_none() {
-        let error = ApiError::new(ErrorCode::Unauthenticated, "error-upload-unauthenticated");
-        return error_response(&state, &chain, StatusCode::UNAUTHORIZED, error);
+    if is_multipart {
+        if caller.person.is_none() {
+            let error = ApiError::new(ErrorCode::Unauthenticated, "error-upload-unauthenticated");
+            return error_response(&state, &chain, StatusCode::UNAUTHORIZED, error);
+        }
+        // A READ token can never upload.
+        if let Err(error) = caller.writer() {
+            return error_response(&state, &chain, StatusCode::FORBIDDEN, error);
+        }
     }
     // The body is read as a stream, counted on the way, so a body without
     // Content-Length (or lying about it) is cut off at the limit too.
@@ -173,6 +180,14 @@ pub async fn graphql_post(
             bad_request("empty batch"),
         );
     }
+    let max_tokens = state.settings.limits.max_query_tokens;
+    let mut tokens = 0usize;
+    for request in &requests {
+        tokens = tokens.saturating_add(super::input::count_tokens(&request.query, max_tokens));
+        if tokens > max_tokens {
+            return error_response(&state, &chain, StatusCode::OK, too_many_tokens(max_tokens));
+        }
+    }
     if requests.len() > max_batch {
         let error = ApiError::new(ErrorCode::BatchTooLarge, "error-batch-too-large")
             .arg("max", max_batch as u64)
@@ -229,6 +244,10 @@ pub async fn graphql_get(
             );
         }
     };
+    let max_tokens = state.settings.limits.max_query_tokens;
+    if super::input::count_tokens(&request.query, max_tokens) > max_tokens {
+        return error_response(&state, &chain, StatusCode::OK, too_many_tokens(max_tokens));
+    }
     let operation_name = request.operation_name.clone();
     if let Ok(document) = request.parsed_query()
         && is_mutation(&document.operations, operation_name.as_deref())
@@ -340,6 +359,11 @@ fn parse_error_detail(error: &async_graphql::ParseRequestError) -> &'static str 
 pub fn locale_chain(state: &AppState, headers: &HeaderMap) -> LocaleChain {
     let header = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     LocaleChain::from_accept_language(header, state.locales.current().available())
+}
+
+/// A request whose GraphQL text is longer than allowed, refused unparsed.
+pub(crate) fn too_many_tokens(max: usize) -> ApiError {
+    ApiError::new(ErrorCode::QueryTooComplex, "error-query-too-long").arg("max", max as u64)
 }
 
 fn bad_request(detail: &str) -> ApiError {
@@ -496,6 +520,7 @@ impl Drop for SocketSlot {
 pub async fn graphql_ws(
     State(state): State<AppState>,
     peer: Option<Extension<PeerAddr>>,
+    slot: Option<Extension<crate::server::ConnectionSlot>>,
     headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::ws::WebSocketUpgrade,
@@ -509,7 +534,11 @@ pub async fn graphql_ws(
         .max_frame_size(max_message)
         .on_upgrade(move |socket| {
             let tracker = state.sockets.clone();
-            tracker.track_future(serve_socket(state, socket, protocol, chain, client_ip))
+            tracker.track_future(async move {
+                // The socket holds its connection's place until it closes.
+                let _slot = slot;
+                serve_socket(state, socket, protocol, chain, client_ip).await;
+            })
         })
 }
 
@@ -524,21 +553,30 @@ async fn serve_socket(
     use futures_util::SinkExt;
 
     let (mut sink, stream) = socket.split();
-    let (outgoing, mut to_client) = tokio::sync::mpsc::channel::<Message>(32);
+    let (outgoing, to_client) = tokio::sync::mpsc::channel::<Message>(32);
+    // Weak, so that the channel closes when the GraphQL side is done.
+    let pings = outgoing.downgrade();
     let outgoing = tokio_util::sync::PollSender::new(outgoing);
     let initialised = Arc::new(AtomicBool::new(false));
     let unreadable = Arc::new(std::sync::Mutex::new(None::<(u16, &'static str)>));
     let noted = unreadable.clone();
-    let incoming = stream.inspect(move |item| {
-        if let Err(error) = item
-            && let Ok(mut slot) = noted.lock()
-        {
-            let text = error.to_string();
-            *slot = Some(if text.contains("too long") || text.contains("Space limit") {
-                (1009, "Message too big")
-            } else {
-                (1002, "Protocol error")
-            });
+    let started = tokio::time::Instant::now();
+    let heard = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let hearing = heard.clone();
+    let incoming = stream.inspect(move |item| match item {
+        Ok(_) => {
+            let since = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            hearing.store(since, Ordering::Relaxed);
+        }
+        Err(error) => {
+            if let Ok(mut slot) = noted.lock() {
+                let text = error.to_string();
+                *slot = Some(if text.contains("too long") || text.contains("Space limit") {
+                    (1009, "Message too big")
+                } else {
+                    (1002, "Protocol error")
+                });
+            }
         }
     });
     let init = {
@@ -562,12 +600,17 @@ async fn serve_socket(
     .on_connection_init(init)
     .serve();
     let init_timeout = state.settings.ws_init_timeout;
+    let idle = state.settings.ws_idle_timeout;
     let shutdown = state.shutdown.clone();
     let closing = {
+        // A client that stops reading is closed rather than waited for:
+        // the operations of a socket make progress only as it is written.
         let forward = async {
+            let mut to_client = to_client;
             while let Some(message) = to_client.recv().await {
-                if sink.send(message).await.is_err() {
-                    break;
+                match tokio::time::timeout(idle, sink.send(message)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) | Err(_) => break,
                 }
             }
         };
@@ -577,12 +620,31 @@ async fn serve_socket(
                 std::future::pending::<()>().await;
             }
         };
+        // Pings keep a live client talking; one that says nothing for the
+        // idle timeout (a phone that lost its network) is gone.
+        let silent = async {
+            let mut every = tokio::time::interval(idle / 3);
+            every.tick().await;
+            loop {
+                every.tick().await;
+                let quiet = started
+                    .elapsed()
+                    .saturating_sub(Duration::from_millis(heard.load(Ordering::Relaxed)));
+                if quiet >= idle {
+                    return;
+                }
+                if let Some(pings) = pings.upgrade() {
+                    let _ = pings.try_send(Message::Ping(bytes::Bytes::from_static(b"sammen")));
+                }
+            }
+        };
         tokio::select! {
             _ = futures_util::future::join(graphql, forward) => {
                 unreadable.lock().ok().and_then(|slot| *slot)
             }
             () = shutdown.cancelled() => Some((1001, "Server shutting down")),
             () = uninitialised => Some((4408, "Connection initialisation timeout")),
+            () = silent => Some((1001, "No answer to pings")),
         }
     };
     if let Some((code, reason)) = closing {
@@ -590,9 +652,9 @@ async fn serve_socket(
             code,
             reason: reason.into(),
         };
-        let _ = sink.send(Message::Close(Some(frame))).await;
+        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(Message::Close(Some(frame)))).await;
     }
-    let _ = sink.close().await;
+    let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
 }
 
 /// Authenticates a `connection_init` and takes the socket's slot.
@@ -623,9 +685,11 @@ async fn open_session(
                 .map_err(refuse)?
         }
     };
-    let key = match (caller.token_id, client_ip) {
-        (Some(token), _) => format!("token:{token}"),
-        (None, Some(ip)) => format!("address:{ip}"),
+    // Per person (new sessions do not make more room), per address for
+    // anonymous clients (per /64 for IPv6, as the sign-in throttle counts).
+    let key = match (&caller.person, client_ip) {
+        (Some(person), _) => format!("person:{}", person.id),
+        (None, Some(ip)) => crate::auth::throttle::address_key(ip),
         (None, None) => "anonymous".to_owned(),
     };
     let max = state.settings.ws_max_sockets_per_token;

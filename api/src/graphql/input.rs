@@ -5,6 +5,8 @@
 //! runs.
 
 use async_graphql::Value as ConstValue;
+use std::collections::HashMap;
+
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
@@ -139,9 +141,15 @@ pub fn refuse_certainly_too_complex(request: &mut async_graphql::Request, max: u
     let Some(operation) = operation else {
         return Ok(());
     };
-    let mut cost = 0usize;
-    count_cost(document, &operation.node.selection_set.node, 0, max, &mut cost);
-    if cost > max {
+    let mut counter = Counter {
+        document,
+        fragments: HashMap::new(),
+    };
+    let measured = counter.selection(&operation.node.selection_set.node, 0);
+    // Every field costs at least 1; and the expanded document is bounded too,
+    // counting what costs nothing (`__typename`, skipped fields, spreads), so
+    // that validation never walks a fragment bomb.
+    if measured.cost > max || measured.nodes > max.saturating_mul(4).max(1000) {
         return Err(ApiError::new(
             crate::error::ErrorCode::QueryTooComplex,
             "error-query-too-complex",
@@ -149,6 +157,138 @@ pub fn refuse_certainly_too_complex(request: &mut async_graphql::Request, max: u
         .arg("detail", "Query is too complex."));
     }
     Ok(())
+}
+
+/// What a selection costs at least, and how many nodes it expands to.
+#[derive(Clone, Copy, Default)]
+struct Measure {
+    cost: usize,
+    nodes: usize,
+}
+
+impl Measure {
+    fn add(&mut self, other: Measure) {
+        self.cost = self.cost.saturating_add(other.cost);
+        self.nodes = self.nodes.saturating_add(other.nodes);
+    }
+}
+
+/// Measures selections, each fragment once (so a spread costs a lookup,
+/// however often it repeats); a fragment in a cycle counts as unbounded.
+struct Counter<'d> {
+    document: &'d ExecutableDocument,
+    fragments: HashMap<&'d str, Option<Measure>>,
+}
+
+const UNBOUNDED: Measure = Measure {
+    cost: usize::MAX,
+    nodes: usize::MAX,
+};
+
+impl<'d> Counter<'d> {
+    fn selection(&mut self, set: &'d SelectionSet, depth: usize) -> Measure {
+        if depth > 64 {
+            return UNBOUNDED;
+        }
+        let mut total = Measure::default();
+        for item in &set.items {
+            total.nodes = total.nodes.saturating_add(1);
+            match &item.node {
+                Selection::Field(field) => {
+                    if skipped(&field.node.directives) {
+                        continue;
+                    }
+                    let name = field.node.name.node.as_str();
+                    if !name.starts_with("__") {
+                        let work = EXPENSIVE.iter().find(|(n, _)| *n == name).map_or(1, |(_, c)| *c);
+                        total.cost = total.cost.saturating_add(work);
+                    }
+                    total.add(self.selection(&field.node.selection_set.node, depth + 1));
+                }
+                Selection::InlineFragment(fragment) => {
+                    if !skipped(&fragment.node.directives) {
+                        total.add(self.selection(&fragment.node.selection_set.node, depth + 1));
+                    }
+                }
+                Selection::FragmentSpread(spread) => {
+                    if !skipped(&spread.node.directives) {
+                        total.add(self.fragment(spread.node.fragment_name.node.as_str(), depth + 1));
+                    }
+                }
+            }
+        }
+        total
+    }
+
+    fn fragment(&mut self, name: &'d str, depth: usize) -> Measure {
+        match self.fragments.get(name) {
+            Some(Some(measured)) => return *measured,
+            // Still being measured: a cycle.
+            Some(None) => return UNBOUNDED,
+            None => {}
+        }
+        let Some((key, fragment)) = self.document.fragments.get_key_value(name) else {
+            return Measure::default();
+        };
+        self.fragments.insert(key.as_str(), None);
+        let measured = self.selection(&fragment.node.selection_set.node, depth);
+        self.fragments.insert(key.as_str(), Some(measured));
+        measured
+    }
+}
+
+/// Tokens in a GraphQL text, counted up to `stop_at` without parsing it
+/// (the parser is the slow part of refusing a huge query). Names, numbers,
+/// strings and punctuators count; whitespace, commas and comments do not.
+pub fn count_tokens(text: &str, stop_at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut tokens = 0;
+    while i < bytes.len() && tokens <= stop_at {
+        match bytes[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                }
+                i += 3;
+                tokens += 1;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                tokens += 1;
+            }
+            b'.' if bytes[i..].starts_with(b"...") => {
+                i += 3;
+                tokens += 1;
+            }
+            b if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' => {
+                i += 1;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'+' | b'-'))
+                {
+                    i += 1;
+                }
+                tokens += 1;
+            }
+            _ => {
+                // A punctuator, or something the parser will refuse.
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                tokens += 1;
+            }
+        }
+    }
+    tokens
 }
 
 /// Whether `@skip(if: true)` or `@include(if: false)` leaves this out.
@@ -163,45 +303,6 @@ fn skipped(directives: &[async_graphql::Positioned<async_graphql::parser::types:
             ("skip", Some(true)) | ("include", Some(false))
         )
     })
-}
-
-fn count_cost(document: &ExecutableDocument, set: &SelectionSet, depth: usize, max: usize, cost: &mut usize) {
-    // Deeper than any valid query (and fragment cycles, which validation refuses).
-    if depth > 64 {
-        *cost = cost.saturating_add(max.saturating_add(1));
-        return;
-    }
-    for item in &set.items {
-        if *cost > max {
-            return;
-        }
-        match &item.node {
-            Selection::Field(field) => {
-                if skipped(&field.node.directives) {
-                    continue;
-                }
-                let name = field.node.name.node.as_str();
-                if !name.starts_with("__") {
-                    let work = EXPENSIVE.iter().find(|(n, _)| *n == name).map_or(1, |(_, c)| *c);
-                    *cost = cost.saturating_add(work);
-                }
-                count_cost(document, &field.node.selection_set.node, depth + 1, max, cost);
-            }
-            Selection::InlineFragment(fragment) => {
-                if !skipped(&fragment.node.directives) {
-                    count_cost(document, &fragment.node.selection_set.node, depth + 1, max, cost);
-                }
-            }
-            Selection::FragmentSpread(spread) => {
-                if skipped(&spread.node.directives) {
-                    continue;
-                }
-                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
-                    count_cost(document, &fragment.node.selection_set.node, depth + 1, max, cost);
-                }
-            }
-        }
-    }
 }
 
 /// The type of the operation that `name` selects (the only one without a name).
@@ -248,6 +349,36 @@ mod tests {
             "{ projects(first: 50) { totalCount edges { node { code title participants { role } } } } }",
         );
         assert!(refuse_certainly_too_complex(&mut page, 5000).is_ok());
+        // A fragment bomb: each fragment spreads the next twice, 2^40 fields
+        // in 2 KB; measured once per fragment, refused at once.
+        let mut bomb = String::from("query { ...F0 }");
+        for i in 0..40 {
+            bomb.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{n} ...F{n} }}",
+                n = i + 1
+            ));
+        }
+        bomb.push_str(" fragment F40 on Query { __typename }");
+        let mut bomb = async_graphql::Request::new(bomb);
+        assert!(refuse_certainly_too_complex(&mut bomb, 5000).is_err());
+        let mut cycle = async_graphql::Request::new(
+            "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
+        );
+        assert!(refuse_certainly_too_complex(&mut cycle, 5000).is_err());
+    }
+
+    #[test]
+    fn tokens_are_counted_as_graphql_reads_them() {
+        assert_eq!(
+            count_tokens("{ a: b(x: 1.5e3, s: \"a { b } c\") { ...F } } # { { {", 100),
+            17
+        );
+        assert_eq!(
+            count_tokens("\"\"\" block { with \\\"\"\" inside \"\"\" x", 100),
+            2
+        );
+        assert_eq!(count_tokens(",,, \n\t", 100), 0);
+        assert!(count_tokens(&"a ".repeat(10_000), 50) <= 51);
     }
 
     #[test]

@@ -296,6 +296,14 @@ impl async_graphql::extensions::Extension for OperationGuard {
         next: async_graphql::extensions::NextPrepareRequest<'_>,
     ) -> async_graphql::ServerResult<async_graphql::Request> {
         let session = ctx.data_opt::<WsSession>();
+        // Errors are localised where the response leaves: by the HTTP
+        // handler, or by `subscribe` below for WebSocket operations.
+        if let Some(session) = session {
+            let max = session.app.settings.limits.max_query_tokens;
+            if input::count_tokens(&request.query, max) > max {
+                return Err(http::too_many_tokens(max).into_server_error());
+            }
+        }
         let max_complexity = match session {
             Some(session) => Some(session.app.settings.limits.max_complexity),
             None => request
@@ -309,17 +317,17 @@ impl async_graphql::extensions::Extension for OperationGuard {
             None => Ok(()),
         });
         if let Err(error) = checked {
-            return Err(match session {
-                Some(session) => localised(error, &session.app.locales.current(), &session.chain),
-                None => error.into_server_error(),
-            });
+            return Err(error.into_server_error());
         }
         if let Some(session) = session {
-            let localizer = session.app.locales.current();
-            if !crate::auth::policy::still_signed_in(&session.app.db, &session.caller).await {
-                let error = ApiError::new(crate::error::ErrorCode::Unauthenticated, "error-token-invalid");
-                return Err(localised(error, &localizer, &session.chain));
-            }
+            // The token may have been revoked, or its person disabled or
+            // given other rights, since the socket opened.
+            let caller = match session.caller.token_id {
+                Some(id) => crate::auth::token::reload(&session.app.db, id)
+                    .await
+                    .map_err(ApiError::into_server_error)?,
+                None => session.caller.clone(),
+            };
             // A subscription lives as long as the client wants; its events
             // are bounded by what happens, not by the request.
             use async_graphql::parser::types::OperationType;
@@ -336,7 +344,7 @@ impl async_graphql::extensions::Extension for OperationGuard {
             };
             let mut state = RequestState::with_budget(
                 &session.app,
-                session.caller.clone(),
+                caller,
                 session.chain.clone(),
                 session.client_ip,
                 statements,
@@ -363,7 +371,7 @@ impl async_graphql::extensions::Extension for OperationGuard {
             Err(_) => {
                 let error = ApiError::new(crate::error::ErrorCode::Timeout, "error-timeout")
                     .arg("seconds", limits.request_timeout_secs);
-                async_graphql::Response::from_errors(vec![localised(error, &state.localizer, &state.chain)])
+                async_graphql::Response::from_errors(vec![error.into_server_error()])
             }
         }
     }

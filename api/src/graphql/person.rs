@@ -232,12 +232,18 @@ impl PersonMutation {
             Err(_) => None,
         };
         let stored = found.as_ref().and_then(|p| p.password_hash.clone());
-        let verified = password::verify(password, stored).await;
+        let Ok(verified) = password::verify(password, stored).await else {
+            // Nothing was verified: the attempt is not a failure.
+            state.login_throttle.release(&state.db, &keys).await?;
+            return Err(ApiError::new(ErrorCode::RateLimited, "auth-busy")
+                .arg("seconds", 1u64)
+                .extra("retryAfterSeconds", 1u64));
+        };
         let person = match found {
             Some(person) if verified && !person.disabled => person,
             _ => return Err(failed()),
         };
-        state.login_throttle.succeeded(&state.db, &keys).await?;
+        state.login_throttle.release(&state.db, &keys).await?;
         let (token, row) = token::issue(
             &state.db,
             NewToken {
