@@ -98,16 +98,21 @@ def main():
     token = post(base, {"query": 'mutation { login(email: "admin@example.org", password: "sammen-demo") { token } }'})[1][
         "data"]["login"]["token"]
 
-    aliases = " ".join(f"a{i}: localeCoverage {{ locale }}" for i in range(2500))
-    batch = json.dumps([{"query": "{ %s }" % aliases} for _ in range(10)]).encode()
-    before = statements(metrics_url)
-    started = time.perf_counter()
-    status, answer = post(base, batch, token)
-    elapsed = (time.perf_counter() - started) * 1000
-    ran = statements(metrics_url) - before
-    codes = sorted({e["extensions"]["code"] for r in answer for e in r.get("errors", [])})
-    print(f"1. {len(batch) / 1e6:.2f} MB, 10 x 2,500 aliases of localeCoverage: HTTP {status}, codes {codes}, "
-          f"{elapsed:.1f} ms, {ran} SQL statements (token check included)")
+    def aliased(operations, aliases):
+        fields = " ".join(f"a{i}: localeCoverage {{ locale }}" for i in range(aliases))
+        return json.dumps([{"query": "{ %s }" % fields} for _ in range(operations)]).encode()
+
+    batch = aliased(10, 2500)
+    for label, body in (("10 x 2,500", batch), ("4 x 500 (under the token limit)", aliased(4, 500))):
+        before = statements(metrics_url)
+        started = time.perf_counter()
+        status, answer = post(base, body, token)
+        elapsed = (time.perf_counter() - started) * 1000
+        ran = statements(metrics_url) - before
+        answers = answer if isinstance(answer, list) else [answer]
+        codes = sorted({e["extensions"]["code"] for r in answers for e in r.get("errors", [])})
+        print(f"1. {len(body) / 1e6:.2f} MB, {label} aliases of localeCoverage: HTTP {status}, codes {codes}, "
+              f"{elapsed:.1f} ms, {ran} SQL statements (token check included)")
 
     alone, n = p50(base)
     stop = threading.Event()
