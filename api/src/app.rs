@@ -152,6 +152,7 @@ impl App {
                 ),
                 idle_timeout: std::time::Duration::from_secs(config.serve.idle_timeout_secs.max(1)),
                 max_connections: config.serve.max_connections.max(1),
+                max_per_address: config.serve.max_connections_per_address.max(1),
             },
         })
     }
@@ -214,11 +215,13 @@ impl App {
             metrics_listener,
             metrics,
             connections,
+            Vec::new(),
             shutdown.clone(),
             std::time::Duration::from_secs(1),
         ));
         let drain = state.settings.limits.request_timeout() + std::time::Duration::from_secs(5);
-        crate::server::serve(listener, router, connections, shutdown, drain).await;
+        let trusted = state.settings.trusted_proxies.clone();
+        crate::server::serve(listener, router, connections, trusted, shutdown, drain).await;
         state.sockets.close();
         if tokio::time::timeout(std::time::Duration::from_secs(5), state.sockets.wait())
             .await

@@ -259,6 +259,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SAMMEN_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
 
+    /// Most client connections from one address at once (`--trusted-proxies`
+    /// are exempt: behind a load balancer, name it there); more are closed.
+    #[arg(long, env = "SAMMEN_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub max_connections_per_address: usize,
+
     /// Most operations running at once on one WebSocket.
     #[arg(long, env = "SAMMEN_WS_MAX_OPERATIONS", default_value_t = 16)]
     pub ws_max_operations: usize,
@@ -370,6 +375,7 @@ impl ServeConfig {
                 header_read_timeout_secs: 10,
                 idle_timeout_secs: 60,
                 max_connections: 1024,
+                max_connections_per_address: 256,
                 ws_max_operations: 16,
                 ws_max_sockets_per_token: 8,
                 ws_init_timeout_secs: 10,

@@ -36,6 +36,46 @@ pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
     pub idle_timeout: Duration,
     pub max_connections: usize,
+    /// Connections one address may hold at once (trusted proxies excepted).
+    pub max_per_address: usize,
+}
+
+/// Open connections per peer address.
+#[derive(Default)]
+struct PerAddress(std::sync::Mutex<std::collections::HashMap<IpAddr, usize>>);
+
+/// One connection's count under its address, given back when dropped.
+struct AddressHold {
+    counts: Arc<PerAddress>,
+    ip: IpAddr,
+}
+
+impl PerAddress {
+    fn hold(self: &Arc<Self>, ip: IpAddr, max: usize) -> Option<AddressHold> {
+        let mut counts = self.0.lock().ok()?;
+        let count = counts.entry(ip).or_insert(0);
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(AddressHold {
+            counts: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for AddressHold {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = self.counts.0.lock()
+            && let Some(count) = counts.get_mut(&self.ip)
+        {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                counts.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// The client of a request: the TCP peer, or, when the peer is a trusted
@@ -169,9 +209,13 @@ impl Drop for InFlight {
 /// A connection's place under `--max-connections`, in every request's
 /// extensions; a WebSocket keeps it for as long as it is open.
 #[derive(Clone)]
-pub struct ConnectionSlot(
-    #[allow(dead_code, reason = "held for its drop")] Arc<tokio::sync::OwnedSemaphorePermit>,
-);
+pub struct ConnectionSlot(#[allow(dead_code, reason = "held for its drop")] Arc<Held>);
+
+/// What a connection holds: its place under the cap, and under its address.
+struct Held {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    _address: Option<AddressHold>,
+}
 
 /// A socket that reports its traffic to [`Activity`].
 struct ActivityIo {
@@ -237,10 +281,12 @@ pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: ConnectionLimits,
+    trusted_proxies: Vec<IpNet>,
     shutdown: CancellationToken,
     drain: Duration,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let per_address = Arc::new(PerAddress::default());
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
     // HTTP/1.1 only: partners' clients speak it, load balancers terminate
     // HTTP/2 in front, and cleartext HTTP/2 would multiply every
@@ -266,6 +312,21 @@ pub async fn serve(
             },
             () = shutdown.cancelled() => break,
         };
+        // One address may not take every place; a trusted proxy speaks for
+        // many clients and may.
+        let ip = peer.ip().to_canonical();
+        let address = if trusted_proxies.iter().any(|net| net.contains(&ip)) {
+            None
+        } else {
+            match per_address.hold(ip, limits.max_per_address.max(1)) {
+                Some(hold) => Some(hold),
+                None => {
+                    tracing::debug!(%ip, "refusing a connection over the per-address limit");
+                    drop(stream);
+                    continue;
+                }
+            }
+        };
         let _ = stream.set_nodelay(true);
         let activity = Arc::new(Activity::new());
         let io = TokioIo::new(ActivityIo {
@@ -274,7 +335,10 @@ pub async fn serve(
         });
         // The permit is shared with a WebSocket the connection upgrades to,
         // so a socket holds its place as long as it is open.
-        let slot = ConnectionSlot(Arc::new(permit));
+        let slot = ConnectionSlot(Arc::new(Held {
+            _permit: permit,
+            _address: address,
+        }));
         let held = slot.clone();
         let seen = activity.clone();
         let service = tower::ServiceExt::map_future(

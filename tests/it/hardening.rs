@@ -643,30 +643,22 @@ async fn close_code(mut socket: Ws, within: Duration) -> Option<u16> {
     code
 }
 
-async fn create_project(app: &TestApp, token: &str, code: &str) -> String {
-    app.gql_as(
-        token,
-        "mutation($c: String!) { createProject(input: {code: $c, title: \"Hardening\", startsOn: \"2025-01-01\"}) { id } }",
-        json!({ "c": code }),
-    )
-    .await
-    .ok()["createProject"]["id"]
+/// Runs a mutation that creates something and returns the new id at `field`.
+async fn created(app: &TestApp, token: &str, mutation: &str, variables: Value, field: &str) -> String {
+    app.gql_as(token, mutation, variables).await.ok()[field]["id"]
         .as_str()
         .expect("an id")
         .to_owned()
 }
 
+async fn create_project(app: &TestApp, token: &str, code: &str) -> String {
+    let mutation = "mutation($c: String!) { createProject(input: {code: $c, title: \"Hardening\", startsOn: \"2025-01-01\"}) { id } }";
+    created(app, token, mutation, json!({ "c": code }), "createProject").await
+}
+
 async fn create_document(app: &TestApp, token: &str, title: &str) -> String {
-    app.gql_as(
-        token,
-        "mutation($t: String!) { createDocument(input: {kind: REPORT, title: $t}) { id } }",
-        json!({ "t": title }),
-    )
-    .await
-    .ok()["createDocument"]["id"]
-        .as_str()
-        .expect("an id")
-        .to_owned()
+    let mutation = "mutation($t: String!) { createDocument(input: {kind: REPORT, title: $t}) { id } }";
+    created(app, token, mutation, json!({ "t": title }), "createDocument").await
 }
 
 #[tokio::test]
@@ -1409,6 +1401,47 @@ async fn connections_beyond_the_limit_wait_until_others_close() {
         .expect("the request task finished")
         .expect("the request succeeded");
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn one_address_cannot_take_every_connection() {
+    let app = TestApp::spawn_with(|c| c.serve.max_connections_per_address = 2).await;
+    let host = host_of(&app.address).to_owned();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        held.push(TcpStream::connect(&host).await.expect("connected"));
+    }
+    // A third connection from the same address is closed unserved.
+    let mut third = TcpStream::connect(&host).await.expect("connected");
+    let _ = third
+        .write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await;
+    let mut buffer = [0u8; 64];
+    let read = tokio::time::timeout(Duration::from_secs(5), third.read(&mut buffer))
+        .await
+        .expect("the server decides within 5 s");
+    assert!(
+        matches!(read, Ok(0) | Err(_)),
+        "a third connection from one address was served: {:?}",
+        read.map(|n| String::from_utf8_lossy(&buffer[..n]).into_owned())
+    );
+    // Once one closes, the address may connect again.
+    drop(held.pop());
+    let mut served = false;
+    for _ in 0..20 {
+        let client = reqwest::Client::builder().no_proxy().build().expect("client");
+        if client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(served, "the address was not served after one connection closed");
 }
 
 // ---------------------------------------------------------------------------

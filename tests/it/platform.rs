@@ -23,15 +23,7 @@ async fn metrics_count_requests_and_errors_in_prometheus_text() {
         .await
         .ok();
     app.gql("{ nope }", serde_json::json!({})).await;
-    let text = app
-        .client
-        .get(app.metrics_url())
-        .send()
-        .await
-        .expect("sent")
-        .text()
-        .await
-        .expect("text");
+    let text = app.metrics_text().await;
     assert!(
         text.contains(r#"sammen_http_requests_total{method="POST",route="/graphql",status="200"} 2"#),
         "{text}"

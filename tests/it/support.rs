@@ -160,18 +160,23 @@ impl TestApp {
         format!("{}/metrics", self.metrics_address)
     }
 
-    /// SQL statements the server has run so far (`sammen_db_statements_total`).
-    pub async fn statements(&self) -> u64 {
-        let text = self
-            .client
+    /// The Prometheus text of `/metrics`.
+    pub async fn metrics_text(&self) -> String {
+        self.client
             .get(self.metrics_url())
             .send()
             .await
             .expect("metrics")
             .text()
             .await
-            .expect("metrics text");
-        text.lines()
+            .expect("metrics text")
+    }
+
+    /// SQL statements the server has run so far (`sammen_db_statements_total`).
+    pub async fn statements(&self) -> u64 {
+        self.metrics_text()
+            .await
+            .lines()
             .find_map(|line| line.strip_prefix("sammen_db_statements_total "))
             .and_then(|n| n.trim().parse::<f64>().ok())
             .expect("a statement count") as u64
