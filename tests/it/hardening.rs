@@ -1111,6 +1111,45 @@ async fn an_anonymous_upload_is_refused_before_its_body_is_read() {
 }
 
 #[tokio::test]
+async fn files_go_only_where_the_operation_declares_an_upload() {
+    let app = TestApp::spawn().await;
+    let owner = app.login("coordinator@example.org").await;
+    let doc = create_document(&app, &owner, "Declared").await;
+    let boundary = "sammen-declared";
+    let operations = json!({ "query": UPLOAD, "variables": { "doc": doc, "file": null } });
+    for target in ["variables.doc", "variables.nothing", "query"] {
+        let mut body = form_part(
+            boundary,
+            "Content-Disposition: form-data; name=\"operations\"",
+            operations.to_string().as_bytes(),
+        );
+        body.extend(form_part(
+            boundary,
+            "Content-Disposition: form-data; name=\"map\"",
+            json!({ "0": [target] }).to_string().as_bytes(),
+        ));
+        body.extend(file_part(boundary, "0", "m.pdf", PDF));
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let head = multipart_head(&app.address, boundary, body.len(), Some(&owner));
+        let response = raw_exchange(&app.address, head, body)
+            .await
+            .expect("an HTTP answer");
+        assert_eq!(response.status, 400, "{target}: {}", response.body);
+        let answer: Value = serde_json::from_str(&response.body).expect("a JSON answer");
+        assert_eq!(
+            answer["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+            "{target}: {answer}"
+        );
+    }
+    let versions = document_version::Entity::find()
+        .filter(document_version::Column::DocumentId.eq(uuid::Uuid::parse_str(&doc).expect("a uuid")))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(versions, 0);
+}
+
+#[tokio::test]
 async fn thirty_thousand_file_parts_are_refused_without_running_out_of_descriptors() {
     let temp = tempfile::tempdir().expect("temp dir");
     let temp_path = temp.path().to_path_buf();

@@ -69,6 +69,13 @@ where
     if map.len() > max_files || map.values().any(|paths| paths.len() > MAX_PATHS_PER_FILE) {
         return Err(MultipartError::TooManyParts);
     }
+    // Files go only where the operations declare an `Upload` variable.
+    let declared = declared_uploads(&mut batch);
+    if !map.values().flatten().all(|path| declared.accepts(path)) {
+        return Err(MultipartError::Malformed(
+            "the map names a place that is not an Upload variable of the operation",
+        ));
+    }
 
     while let Some(mut field) = next_part(&mut multipart).await? {
         // A part the map does not declare (or declares once and is sent
@@ -118,6 +125,82 @@ where
     Ok(batch)
 }
 
+/// The `Upload` variables of a request's operations, as map paths see them.
+struct DeclaredUploads {
+    /// (operation index in a batch, variable name, whether it is a list)
+    variables: Vec<(Option<usize>, String, bool)>,
+}
+
+impl DeclaredUploads {
+    /// `variables.file`, `variables.files.3`, or in a batch `1.variables.file`.
+    fn accepts(&self, path: &str) -> bool {
+        let mut parts = path.split('.');
+        let first = parts.next();
+        let (index, rest) = match first.and_then(|p| p.parse::<usize>().ok()) {
+            Some(index) => (Some(index), parts.next()),
+            None => (None, first),
+        };
+        if rest != Some("variables") {
+            return false;
+        }
+        let Some(name) = parts.next() else {
+            return false;
+        };
+        let element = parts.next();
+        if parts.next().is_some() {
+            return false;
+        }
+        self.variables.iter().any(|(i, n, list)| {
+            *i == index
+                && n == name
+                && match element {
+                    None => !list,
+                    Some(e) => *list && e.parse::<usize>().is_ok(),
+                }
+        })
+    }
+}
+
+fn declared_uploads(batch: &mut BatchRequest) -> DeclaredUploads {
+    use async_graphql::parser::types::{BaseType, DocumentOperations};
+    fn is_upload(ty: &async_graphql::parser::types::Type) -> Option<bool> {
+        match &ty.base {
+            BaseType::Named(name) if name.as_str() == "Upload" => Some(false),
+            BaseType::List(inner) => match &inner.base {
+                BaseType::Named(name) if name.as_str() == "Upload" => Some(true),
+                _ => None,
+            },
+            BaseType::Named(_) => None,
+        }
+    }
+    let mut variables = Vec::new();
+    let requests: Vec<(Option<usize>, &mut async_graphql::Request)> = match batch {
+        BatchRequest::Single(request) => vec![(None, request)],
+        BatchRequest::Batch(requests) => requests
+            .iter_mut()
+            .enumerate()
+            .map(|(i, r)| (Some(i), r))
+            .collect(),
+    };
+    for (index, request) in requests {
+        let Ok(document) = request.parsed_query() else {
+            continue;
+        };
+        let operations: Vec<_> = match &document.operations {
+            DocumentOperations::Single(op) => vec![op],
+            DocumentOperations::Multiple(ops) => ops.values().collect(),
+        };
+        for op in operations {
+            for variable in &op.node.variable_definitions {
+                if let Some(list) = is_upload(&variable.node.var_type.node) {
+                    variables.push((index, variable.node.name.node.to_string(), list));
+                }
+            }
+        }
+    }
+    DeclaredUploads { variables }
+}
+
 async fn next_part<'r>(
     multipart: &mut multer::Multipart<'r>,
 ) -> Result<Option<multer::Field<'r>>, MultipartError> {
@@ -144,5 +227,35 @@ fn from_multer(error: multer::Error) -> MultipartError {
         // the client went away.
         multer::Error::StreamReadFailed(_) => MultipartError::Malformed("the request body ended early"),
         _ => MultipartError::Malformed("the multipart body is malformed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declared(query: &str) -> DeclaredUploads {
+        declared_uploads(&mut BatchRequest::Single(async_graphql::Request::new(query)))
+    }
+
+    #[test]
+    fn files_go_only_to_declared_upload_variables() {
+        let one = declared("mutation($d: ID!, $file: Upload!) { a(d: $d, f: $file) }");
+        assert!(one.accepts("variables.file"));
+        assert!(!one.accepts("variables.d"));
+        assert!(!one.accepts("variables.file.0"));
+        assert!(!one.accepts("variables.other"));
+        assert!(!one.accepts("query"));
+        let many = declared("mutation($files: [Upload!]!) { a(f: $files) }");
+        assert!(many.accepts("variables.files.3"));
+        assert!(!many.accepts("variables.files"));
+        let mut batch = BatchRequest::Batch(vec![
+            async_graphql::Request::new("{ a }"),
+            async_graphql::Request::new("mutation($f: Upload) { a(f: $f) }"),
+        ]);
+        let both = declared_uploads(&mut batch);
+        assert!(both.accepts("1.variables.f"));
+        assert!(!both.accepts("0.variables.f"));
+        assert!(!both.accepts("variables.f"));
     }
 }
