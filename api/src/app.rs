@@ -41,6 +41,8 @@ pub struct Settings {
     /// A WebSocket silent this long (pings unanswered) is closed.
     pub ws_idle_timeout: std::time::Duration,
     pub upload_temp_dir: Option<std::path::PathBuf>,
+    /// Whether `__schema` and `__type` are answered.
+    pub introspection: bool,
 }
 
 /// What every request handler shares. Cheap to clone.
@@ -110,10 +112,11 @@ impl App {
             ws_init_timeout: std::time::Duration::from_secs(config.serve.ws_init_timeout_secs.max(1)),
             ws_idle_timeout: std::time::Duration::from_secs(config.serve.idle_timeout_secs.max(1)),
             upload_temp_dir: config.serve.upload_temp_dir.clone(),
+            introspection: !config.serve.no_introspection,
         });
         storage.sweep_unfinished(settings.limits.request_timeout()).await;
         let state = AppState {
-            schema: graphql::build_schema(&settings.limits),
+            schema: graphql::build_schema(&settings.limits, !config.serve.no_introspection),
             db,
             locales,
             settings,

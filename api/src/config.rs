@@ -194,6 +194,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SAMMEN_NO_MIGRATE")]
     pub no_migrate: bool,
 
+    /// Refuse introspection (`__schema`, `__type`); it is open to anyone by
+    /// default, since a partner needs the schema before it has a token.
+    #[arg(long, env = "SAMMEN_NO_INTROSPECTION")]
+    pub no_introspection: bool,
+
     #[command(flatten)]
     pub limits: Limits,
 
@@ -360,6 +365,7 @@ impl ServeConfig {
                 listen: SocketAddr::from(([127, 0, 0, 1], 0)),
                 demo: false,
                 no_migrate: false,
+                no_introspection: false,
                 limits: Limits::default(),
                 watch_locales: false,
                 session_hours: 12,

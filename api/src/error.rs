@@ -41,6 +41,10 @@ pub enum ErrorCode {
     GraphqlParseFailed,
     /// The operation costs more than allowed (complexity or SQL statements).
     QueryTooComplex,
+    /// Data fields nest deeper than allowed.
+    QueryTooDeep,
+    /// The document is valid GraphQL but not acceptable here.
+    GraphqlValidationFailed,
 }
 
 impl ErrorCode {
@@ -60,6 +64,8 @@ impl ErrorCode {
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            Self::QueryTooDeep => "QUERY_TOO_DEEP",
+            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
         }
     }
 }

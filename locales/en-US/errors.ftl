@@ -226,6 +226,8 @@ document-linked-elsewhere = This document already belongs to another project.
 # Shown when the text of a query (all operations of a request together) is too long.
 # $max (number) - the most tokens (names, numbers, strings, punctuation) allowed
 error-query-too-long = The query is too long (at most { $max } tokens). Send a shorter query or fewer operations at once.
+# Shown when a query asks for the schema (introspection) and this server does not answer that.
+error-introspection-disabled = This server does not describe its schema (introspection is switched off).
 # Shown when one operation ran more database statements than the server allows.
 # $max (number) - the most statements allowed
 error-statement-budget = The query needs more database work than one request may do (at most { $max } statements). Ask for fewer items or fields.

@@ -107,6 +107,7 @@ document-linked-elsewhere = Dette dokumentet hører allerede til et annet prosje
 ## Grenser for én forespørsel eller tilkobling
 
 error-query-too-long = Spørringen er for lang (høyst { $max } symboler). Send en kortere spørring eller færre operasjoner om gangen.
+error-introspection-disabled = Denne tjeneren beskriver ikke skjemaet sitt (introspeksjon er slått av).
 error-statement-budget = Spørringen krever mer databasearbeid enn én forespørsel kan gjøre (høyst { $max } setninger). Be om færre elementer eller felt.
 error-too-many-operations = Denne tilkoblingen kjører allerede { $max } operasjoner. Stopp én før du starter en ny.
 error-too-many-sockets = For mange åpne tilkoblinger for denne innloggingen (høyst { $max }). Lukk én først.

@@ -18,5 +18,6 @@ mod organisations;
 mod platform;
 mod projects;
 mod support;
+mod tools;
 mod training;
 mod translators;

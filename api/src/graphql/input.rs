@@ -12,6 +12,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql_value::Value;
 
+use crate::config::Limits;
 use crate::domain::is_forbidden_control;
 use crate::error::{ApiError, ApiResult};
 
@@ -125,7 +126,11 @@ const EXPENSIVE: [(&str, usize); 6] = [
 /// field at least its work. Validating 25,000 aliases takes longer than
 /// counting them, so a flood of aliases is turned away here in a few
 /// milliseconds; the exact limit is applied by validation afterwards.
-pub fn refuse_certainly_too_complex(request: &mut async_graphql::Request, max: usize) -> ApiResult<()> {
+pub fn refuse_certainly_too_complex(
+    request: &mut async_graphql::Request,
+    limits: &Limits,
+    introspection: bool,
+) -> ApiResult<()> {
     let name = request.operation_name.clone();
     let Ok(document) = request.parsed_query() else {
         return Ok(());
@@ -145,10 +150,26 @@ pub fn refuse_certainly_too_complex(request: &mut async_graphql::Request, max: u
         document,
         fragments: HashMap::new(),
     };
-    let measured = counter.selection(&operation.node.selection_set.node, 0);
+    let measured = counter.selection(&operation.node.selection_set.node, false, 0);
+    if measured.introspects && !introspection {
+        return Err(ApiError::new(
+            crate::error::ErrorCode::GraphqlValidationFailed,
+            "error-introspection-disabled",
+        ));
+    }
+    // Depth counts data fields only: introspection is as deep as the type
+    // system makes it (graphql-js's standard query is 13 levels), and is
+    // bounded instead by how many of its lists nest.
+    if measured.depth > limits.max_depth || measured.lists > MAX_INTROSPECTION_LISTS {
+        return Err(
+            ApiError::new(crate::error::ErrorCode::QueryTooDeep, "error-query-too-deep")
+                .arg("detail", "Query is nested too deep."),
+        );
+    }
     // Every field costs at least 1; and the expanded document is bounded too,
     // counting what costs nothing (`__typename`, skipped fields, spreads), so
     // that validation never walks a fragment bomb.
+    let max = limits.max_complexity;
     if measured.cost > max || measured.nodes > max.saturating_mul(4).max(1000) {
         return Err(ApiError::new(
             crate::error::ErrorCode::QueryTooComplex,
@@ -159,35 +180,64 @@ pub fn refuse_certainly_too_complex(request: &mut async_graphql::Request, max: u
     Ok(())
 }
 
-/// What a selection costs at least, and how many nodes it expands to.
+/// Introspection's lists: nesting them multiplies the answer by the schema.
+const INTROSPECTION_LISTS: [&str; 8] = [
+    "types",
+    "fields",
+    "inputFields",
+    "interfaces",
+    "possibleTypes",
+    "enumValues",
+    "args",
+    "directives",
+];
+
+/// Lists nested in introspection: `types { fields { args } }` is the
+/// standard query's deepest; one more level is allowed.
+const MAX_INTROSPECTION_LISTS: usize = 4;
+
+/// What a selection costs at least, how many nodes it expands to, how deep
+/// its data fields nest, and how deep introspection lists nest in it.
 #[derive(Clone, Copy, Default)]
 struct Measure {
     cost: usize,
     nodes: usize,
+    depth: usize,
+    lists: usize,
+    /// Whether `__schema` or `__type` is asked for.
+    introspects: bool,
 }
 
 impl Measure {
+    /// A sibling's measure: costs add up, depths do not.
     fn add(&mut self, other: Measure) {
         self.cost = self.cost.saturating_add(other.cost);
         self.nodes = self.nodes.saturating_add(other.nodes);
+        self.depth = self.depth.max(other.depth);
+        self.lists = self.lists.max(other.lists);
+        self.introspects |= other.introspects;
     }
 }
 
-/// Measures selections, each fragment once (so a spread costs a lookup,
-/// however often it repeats); a fragment in a cycle counts as unbounded.
+/// Measures selections, each fragment once per context (so a spread costs a
+/// lookup, however often it repeats); a fragment in a cycle is unbounded.
 struct Counter<'d> {
     document: &'d ExecutableDocument,
-    fragments: HashMap<&'d str, Option<Measure>>,
+    fragments: HashMap<(&'d str, bool), Option<Measure>>,
 }
 
 const UNBOUNDED: Measure = Measure {
     cost: usize::MAX,
     nodes: usize::MAX,
+    depth: usize::MAX,
+    lists: usize::MAX,
+    introspects: false,
 };
 
 impl<'d> Counter<'d> {
-    fn selection(&mut self, set: &'d SelectionSet, depth: usize) -> Measure {
-        if depth > 64 {
+    /// `inside`: within `__schema` or `__type`.
+    fn selection(&mut self, set: &'d SelectionSet, inside: bool, guard: usize) -> Measure {
+        if guard > 64 {
             return UNBOUNDED;
         }
         let mut total = Measure::default();
@@ -199,20 +249,31 @@ impl<'d> Counter<'d> {
                         continue;
                     }
                     let name = field.node.name.node.as_str();
-                    if !name.starts_with("__") {
+                    let meta = name.starts_with("__");
+                    let enters = inside || name == "__schema" || name == "__type";
+                    let mut child = self.selection(&field.node.selection_set.node, enters, guard + 1);
+                    if !meta && !inside {
                         let work = EXPENSIVE.iter().find(|(n, _)| *n == name).map_or(1, |(_, c)| *c);
-                        total.cost = total.cost.saturating_add(work);
+                        child.cost = child.cost.saturating_add(work);
+                        child.depth = child.depth.saturating_add(1);
+                    } else if !meta {
+                        child.cost = child.cost.saturating_add(1);
                     }
-                    total.add(self.selection(&field.node.selection_set.node, depth + 1));
+                    if inside && INTROSPECTION_LISTS.contains(&name) {
+                        child.lists = child.lists.saturating_add(1);
+                    }
+                    child.introspects |= enters && !inside;
+                    total.add(child);
                 }
                 Selection::InlineFragment(fragment) => {
                     if !skipped(&fragment.node.directives) {
-                        total.add(self.selection(&fragment.node.selection_set.node, depth + 1));
+                        total.add(self.selection(&fragment.node.selection_set.node, inside, guard + 1));
                     }
                 }
                 Selection::FragmentSpread(spread) => {
                     if !skipped(&spread.node.directives) {
-                        total.add(self.fragment(spread.node.fragment_name.node.as_str(), depth + 1));
+                        let name = spread.node.fragment_name.node.as_str();
+                        total.add(self.fragment(name, inside, guard + 1));
                     }
                 }
             }
@@ -220,8 +281,8 @@ impl<'d> Counter<'d> {
         total
     }
 
-    fn fragment(&mut self, name: &'d str, depth: usize) -> Measure {
-        match self.fragments.get(name) {
+    fn fragment(&mut self, name: &'d str, inside: bool, guard: usize) -> Measure {
+        match self.fragments.get(&(name, inside)) {
             Some(Some(measured)) => return *measured,
             // Still being measured: a cycle.
             Some(None) => return UNBOUNDED,
@@ -230,9 +291,9 @@ impl<'d> Counter<'d> {
         let Some((key, fragment)) = self.document.fragments.get_key_value(name) else {
             return Measure::default();
         };
-        self.fragments.insert(key.as_str(), None);
-        let measured = self.selection(&fragment.node.selection_set.node, depth);
-        self.fragments.insert(key.as_str(), Some(measured));
+        self.fragments.insert((key.as_str(), inside), None);
+        let measured = self.selection(&fragment.node.selection_set.node, inside, guard);
+        self.fragments.insert((key.as_str(), inside), Some(measured));
         measured
     }
 }
@@ -336,19 +397,19 @@ mod tests {
             .map(|i| format!("a{i}: localeCoverage {{ locale }}"))
             .collect();
         let mut flood = async_graphql::Request::new(format!("{{ {} }}", aliases.join(" ")));
-        assert!(refuse_certainly_too_complex(&mut flood, 5000).is_err());
+        assert!(refuse_certainly_too_complex(&mut flood, &Limits::default(), true).is_err());
         let mut spread = async_graphql::Request::new(
             "query { ...F ...F ...F } fragment F on Query { localeCoverage { locale } }",
         );
-        assert!(refuse_certainly_too_complex(&mut spread, 5000).is_err());
+        assert!(refuse_certainly_too_complex(&mut spread, &Limits::default(), true).is_err());
         let mut skipped = async_graphql::Request::new(
             "query { a: localeCoverage @skip(if: true) { locale } b: localeCoverage { locale } c: localeCoverage @include(if: false) { locale } }",
         );
-        assert!(refuse_certainly_too_complex(&mut skipped, 5000).is_ok());
+        assert!(refuse_certainly_too_complex(&mut skipped, &Limits::default(), true).is_ok());
         let mut page = async_graphql::Request::new(
             "{ projects(first: 50) { totalCount edges { node { code title participants { role } } } } }",
         );
-        assert!(refuse_certainly_too_complex(&mut page, 5000).is_ok());
+        assert!(refuse_certainly_too_complex(&mut page, &Limits::default(), true).is_ok());
         // A fragment bomb: each fragment spreads the next twice, 2^40 fields
         // in 2 KB; measured once per fragment, refused at once.
         let mut bomb = String::from("query { ...F0 }");
@@ -360,11 +421,11 @@ mod tests {
         }
         bomb.push_str(" fragment F40 on Query { __typename }");
         let mut bomb = async_graphql::Request::new(bomb);
-        assert!(refuse_certainly_too_complex(&mut bomb, 5000).is_err());
+        assert!(refuse_certainly_too_complex(&mut bomb, &Limits::default(), true).is_err());
         let mut cycle = async_graphql::Request::new(
             "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
         );
-        assert!(refuse_certainly_too_complex(&mut cycle, 5000).is_err());
+        assert!(refuse_certainly_too_complex(&mut cycle, &Limits::default(), true).is_err());
     }
 
     #[test]

@@ -66,13 +66,21 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
     )
 }
 
-/// The schema as served, with the configured depth and complexity limits.
-pub fn build_schema(limits: &Limits) -> SammenSchema {
-    schema_builder()
+/// The schema as served, with the configured limits. The depth limit on
+/// data fields is applied by [`OperationGuard`] (introspection's depth comes
+/// from the type system, not the caller); async-graphql's own, counting
+/// every field, stays as a backstop well above the standard introspection
+/// query's 13 levels.
+pub fn build_schema(limits: &Limits, introspection: bool) -> SammenSchema {
+    let builder = schema_builder()
         .extension(OperationGuard)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .finish()
+        .limit_depth(limits.max_depth.saturating_add(16))
+        .limit_complexity(limits.max_complexity);
+    if introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The SDL that `schema.graphql` must equal.
@@ -304,16 +312,18 @@ impl async_graphql::extensions::Extension for OperationGuard {
                 return Err(http::too_many_tokens(max).into_server_error());
             }
         }
-        let max_complexity = match session {
-            Some(session) => Some(session.app.settings.limits.max_complexity),
+        let settings = match session {
+            Some(session) => Some(session.app.settings.clone()),
             None => request
                 .data
                 .get(&std::any::TypeId::of::<RequestState>())
                 .and_then(|state| state.downcast_ref::<RequestState>())
-                .map(|state| state.settings.limits.max_complexity),
+                .map(|state| state.settings.clone()),
         };
-        let checked = input::refuse_control_characters(&mut request).and_then(|()| match max_complexity {
-            Some(max) => input::refuse_certainly_too_complex(&mut request, max),
+        let checked = input::refuse_control_characters(&mut request).and_then(|()| match &settings {
+            Some(settings) => {
+                input::refuse_certainly_too_complex(&mut request, &settings.limits, settings.introspection)
+            }
             None => Ok(()),
         });
         if let Err(error) = checked {

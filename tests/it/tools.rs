@@ -1,0 +1,96 @@
+//! Standard GraphQL tools against Sammen: what they send must work with the
+//! default configuration.
+
+use serde_json::json;
+
+use crate::support::TestApp;
+
+/// `getIntrospectionQuery()` of graphql-js 16.15 with every option on
+/// (`descriptions`, `specifiedByUrl`, `directiveIsRepeatable`,
+/// `schemaDescription`, `inputValueDeprecation`), as codegen and
+/// graphql-inspector send it.
+const INTROSPECTION_ALL_OPTIONS: &str =
+    include_str!("fixtures/introspection-graphql-js-16-all-options.graphql");
+
+/// `getIntrospectionQuery()` with its defaults, as GraphiQL (which renames
+/// nothing by default), Apollo tooling and Python's `gql` send it.
+const INTROSPECTION_DEFAULT: &str = include_str!("fixtures/introspection-graphql-js-16-default.graphql");
+
+#[tokio::test]
+async fn the_standard_introspection_queries_pass_the_default_limits_anonymously() {
+    let app = TestApp::spawn().await;
+    for query in [INTROSPECTION_ALL_OPTIONS, INTROSPECTION_DEFAULT] {
+        let reply = app
+            .post_json(
+                None,
+                None,
+                &json!({ "query": query, "operationName": "IntrospectionQuery" }),
+            )
+            .await;
+        let data = reply.ok();
+        let types = data["__schema"]["types"].as_array().expect("types");
+        assert!(
+            types.iter().any(|t| t["name"] == "Organisation"),
+            "no Organisation type in the introspection answer"
+        );
+        assert_eq!(data["__schema"]["queryType"]["name"], "QueryRoot");
+        // The TypeRef fragment unwraps `[Organisation!]!` and deeper.
+        assert!(
+            data["__schema"]["directives"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+        );
+    }
+}
+
+/// Nine levels of data, as deep as the schema goes without a cycle.
+const NINE_DEEP: &str = "{ projects { edges { node { members { user { apiTokens { organisation { translations { locale } } } } } } } } }";
+
+#[tokio::test]
+async fn data_queries_are_still_held_to_the_depth_limit() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let nine = app.gql_as(&admin, NINE_DEEP, json!({})).await;
+    assert!(nine.body.get("errors").is_none(), "{}", nine.body);
+
+    // Thirteen levels of data fields are refused for their depth, before
+    // anything else is looked at, while introspection's thirteen pass.
+    let thirteen = "{ projects { edges { node { members { user { apiTokens { organisation { translations { a { b { c { d { e } } } } } } } } } } } } }";
+    let reply = app.gql_as(&admin, thirteen, json!({})).await;
+    reply.expect_error("QUERY_TOO_DEEP");
+    assert_eq!(reply.status, 200);
+
+    let shallow = TestApp::spawn_with(|c| c.serve.limits.max_depth = 5).await;
+    shallow
+        .gql(NINE_DEEP, json!({}))
+        .await
+        .expect_error("QUERY_TOO_DEEP");
+    // Introspection is not data: it passes whatever the data limit.
+    shallow
+        .post_json(None, None, &json!({ "query": INTROSPECTION_ALL_OPTIONS }))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn introspection_lists_nest_only_so_far() {
+    let app = TestApp::spawn().await;
+    // Each level of `fields { type { fields … } }` multiplies the answer by
+    // the schema; five nested lists are refused.
+    let five = "{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }";
+    app.gql(five, json!({})).await.expect_error("QUERY_TOO_DEEP");
+    let three = "{ __schema { types { fields { args { name } } } } }";
+    app.gql(three, json!({})).await.ok();
+}
+
+#[tokio::test]
+async fn introspection_can_be_switched_off() {
+    let app = TestApp::spawn_with(|c| c.serve.no_introspection = true).await;
+    let reply = app
+        .post_json(None, None, &json!({ "query": INTROSPECTION_DEFAULT }))
+        .await;
+    reply.expect_error("GRAPHQL_VALIDATION_FAILED");
+    assert!(reply.message().contains("introspection"), "{}", reply.message());
+    // Data queries still work.
+    app.gql("{ organisations { totalCount } }", json!({})).await.ok();
+}
