@@ -42,8 +42,9 @@ error-batch-too-large = A batch may hold at most { $max } operations; this one h
 # Shown when a mutation is sent with GET instead of POST.
 error-mutation-over-get = Changes must be sent with POST, not GET.
 # Shown when the query is not valid GraphQL syntax.
-# $detail (string) - the parser's message, in English
-error-parse = The query is not valid GraphQL: { $detail }
+# $line (number) - the line where reading the query failed
+# $column (number) - the column there
+error-parse = The query is not valid GraphQL (line { $line }, column { $column }).
 # Shown when the query does not fit the schema.
 # $detail (string) - the validator's message, in English
 error-validation = The query does not match the schema: { $detail }

@@ -94,3 +94,53 @@ async fn introspection_can_be_switched_off() {
     // Data queries still work.
     app.gql("{ organisations { totalCount } }", json!({})).await.ok();
 }
+
+#[tokio::test]
+async fn a_parse_error_gives_its_position_and_a_short_message_in_the_readers_language() {
+    let app = TestApp::spawn().await;
+    let reply = app
+        .gql_with(
+            None,
+            Some("nb-NO"),
+            "{\n  organisations { totalCount \n",
+            json!({}),
+        )
+        .await;
+    reply.expect_error("GRAPHQL_PARSE_FAILED");
+    let error = &reply.body["errors"][0];
+    let location = &error["locations"][0];
+    assert_eq!(location["line"], 3, "{error}");
+    assert!(location["column"].as_u64().is_some(), "{error}");
+    assert_eq!(
+        reply.message(),
+        format!(
+            "Spørringen er ikke gyldig GraphQL (linje 3, kolonne {}).",
+            location["column"]
+        )
+    );
+    assert!(error["extensions"].get("detail").is_none(), "{error}");
+}
+
+#[tokio::test]
+async fn a_malformed_id_names_the_argument_it_came_in() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let org = app.organisation_id("kbt").await;
+    let cases = [
+        ("{ project(id: \"nope\") { id } }", "id"),
+        (
+            "mutation($o: ID!) { addProjectParticipant(projectId: \"nope\", organisationId: $o, role: PARTNER) { id } }",
+            "projectId",
+        ),
+        (
+            "mutation { createMilestone(input: {projectId: \"nope\", title: \"M\", dueOn: \"2025-05-17\"}) { id } }",
+            "input.projectId",
+        ),
+    ];
+    for (query, field) in cases {
+        let reply = app.gql_as(&coordinator, query, json!({ "o": org })).await;
+        reply.expect_error("BAD_USER_INPUT");
+        assert_eq!(reply.field(), field, "{query}: {}", reply.body);
+        assert_eq!(reply.message(), format!("{field} is not a valid id."));
+    }
+}

@@ -456,7 +456,7 @@ impl DocumentQuery {
     /// One document; NOT_FOUND when it does not exist or the caller may not read it.
     async fn document(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Document>> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&id)?;
+        let id = parse_id("id", &id)?;
         Ok(Some(Document(find_readable(state, id, &state.db).await?)))
     }
 }
@@ -493,7 +493,8 @@ fn document_condition(
         ));
     }
     if let Some(owner) = &filter.owner_organisation {
-        condition = condition.add(document::Column::OwnerOrganisationId.eq(parse_id(owner)?));
+        condition = condition
+            .add(document::Column::OwnerOrganisationId.eq(parse_id("filter.ownerOrganisation", owner)?));
     }
     if filter.shared_with_me == Some(true) {
         let Some(own) = state.caller.organisation_id() else {
@@ -648,7 +649,7 @@ impl DocumentMutation {
         let person = state.caller.writer()?;
         let owner = match &input.owner_organisation_id {
             Some(id) => {
-                let id = parse_id(id)?;
+                let id = parse_id("input.ownerOrganisationId", id)?;
                 find_visible_organisation(state, id, &state.db)
                     .await
                     .map_err(|e| e.with_field("ownerOrganisationId"))?;
@@ -704,7 +705,7 @@ impl DocumentMutation {
     /// Changes a document's metadata (the owner's members, EDIT grantees, admins).
     async fn update_document(&self, ctx: &Context<'_>, input: UpdateDocumentInput) -> ApiResult<Document> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&input.id)?;
+        let id = parse_id("input.id", &input.id)?;
         let current = find_writable(state, id).await?;
         // Checks below are made against `current`; a newer row is a conflict.
         if current.version != input.expected_version {
@@ -768,9 +769,9 @@ impl DocumentMutation {
         expires_at: Option<DateTime<Utc>>,
     ) -> ApiResult<DocumentShare> {
         let state = RequestState::of(ctx)?;
-        let document = find_readable(state, parse_id(&document_id)?, &state.db).await?;
+        let document = find_readable(state, parse_id("documentId", &document_id)?, &state.db).await?;
         policy::can_manage_document(&state.caller, &document)?;
-        let organisation = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let organisation = parse_id("organisationId", &organisation_id)?;
         find_visible_organisation(state, organisation, &state.db)
             .await
             .map_err(|e| e.with_field("organisationId"))?;
@@ -812,9 +813,9 @@ impl DocumentMutation {
         organisation_id: ID,
     ) -> ApiResult<bool> {
         let state = RequestState::of(ctx)?;
-        let document = find_readable(state, parse_id(&document_id)?, &state.db).await?;
+        let document = find_readable(state, parse_id("documentId", &document_id)?, &state.db).await?;
         policy::can_manage_document(&state.caller, &document)?;
-        let organisation = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let organisation = parse_id("organisationId", &organisation_id)?;
         let deleted = document_share::Entity::delete_many()
             .filter(document_share::Column::DocumentId.eq(document.id))
             .filter(document_share::Column::OrganisationId.eq(organisation))
@@ -834,7 +835,7 @@ impl DocumentMutation {
         #[graphql(default_with = "TranslationStatus::Draft")] status: TranslationStatus,
     ) -> ApiResult<Document> {
         let state = RequestState::of(ctx)?;
-        let document = find_readable(state, parse_id(&id)?, &state.db).await?;
+        let document = find_readable(state, parse_id("id", &id)?, &state.db).await?;
         let locale = state.content_locale("locale", &locale)?;
         policy::can_translate(&state.caller, &locale)?;
         if locale == document.original_locale {
@@ -880,7 +881,7 @@ impl DocumentMutation {
         change_note: Option<String>,
     ) -> ApiResult<DocumentVersion> {
         let state = RequestState::of(ctx)?;
-        let document = find_writable(state, parse_id(&document_id)?).await?;
+        let document = find_writable(state, parse_id("documentId", &document_id)?).await?;
         let upload = file
             .value(ctx)
             .map_err(|_| ApiError::invalid("file", "document-file-missing"))?;
@@ -915,7 +916,7 @@ impl DocumentMutation {
         change_note: Option<String>,
     ) -> ApiResult<DocumentVersion> {
         let state = RequestState::of(ctx)?;
-        let document = find_writable(state, parse_id(&document_id)?).await?;
+        let document = find_writable(state, parse_id("documentId", &document_id)?).await?;
         let change_note = change_note
             .as_deref()
             .map(|n| long_text("changeNote", n, 2000))

@@ -285,9 +285,7 @@ async fn execute(
     mut request: Request,
 ) -> Response {
     if let Err(error) = request.parsed_query() {
-        let api =
-            ApiError::new(ErrorCode::GraphqlParseFailed, "error-parse").arg("detail", error.message.clone());
-        let mut errors = vec![api.into_server_error()];
+        let mut errors = vec![super::parse_failed(&error)];
         localise_errors(&mut errors, &state.locales.current(), chain);
         count(state, &errors);
         return Response::from_errors(errors);

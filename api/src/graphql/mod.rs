@@ -178,9 +178,28 @@ impl RequestState {
     }
 }
 
-/// Parses a GraphQL `ID` that should be a UUID.
-pub fn parse_id(id: &async_graphql::ID) -> ApiResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(id.as_str()).map_err(|_| ApiError::invalid("id", "input-id-invalid"))
+/// GRAPHQL_PARSE_FAILED for a parser's error: the position goes in
+/// `locations` (and, for people, into a short localised message); the
+/// parser's English drawing of the line goes nowhere.
+pub fn parse_failed(error: &ServerError) -> ServerError {
+    let (line, column) = error
+        .locations
+        .first()
+        .map_or((1, 1), |pos| (pos.line, pos.column));
+    let mut failed = ApiError::new(crate::error::ErrorCode::GraphqlParseFailed, "error-parse")
+        // As text: a position is not a quantity to group in thousands.
+        .arg("line", line.to_string())
+        .arg("column", column.to_string())
+        .into_server_error();
+    failed.locations = error.locations.clone();
+    failed
+}
+
+/// Parses a GraphQL `ID` that should be a UUID; a malformed one is
+/// BAD_USER_INPUT naming `field`, the argument's path (`projectId`,
+/// `input.projectId`), so that a form can point at it.
+pub fn parse_id(field: &str, id: &async_graphql::ID) -> ApiResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(id.as_str()).map_err(|_| ApiError::invalid(field, "input-id-invalid"))
 }
 
 /// Localises every error of a response and masks anything unexpected.
@@ -304,6 +323,9 @@ impl async_graphql::extensions::Extension for OperationGuard {
         next: async_graphql::extensions::NextPrepareRequest<'_>,
     ) -> async_graphql::ServerResult<async_graphql::Request> {
         let session = ctx.data_opt::<WsSession>();
+        if let Err(error) = request.parsed_query() {
+            return Err(parse_failed(&error));
+        }
         // Errors are localised where the response leaves: by the HTTP
         // handler, or by `subscribe` below for WebSocket operations.
         if let Some(session) = session {

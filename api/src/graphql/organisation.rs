@@ -310,7 +310,7 @@ impl OrganisationQuery {
     /// One organisation; NOT_FOUND when it does not exist or the caller may not see it.
     async fn organisation(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Organisation>> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&id)?;
+        let id = parse_id("id", &id)?;
         Ok(Some(Organisation(find_visible(state, id, &state.db).await?)))
     }
 
@@ -531,7 +531,7 @@ impl OrganisationMutation {
         input: UpdateOrganisationInput,
     ) -> ApiResult<Organisation> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&input.id)?;
+        let id = parse_id("input.id", &input.id)?;
         let current = find_visible(state, id, &state.db).await?;
         policy::can_edit_organisation(&state.caller, id)?;
 
@@ -603,7 +603,7 @@ impl OrganisationMutation {
         expected_version: Option<i32>,
     ) -> ApiResult<Organisation> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&id)?;
+        let id = parse_id("id", &id)?;
         let current = find_visible(state, id, &state.db).await?;
         policy::require_admin(&state.caller)?;
         let from =
@@ -639,7 +639,7 @@ impl OrganisationMutation {
     /// Archives an organisation: it disappears for everyone but admins (network admins).
     async fn archive_organisation(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Organisation> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&id)?;
+        let id = parse_id("id", &id)?;
         let current = find_visible(state, id, &state.db).await?;
         policy::require_admin(&state.caller)?;
         if current.is_hub {

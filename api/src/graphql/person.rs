@@ -284,7 +284,11 @@ impl PersonMutation {
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<User> {
         let state = RequestState::of(ctx)?;
         state.caller.writer()?;
-        let organisation_id = input.organisation_id.as_ref().map(parse_id).transpose()?;
+        let organisation_id = input
+            .organisation_id
+            .as_ref()
+            .map(|id| parse_id("input.organisationId", id))
+            .transpose()?;
         if let Some(id) = organisation_id {
             find_visible(state, id, &state.db).await.map_err(|e| {
                 if e.code == ErrorCode::NotFound {
@@ -388,7 +392,7 @@ impl PersonMutation {
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> ApiResult<ApiToken> {
         let state = RequestState::of(ctx)?;
         state.caller.writer()?;
-        let id = parse_id(&id)?;
+        let id = parse_id("id", &id)?;
         let found = auth_token::Entity::find_by_id(id)
             .filter(auth_token::Column::Kind.eq(TokenKind::Api.as_str()))
             .one(&state.db)

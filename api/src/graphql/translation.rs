@@ -255,7 +255,7 @@ impl TranslationMutation {
     ) -> ApiResult<TranslationTask> {
         let status = status.unwrap_or(TranslationStatus::Draft);
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&id)?;
+        let id = parse_id("id", &id)?;
         let locale = state.content_locale("locale", &locale)?;
         let item = translation::items(&state.db, &state.caller, content_type)
             .await?

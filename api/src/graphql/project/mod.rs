@@ -615,7 +615,7 @@ impl ProjectQuery {
     /// One project; NOT_FOUND when it does not exist or the caller may not read it.
     async fn project(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Project>> {
         let state = RequestState::of(ctx)?;
-        Ok(Some(Project(find_readable(state, parse_id(&id)?).await?)))
+        Ok(Some(Project(find_readable(state, parse_id("id", &id)?).await?)))
     }
 }
 
@@ -626,7 +626,7 @@ fn project_condition(state: &RequestState, filter: &ProjectFilter) -> ApiResult<
         condition = condition.add(project::Column::Status.eq(status.as_str()));
     }
     if let Some(participant) = &filter.participant {
-        let organisation = parse_id(participant).map_err(|e| e.with_field("filter.participant"))?;
+        let organisation = parse_id("filter.participant", participant)?;
         condition = condition.add(
             project::Column::Id.in_subquery(
                 Query::select()
@@ -721,7 +721,7 @@ impl ProjectSubscription {
         project_id: ID,
     ) -> Result<impl Stream<Item = ActivityEntry> + use<>, ApiError> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&project_id)?;
+        let project_id = parse_id("projectId", &project_id)?;
         find_readable(state, project_id).await?;
         if !policy::is_project_insider(&state.db, &state.caller, project_id).await? {
             return Err(ApiError::forbidden());

@@ -221,7 +221,7 @@ impl ProjectMutation {
     /// other is told, never silently overwritten.
     async fn update_project(&self, ctx: &Context<'_>, input: UpdateProjectInput) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&input.id)?;
+        let id = parse_id("input.id", &input.id)?;
         let current = find_readable(state, id).await?;
         policy::require_coordinator(&state.db, &state.caller, id).await?;
         let person = actor(state)?;
@@ -308,7 +308,7 @@ impl ProjectMutation {
         status: ProjectStatus,
     ) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&id)?;
+        let id = parse_id("id", &id)?;
         let current = find_readable(state, id).await?;
         policy::require_coordinator(&state.db, &state.caller, id).await?;
         let person = actor(state)?;
@@ -349,11 +349,11 @@ impl ProjectMutation {
         role: ParticipantRole,
     ) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&project_id)?;
+        let project_id = parse_id("projectId", &project_id)?;
         let project = find_readable(state, project_id).await?;
         policy::require_coordinator(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
-        let organisation_id = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let organisation_id = parse_id("organisationId", &organisation_id)?;
         let organisation = find_visible_organisation(state, organisation_id, &state.db)
             .await
             .map_err(|e| e.with_field("organisationId"))?;
@@ -396,11 +396,11 @@ impl ProjectMutation {
         organisation_id: ID,
     ) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&project_id)?;
+        let project_id = parse_id("projectId", &project_id)?;
         let project = find_readable(state, project_id).await?;
         policy::require_coordinator(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
-        let organisation_id = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let organisation_id = parse_id("organisationId", &organisation_id)?;
         let txn = crate::db::begin_write(&state.db).await?;
         lock_project(&txn, project_id).await?;
         let participants = participant_ids(&txn, project_id).await?;
@@ -474,11 +474,11 @@ impl ProjectMutation {
         role: MemberRole,
     ) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&project_id)?;
+        let project_id = parse_id("projectId", &project_id)?;
         let project = find_readable(state, project_id).await?;
         policy::require_coordinator(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
-        let user_id = parse_id(&user_id).map_err(|e| e.with_field("userId"))?;
+        let user_id = parse_id("userId", &user_id)?;
         let joining = person::Entity::find_by_id(user_id)
             .one(&state.db)
             .await?
@@ -529,11 +529,11 @@ impl ProjectMutation {
         user_id: ID,
     ) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&project_id)?;
+        let project_id = parse_id("projectId", &project_id)?;
         let project = find_readable(state, project_id).await?;
         policy::require_coordinator(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
-        let user_id = parse_id(&user_id).map_err(|e| e.with_field("userId"))?;
+        let user_id = parse_id("userId", &user_id)?;
         let txn = crate::db::begin_write(&state.db).await?;
         lock_project(&txn, project_id).await?;
         let members = project_member::Entity::find()
@@ -583,7 +583,7 @@ impl ProjectMutation {
         input: CreateDeliverableInput,
     ) -> ApiResult<Deliverable> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&input.project_id)?;
+        let project_id = parse_id("input.projectId", &input.project_id)?;
         let project = find_readable(state, project_id).await?;
         policy::require_coordinator(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
@@ -642,7 +642,7 @@ impl ProjectMutation {
         input: UpdateDeliverableInput,
     ) -> ApiResult<Deliverable> {
         let state = RequestState::of(ctx)?;
-        let current = find_deliverable(state, &input.id).await?;
+        let current = find_deliverable(state, "input.id", &input.id).await?;
         policy::require_deliverable_editor(&state.db, &state.caller, &current).await?;
         let person = actor(state)?;
         let mut change = <deliverable::ActiveModel as Default>::default();
@@ -696,7 +696,7 @@ impl ProjectMutation {
         status: DeliverableStatus,
     ) -> ApiResult<Deliverable> {
         let state = RequestState::of(ctx)?;
-        let current = find_deliverable(state, &id).await?;
+        let current = find_deliverable(state, "id", &id).await?;
         policy::require_deliverable_editor(&state.db, &state.caller, &current).await?;
         let person = actor(state)?;
         if status == DeliverableStatus::Accepted {
@@ -743,7 +743,7 @@ impl ProjectMutation {
         document_id: ID,
     ) -> ApiResult<Deliverable> {
         let state = RequestState::of(ctx)?;
-        let deliverable = find_deliverable(state, &deliverable_id).await?;
+        let deliverable = find_deliverable(state, "deliverableId", &deliverable_id).await?;
         policy::require_contributor(&state.db, &state.caller, deliverable.project_id).await?;
         let person = actor(state)?;
         let document = linkable_document(state, &document_id).await?;
@@ -792,7 +792,7 @@ impl ProjectMutation {
         #[graphql(default_with = "TranslationStatus::Draft")] status: TranslationStatus,
     ) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let project = find_readable(state, parse_id(&id)?).await?;
+        let project = find_readable(state, parse_id("id", &id)?).await?;
         let locale = state.content_locale("locale", &locale)?;
         policy::can_translate(&state.caller, &locale)?;
         if locale == project.original_locale {
@@ -833,11 +833,11 @@ impl ProjectMutation {
         training_material_id: ID,
     ) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&project_id)?;
+        let project_id = parse_id("projectId", &project_id)?;
         let project = find_readable(state, project_id).await?;
         policy::require_contributor(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
-        let material_id = parse_id(&training_material_id).map_err(|e| e.with_field("trainingMaterialId"))?;
+        let material_id = parse_id("trainingMaterialId", &training_material_id)?;
         let material = crate::graphql::training::find_readable(state, material_id)
             .await
             .map_err(|e| e.with_field("trainingMaterialId"))?;
@@ -884,7 +884,7 @@ impl ProjectMutation {
         document_id: ID,
     ) -> ApiResult<Project> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&project_id)?;
+        let project_id = parse_id("projectId", &project_id)?;
         let project = find_readable(state, project_id).await?;
         policy::require_contributor(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
@@ -918,7 +918,7 @@ impl ProjectMutation {
     /// Adds a milestone (coordinators).
     async fn create_milestone(&self, ctx: &Context<'_>, input: CreateMilestoneInput) -> ApiResult<Milestone> {
         let state = RequestState::of(ctx)?;
-        let project_id = parse_id(&input.project_id)?;
+        let project_id = parse_id("input.projectId", &input.project_id)?;
         find_readable(state, project_id).await?;
         policy::require_coordinator(&state.db, &state.caller, project_id).await?;
         let person = actor(state)?;
@@ -959,7 +959,7 @@ impl ProjectMutation {
         reached_on: Option<Date>,
     ) -> ApiResult<Milestone> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&id)?;
+        let id = parse_id("id", &id)?;
         let found = milestone::Entity::find_by_id(id)
             .one(&state.db)
             .await?
@@ -989,8 +989,8 @@ impl ProjectMutation {
     }
 }
 
-async fn find_deliverable(state: &RequestState, id: &ID) -> ApiResult<deliverable::Model> {
-    let id = parse_id(id)?;
+async fn find_deliverable(state: &RequestState, field: &str, id: &ID) -> ApiResult<deliverable::Model> {
+    let id = parse_id(field, id)?;
     let found = deliverable::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -1001,7 +1001,7 @@ async fn find_deliverable(state: &RequestState, id: &ID) -> ApiResult<deliverabl
 
 /// An organisation that takes part in the project, for `responsibleOrganisationId`.
 async fn responsible_participant(state: &RequestState, project_id: Uuid, id: &ID) -> ApiResult<Uuid> {
-    let organisation = parse_id(id).map_err(|e| e.with_field("responsibleOrganisationId"))?;
+    let organisation = parse_id("responsibleOrganisationId", id)?;
     let participates = participant_ids(&state.db, project_id)
         .await?
         .iter()
@@ -1019,7 +1019,7 @@ async fn responsible_participant(state: &RequestState, project_id: Uuid, id: &ID
 /// A document the caller may change (linking opens it to participants, so
 /// reading it is not enough).
 async fn linkable_document(state: &RequestState, id: &ID) -> ApiResult<document::Model> {
-    let id = parse_id(id).map_err(|e| e.with_field("documentId"))?;
+    let id = parse_id("documentId", id)?;
     let found = crate::graphql::document::find_readable(state, id, &state.db)
         .await
         .map_err(|e| e.with_field("documentId"))?;

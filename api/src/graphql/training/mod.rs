@@ -599,7 +599,7 @@ impl TrainingQuery {
     async fn training_material(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<TrainingMaterial>> {
         let state = RequestState::of(ctx)?;
         Ok(Some(TrainingMaterial(
-            find_readable(state, parse_id(&id)?).await?,
+            find_readable(state, parse_id("id", &id)?).await?,
         )))
     }
 }
@@ -660,7 +660,7 @@ fn training_condition(state: &RequestState, filter: &TrainingFilter) -> ApiResul
         condition = condition.add(json_contains(backend, training_material::Column::Topics, &quoted));
     }
     if let Some(provider) = &filter.provider {
-        let provider = parse_id(provider).map_err(|e| e.with_field("filter.provider"))?;
+        let provider = parse_id("filter.provider", provider)?;
         condition = condition.add(training_material::Column::ProviderOrganisationId.eq(provider));
     }
     let mut offerings = Condition::all();

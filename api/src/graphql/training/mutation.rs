@@ -349,7 +349,7 @@ impl TrainingMutation {
         let person = state.caller.writer()?;
         let provider = match &input.provider_organisation_id {
             Some(id) => {
-                let id = parse_id(id).map_err(|e| e.with_field("providerOrganisationId"))?;
+                let id = parse_id("input.providerOrganisationId", id)?;
                 crate::graphql::organisation::find_visible(state, id, &state.db)
                     .await
                     .map_err(|e| e.with_field("providerOrganisationId"))?;
@@ -414,7 +414,7 @@ impl TrainingMutation {
         input: UpdateTrainingMaterialInput,
     ) -> ApiResult<TrainingMaterial> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id(&input.id)?;
+        let id = parse_id("input.id", &input.id)?;
         let current = find_writable(state, id).await?;
         // Checks below are made against `current`; a newer row is a conflict.
         if current.version != input.expected_version {
@@ -492,8 +492,8 @@ impl TrainingMutation {
         document_id: ID,
     ) -> ApiResult<TrainingMaterial> {
         let state = RequestState::of(ctx)?;
-        let material = find_writable(state, parse_id(&training_material_id)?).await?;
-        let document_id = parse_id(&document_id).map_err(|e| e.with_field("documentId"))?;
+        let material = find_writable(state, parse_id("trainingMaterialId", &training_material_id)?).await?;
+        let document_id = parse_id("documentId", &document_id)?;
         crate::graphql::document::find_readable(state, document_id, &state.db)
             .await
             .map_err(|e| e.with_field("documentId"))?;
@@ -533,9 +533,9 @@ impl TrainingMutation {
         expires_at: Option<DateTime<Utc>>,
     ) -> ApiResult<TrainingMaterial> {
         let state = RequestState::of(ctx)?;
-        let material = find_readable(state, parse_id(&training_material_id)?).await?;
+        let material = find_readable(state, parse_id("trainingMaterialId", &training_material_id)?).await?;
         policy::can_manage_training(&state.caller, &material)?;
-        let organisation = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let organisation = parse_id("organisationId", &organisation_id)?;
         crate::graphql::organisation::find_visible(state, organisation, &state.db)
             .await
             .map_err(|e| e.with_field("organisationId"))?;
@@ -577,9 +577,9 @@ impl TrainingMutation {
         organisation_id: ID,
     ) -> ApiResult<bool> {
         let state = RequestState::of(ctx)?;
-        let material = find_readable(state, parse_id(&training_material_id)?).await?;
+        let material = find_readable(state, parse_id("trainingMaterialId", &training_material_id)?).await?;
         policy::can_manage_training(&state.caller, &material)?;
-        let organisation = parse_id(&organisation_id).map_err(|e| e.with_field("organisationId"))?;
+        let organisation = parse_id("organisationId", &organisation_id)?;
         let deleted = training_share::Entity::delete_many()
             .filter(training_share::Column::TrainingMaterialId.eq(material.id))
             .filter(training_share::Column::OrganisationId.eq(organisation))
@@ -602,7 +602,7 @@ impl TrainingMutation {
         #[graphql(default_with = "TranslationStatus::Draft")] status: TranslationStatus,
     ) -> ApiResult<TrainingMaterial> {
         let state = RequestState::of(ctx)?;
-        let material = find_readable(state, parse_id(&id)?).await?;
+        let material = find_readable(state, parse_id("id", &id)?).await?;
         let locale = state.content_locale("locale", &locale)?;
         policy::can_translate(&state.caller, &locale)?;
         if locale == material.original_locale {
@@ -642,7 +642,7 @@ impl TrainingMutation {
         input: OfferingInput,
     ) -> ApiResult<Offering> {
         let state = RequestState::of(ctx)?;
-        let material = find_writable(state, parse_id(&training_material_id)?).await?;
+        let material = find_writable(state, parse_id("trainingMaterialId", &training_material_id)?).await?;
         let parsed = parse_offering(&input)?;
         let original_locale = material.original_locale.clone();
         let now = Utc::now();
@@ -673,7 +673,7 @@ impl TrainingMutation {
         input: OfferingInput,
     ) -> ApiResult<Offering> {
         let state = RequestState::of(ctx)?;
-        let current = find_offering(state, &id).await?;
+        let current = find_offering(state, "id", &id).await?;
         let material = find_writable(state, current.training_material_id).await?;
         let parsed = parse_offering(&input)?;
         let mut change = <offering::ActiveModel as Default>::default();
@@ -689,7 +689,7 @@ impl TrainingMutation {
     /// Cancels an offering; it stays listed as CANCELLED.
     async fn cancel_offering(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Offering> {
         let state = RequestState::of(ctx)?;
-        let current = find_offering(state, &id).await?;
+        let current = find_offering(state, "id", &id).await?;
         let material = find_writable(state, current.training_material_id).await?;
         if current.status == OfferingStatus::Cancelled.as_str() {
             return Ok(Offering::new(current, material.original_locale));
@@ -706,8 +706,8 @@ impl TrainingMutation {
     }
 }
 
-async fn find_offering(state: &RequestState, id: &ID) -> ApiResult<offering::Model> {
-    let id = parse_id(id)?;
+async fn find_offering(state: &RequestState, field: &str, id: &ID) -> ApiResult<offering::Model> {
+    let id = parse_id(field, id)?;
     let found = offering::Entity::find_by_id(id)
         .one(&state.db)
         .await?
