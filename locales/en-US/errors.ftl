@@ -41,6 +41,8 @@ error-bad-request = The request could not be read: { $detail }
 error-batch-too-large = A batch may hold at most { $max } operations; this one has { $count }.
 # Shown when a mutation is sent with GET instead of POST.
 error-mutation-over-get = Changes must be sent with POST, not GET.
+# Shown when a POST request does not say what its body is, or says a type the server does not read.
+error-content-type-missing = Send the request with Content-Type: application/json (or multipart/form-data for uploads).
 # Shown when the query is not valid GraphQL syntax.
 # $line (number) - the line where reading the query failed
 # $column (number) - the column there

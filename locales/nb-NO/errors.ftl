@@ -20,6 +20,7 @@ error-payload-too-large = Forespørselen er for stor (høyst { $max } byte).
 error-bad-request = Forespørselen kunne ikke leses: { $detail }
 error-batch-too-large = En bunt kan ha høyst { $max } operasjoner; denne har { $count }.
 error-mutation-over-get = Endringer må sendes med POST, ikke GET.
+error-content-type-missing = Send forespørselen med Content-Type: application/json (eller multipart/form-data for opplastinger).
 error-parse = Spørringen er ikke gyldig GraphQL (linje { $line }, kolonne { $column }).
 error-validation = Spørringen passer ikke med skjemaet: { $detail }
 error-input-coercion = Et argument har feil type eller format: { $detail }

@@ -144,3 +144,39 @@ async fn a_malformed_id_names_the_argument_it_came_in() {
         assert_eq!(reply.message(), format!("{field} is not a valid id."));
     }
 }
+
+#[tokio::test]
+async fn graphql_response_json_is_answered_as_the_graphql_over_http_spec_says() {
+    let app = TestApp::spawn().await;
+    let send = |accept: &'static str, query: &'static str| {
+        app.client
+            .post(app.url("/graphql"))
+            .header("Accept", accept)
+            .json(&json!({ "query": query }))
+            .send()
+    };
+    let spec = "application/graphql-response+json";
+    let ok = TestApp::reply(send(spec, "{ __typename }").await.expect("sent")).await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.headers["content-type"].to_str().unwrap().starts_with(spec));
+    assert_eq!(ok.ok()["__typename"], "QueryRoot");
+
+    // Request errors: 400, and no `data` entry at all.
+    for broken in ["{ __typename", "{ noSuchField }"] {
+        let reply = TestApp::reply(send(spec, broken).await.expect("sent")).await;
+        assert_eq!(reply.status, 400, "{broken}: {}", reply.body);
+        assert!(reply.headers["content-type"].to_str().unwrap().starts_with(spec));
+        assert!(reply.body.get("data").is_none(), "{}", reply.body);
+    }
+    // Older clients asking for application/json keep getting 200.
+    let legacy = TestApp::reply(send("application/json", "{ __typename").await.expect("sent")).await;
+    assert_eq!(legacy.status, 200);
+    assert!(
+        legacy.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    legacy.expect_error("GRAPHQL_PARSE_FAILED");
+    assert!(legacy.body.get("data").is_none(), "{}", legacy.body);
+}

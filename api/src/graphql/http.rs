@@ -36,9 +36,100 @@ use crate::server::PeerAddr;
 /// Most files one upload request may carry.
 const MAX_FILES: usize = 16;
 
+/// The media type of GraphQL-over-HTTP responses, for clients that ask for it.
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
+
+/// Marks a response that answers a request error (nothing was executed).
+#[derive(Clone, Copy)]
+struct RequestError;
+
+/// Whether the client accepts `application/graphql-response+json`.
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| {
+            let mut parts = media.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+            name.eq_ignore_ascii_case("application/graphql-response+json") && !refused
+        })
+}
+
+/// Answers in the media type the client asked for. With
+/// `application/graphql-response+json` a request error (a document that does
+/// not parse or validate, variables that do not coerce, a limit) is HTTP
+/// 400, as the GraphQL-over-HTTP spec says; with `application/json` every
+/// GraphQL answer stays 200, as older clients expect.
+fn in_media_type(graphql_response: bool, mut response: axum::response::Response) -> axum::response::Response {
+    if graphql_response {
+        if response.extensions().get::<RequestError>().is_some() && response.status() == StatusCode::OK {
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+        }
+        let json = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        if json {
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(GRAPHQL_RESPONSE_JSON),
+            );
+        }
+    }
+    response
+}
+
+/// Whether nothing was executed: no data, and only errors without a path.
+fn is_request_error(response: &Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// A response as JSON; a request error has no `data` entry at all, as the
+/// GraphQL spec says of errors raised before execution.
+fn response_json(response: &Response) -> serde_json::Value {
+    let mut json = serde_json::to_value(response).unwrap_or_default();
+    if is_request_error(response)
+        && let Some(object) = json.as_object_mut()
+    {
+        object.remove("data");
+    }
+    json
+}
+
+/// Answers one operation or a batch.
+fn respond_batch(chain: &LocaleChain, body: &BatchResponse) -> axum::response::Response {
+    let (json, request_error) = match body {
+        BatchResponse::Single(response) => (response_json(response), is_request_error(response)),
+        BatchResponse::Batch(responses) => (
+            serde_json::Value::Array(responses.iter().map(response_json).collect()),
+            false,
+        ),
+    };
+    let mut response = respond(chain, StatusCode::OK, &json);
+    if request_error {
+        response.extensions_mut().insert(RequestError);
+    }
+    response
+}
+
 /// `POST /graphql`.
 pub async fn graphql_post(
     State(state): State<AppState>,
+    peer: Option<Extension<PeerAddr>>,
+    headers: HeaderMap,
+    body: Body,
+) -> axum::response::Response {
+    let graphql_response = wants_graphql_response(&headers);
+    in_media_type(graphql_response, post(state, peer, headers, body).await)
+}
+
+async fn post(
+    state: AppState,
     peer: Option<Extension<PeerAddr>>,
     headers: HeaderMap,
     body: Body,
@@ -52,6 +143,19 @@ pub async fn graphql_post(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // JSON, the older `application/graphql` (the body is the query), or an
+    // upload; anything else (no type, text/plain…) is 415.
+    let media = content_type
+        .as_deref()
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    if !matches!(
+        media.as_deref(),
+        Some("application/json" | "application/graphql" | "multipart/form-data")
+    ) {
+        let error = ApiError::new(ErrorCode::BadRequest, "error-content-type-missing");
+        return error_response(&state, &chain, StatusCode::UNSUPPORTED_MEDIA_TYPE, error);
+    }
     // Uploads (the GraphQL multipart request spec) may be as large as the
     // upload limit; everything else is held to the body limit.
     let is_multipart = content_type
@@ -211,7 +315,7 @@ pub async fn graphql_post(
     } else {
         BatchResponse::Single(responses.remove(0))
     };
-    respond(&chain, StatusCode::OK, &body)
+    respond_batch(&chain, &body)
 }
 
 /// `GET /graphql`: GraphiQL for a browser, or a query (never a mutation)
@@ -221,6 +325,16 @@ pub async fn graphql_get(
     peer: Option<Extension<PeerAddr>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
+) -> axum::response::Response {
+    let graphql_response = wants_graphql_response(&headers);
+    in_media_type(graphql_response, get(state, peer, headers, query).await)
+}
+
+async fn get(
+    state: AppState,
+    peer: Option<Extension<PeerAddr>>,
+    headers: HeaderMap,
+    query: Option<String>,
 ) -> axum::response::Response {
     let Some(query) = query.filter(|q| !q.is_empty()) else {
         return Html(
@@ -271,7 +385,7 @@ pub async fn graphql_get(
         request,
     );
     match tokio::time::timeout(state.settings.limits.request_timeout(), run).await {
-        Ok(response) => respond(&chain, StatusCode::OK, &response),
+        Ok(response) => respond_batch(&chain, &BatchResponse::Single(response)),
         Err(_) => timed_out(&state, &chain),
     }
 }
@@ -404,7 +518,9 @@ pub(crate) fn error_response(
     let mut errors = vec![error.into_server_error()];
     localise_errors(&mut errors, &state.locales.current(), chain);
     count(state, &errors);
-    respond(chain, status, &Response::from_errors(errors))
+    let mut response = respond(chain, status, &response_json(&Response::from_errors(errors)));
+    response.extensions_mut().insert(RequestError);
+    response
 }
 
 fn count(state: &AppState, errors: &[ServerError]) {
@@ -439,7 +555,7 @@ fn respond(
             (header::CONTENT_LANGUAGE, language),
             (
                 header::VARY,
-                HeaderValue::from_static("Accept-Language, Authorization"),
+                HeaderValue::from_static("Accept, Accept-Language, Authorization"),
             ),
         ],
         json,
