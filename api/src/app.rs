@@ -257,6 +257,7 @@ pub fn router(state: AppState) -> Router {
             get(graphql::http::graphql_get).post(graphql::http::graphql_post),
         )
         .route("/graphql/ws", get(graphql::http::graphql_ws))
+        .route("/graphiql/{file}", get(graphql::explorer::asset))
         .route("/files/{version_id}", get(crate::files::download))
         .route("/training/{file}", get(graphql::training::jsonld::download))
         .route("/healthz", get(healthz))

@@ -180,3 +180,75 @@ async fn graphql_response_json_is_answered_as_the_graphql_over_http_spec_says() 
     legacy.expect_error("GRAPHQL_PARSE_FAILED");
     assert!(legacy.body.get("data").is_none(), "{}", legacy.body);
 }
+
+#[tokio::test]
+async fn the_explorer_and_every_file_it_needs_come_from_this_server() {
+    let app = TestApp::spawn().await;
+    let page = app
+        .client
+        .get(app.url("/graphql"))
+        .header("Accept", "text/html")
+        .header("Accept-Language", "nb-NO")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(page.status(), 200);
+    let headers = page.headers().clone();
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("http"), "the policy names another host: {csp}");
+    let html = page.text().await.expect("html");
+    // The page's own text follows the reader's language.
+    assert!(html.contains("<html lang=\"nb-NO\">"), "{html}");
+    assert!(html.contains("<title>Sammen GraphQL-utforsker</title>"), "{html}");
+    // It offers the Authorization header.
+    assert!(
+        html.contains("data-default-headers=\"{&#10;  &quot;Authorization&quot;"),
+        "{html}"
+    );
+
+    // Every script and stylesheet is local, and answers with its type.
+    let mut referenced = Vec::new();
+    for attribute in ["src=\"", "href=\""] {
+        for piece in html.split(attribute).skip(1) {
+            referenced.push(piece.split('"').next().expect("a value").to_owned());
+        }
+    }
+    assert_eq!(referenced.len(), 6, "{referenced:?}");
+    for url in &referenced {
+        assert!(url.starts_with("/graphiql/"), "{url} is not served here");
+        let asset = app.client.get(app.url(url)).send().await.expect("sent");
+        assert_eq!(asset.status(), 200, "{url}");
+        let kind = asset.headers()["content-type"].to_str().unwrap().to_owned();
+        let expected = if url.ends_with(".js") {
+            "text/javascript"
+        } else {
+            "text/css"
+        };
+        assert!(kind.starts_with(expected), "{url}: {kind}");
+        let body = asset.text().await.expect("body");
+        assert!(body.len() > 100, "{url} is empty");
+        if url.ends_with(".css") {
+            // Stylesheets load nothing from elsewhere: fonts and icons are inline.
+            for reference in body.split("url(").skip(1) {
+                assert!(
+                    reference.starts_with("data:"),
+                    "{url} loads {}",
+                    &reference[..40.min(reference.len())]
+                );
+            }
+            assert!(!body.contains("@import"), "{url} imports another sheet");
+        }
+    }
+    let missing = app
+        .client
+        .get(app.url("/graphiql/nothing.js"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(missing.status(), 404);
+}

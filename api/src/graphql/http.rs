@@ -16,14 +16,14 @@ use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
 
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::http::MultipartOptions;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 
 use super::multipart::MultipartError;
 use super::{RequestState, WsSession, localise_errors};
@@ -337,14 +337,7 @@ async fn get(
     query: Option<String>,
 ) -> axum::response::Response {
     let Some(query) = query.filter(|q| !q.is_empty()) else {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql/ws")
-                .title("Sammen GraphQL")
-                .finish(),
-        )
-        .into_response();
+        return super::explorer::page(&state, &headers);
     };
     let chain = locale_chain(&state, &headers);
     let mut request = match async_graphql::http::parse_query_string(&query) {

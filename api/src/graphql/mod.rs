@@ -6,6 +6,7 @@
 
 pub mod cost;
 pub mod document;
+pub mod explorer;
 pub mod filters;
 pub mod http;
 pub mod input;
