@@ -63,6 +63,8 @@ pub struct AppState {
     pub sockets: TaskTracker,
     /// Open WebSockets per token (or anonymous address), on this node.
     pub socket_counts: crate::graphql::http::SocketCounts,
+    /// Automatic persisted queries this node has learnt.
+    pub persisted_queries: crate::graphql::apq::PersistedQueries,
 }
 
 /// A built application, listening but not yet serving.
@@ -137,6 +139,7 @@ impl App {
             shutdown: CancellationToken::new(),
             sockets: TaskTracker::new(),
             socket_counts: crate::graphql::http::SocketCounts::default(),
+            persisted_queries: crate::graphql::apq::PersistedQueries::default(),
         };
         let listener = TcpListener::bind(config.serve.listen)
             .await

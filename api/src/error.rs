@@ -45,6 +45,8 @@ pub enum ErrorCode {
     QueryTooDeep,
     /// The document is valid GraphQL but not acceptable here.
     GraphqlValidationFailed,
+    /// An automatic persisted query's hash the server does not know (yet).
+    PersistedQueryNotFound,
 }
 
 impl ErrorCode {
@@ -66,6 +68,7 @@ impl ErrorCode {
             Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
             Self::QueryTooDeep => "QUERY_TOO_DEEP",
             Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
         }
     }
 }

@@ -245,3 +245,13 @@ error-upload-unauthenticated = Sign in to upload files.
 # Shown when an upload request has more parts or files than the operation declares.
 # $max (number) - the most files allowed
 error-upload-parts = The upload request has more parts than its map declares (at most { $max } files).
+
+## Automatic persisted queries
+
+# Shown when a client sends only the hash of a query the server has not seen; the client then sends the query with it.
+# Apollo clients look for this exact text: keep it as it is in every locale.
+apq-not-found = { "PersistedQueryNotFound" }
+# Shown when extensions.persistedQuery is not {"version": 1, "sha256Hash": "<64 hex digits>"}.
+apq-invalid = { $field } must be {"{"}"version": 1, "sha256Hash": "…"{"}"} with a SHA-256 hash in hex.
+# Shown when the query sent does not have the hash sent with it.
+apq-hash-mismatch = { $field } is not the SHA-256 hash of the query sent with it.

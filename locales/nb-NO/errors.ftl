@@ -114,3 +114,9 @@ error-too-many-operations = Denne tilkoblingen kjører allerede { $max } operasj
 error-too-many-sockets = For mange åpne tilkoblinger for denne innloggingen (høyst { $max }). Lukk én først.
 error-upload-unauthenticated = Logg inn for å laste opp filer.
 error-upload-parts = Opplastingen har flere deler enn kartet oppgir (høyst { $max } filer).
+
+## Automatisk lagrede spørringer
+
+apq-not-found = { "PersistedQueryNotFound" }
+apq-invalid = { $field } må være {"{"}"version": 1, "sha256Hash": "…"{"}"} med en SHA-256-hash i heksadesimal.
+apq-hash-mismatch = { $field } er ikke SHA-256-hashen av spørringen som ble sendt med den.

@@ -205,9 +205,9 @@ async fn the_explorer_and_every_file_it_needs_come_from_this_server() {
     // The page's own text follows the reader's language.
     assert!(html.contains("<html lang=\"nb-NO\">"), "{html}");
     assert!(html.contains("<title>Sammen GraphQL-utforsker</title>"), "{html}");
-    // It offers the Authorization header.
+    // It says how to send the Authorization header, in the reader's language.
     assert!(
-        html.contains("data-default-headers=\"{&#10;  &quot;Authorization&quot;"),
+        html.contains("&quot;Authorization&quot;: &quot;Bearer &quot; fulgt av tokenet"),
         "{html}"
     );
 
@@ -251,4 +251,76 @@ async fn the_explorer_and_every_file_it_needs_come_from_this_server() {
         .await
         .expect("sent");
     assert_eq!(missing.status(), 404);
+}
+
+/// SHA-256 of a query, in hex, as Apollo clients compute it.
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+#[tokio::test]
+async fn automatic_persisted_queries_work_over_post_and_get() {
+    let app = TestApp::spawn().await;
+    let query = "query Count { organisations { totalCount } }";
+    let hash = sha256_hex(query);
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+
+    // The hash alone is not known yet: the client is told so.
+    let unknown = app
+        .post_json(None, None, &json!({ "extensions": persisted }))
+        .await;
+    unknown.expect_error("PERSISTED_QUERY_NOT_FOUND");
+    assert_eq!(unknown.message(), "PersistedQueryNotFound");
+
+    // A wrong hash is refused and not remembered.
+    let wrong = app
+        .post_json(
+            None,
+            None,
+            &json!({ "query": "{ __typename }", "extensions": persisted }),
+        )
+        .await;
+    wrong.expect_error("BAD_USER_INPUT");
+
+    // Hash and query once; the hash alone from then on, over POST and GET.
+    let first = app
+        .post_json(None, None, &json!({ "query": query, "extensions": persisted }))
+        .await;
+    let total = first.ok()["organisations"]["totalCount"].clone();
+    let again = app
+        .post_json(None, None, &json!({ "extensions": persisted }))
+        .await;
+    assert_eq!(again.ok()["organisations"]["totalCount"], total);
+    let url = format!(
+        "{}?extensions={}",
+        app.url("/graphql"),
+        urlencode(&persisted.to_string())
+    );
+    let get = TestApp::reply(app.client.get(url).send().await.expect("sent")).await;
+    assert_eq!(get.ok()["organisations"]["totalCount"], total);
+
+    // A persisted mutation is still no mutation over GET.
+    let mutation = "mutation { logout }";
+    let mutation_hash = sha256_hex(mutation);
+    let learn = json!({ "persistedQuery": { "version": 1, "sha256Hash": mutation_hash } });
+    app.post_json(None, None, &json!({ "query": mutation, "extensions": learn }))
+        .await
+        .expect_error("UNAUTHENTICATED");
+    let url = format!(
+        "{}?extensions={}",
+        app.url("/graphql"),
+        urlencode(&learn.to_string())
+    );
+    let refused = TestApp::reply(app.client.get(url).send().await.expect("sent")).await;
+    assert_eq!(refused.status, 405, "{}", refused.body);
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

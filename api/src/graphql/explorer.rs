@@ -133,7 +133,9 @@ fn render(localizer: &crate::l10n::Localizer, chain: &LocaleChain) -> String {
         comment("graphiql-intro"),
         comment("graphiql-sign-in"),
     );
-    let default_headers = "{\n  \"Authorization\": \"Bearer …\"\n}";
+    // Empty, but open beside the query: an Authorization header with a
+    // placeholder would make every request, introspection too, fail.
+    let default_headers = "{\n\n}";
     format!(
         r#"<!doctype html>
 <html lang="{lang}">

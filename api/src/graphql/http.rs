@@ -276,7 +276,10 @@ async fn post(
     };
     let max_batch = state.settings.limits.max_batch;
     // serde reads `[]` as a single request with every field defaulted.
-    if requests.is_empty() || (!is_batch && requests[0].query.trim().is_empty()) {
+    let named_by_hash = |r: &Request| r.extensions.get("persistedQuery").is_some();
+    if requests.is_empty()
+        || (!is_batch && requests[0].query.trim().is_empty() && !named_by_hash(&requests[0]))
+    {
         return error_response(
             &state,
             &chain,
@@ -285,8 +288,17 @@ async fn post(
         );
     }
     let max_tokens = state.settings.limits.max_query_tokens;
+    // Automatic persisted queries: a hash becomes its query (or an error of
+    // that operation alone) before anything else looks at the text.
+    let requests: Vec<(Request, Option<ApiError>)> = requests
+        .into_iter()
+        .map(|mut request| {
+            let unknown = state.persisted_queries.resolve(&mut request, max_tokens).err();
+            (request, unknown)
+        })
+        .collect();
     let mut tokens = 0usize;
-    for request in &requests {
+    for (request, _) in &requests {
         tokens = tokens.saturating_add(super::input::count_tokens(&request.query, max_tokens));
         if tokens > max_tokens {
             return error_response(&state, &chain, StatusCode::OK, too_many_tokens(max_tokens));
@@ -302,7 +314,11 @@ async fn post(
     // deadline answers TIMEOUT, while those that finished keep their results
     // (a mutation that committed must not be reported as lost).
     let mut responses = Vec::with_capacity(requests.len());
-    for request in requests {
+    for (request, refused) in requests {
+        if let Some(error) = refused {
+            responses.push(operation_error(&state, &chain, error));
+            continue;
+        }
         let run = execute(&state, &caller, &chain, client_ip, request);
         let response = match tokio::time::timeout_at(deadline, run).await {
             Ok(response) => response,
@@ -352,6 +368,9 @@ async fn get(
         }
     };
     let max_tokens = state.settings.limits.max_query_tokens;
+    if let Err(error) = state.persisted_queries.resolve(&mut request, max_tokens) {
+        return error_response(&state, &chain, StatusCode::OK, error);
+    }
     if super::input::count_tokens(&request.query, max_tokens) > max_tokens {
         return error_response(&state, &chain, StatusCode::OK, too_many_tokens(max_tokens));
     }
@@ -483,6 +502,14 @@ fn timeout_error(state: &AppState) -> ApiError {
 /// A whole request that ran out of time before any operation ran.
 fn timed_out(state: &AppState, chain: &LocaleChain) -> axum::response::Response {
     error_response(state, chain, StatusCode::OK, timeout_error(state))
+}
+
+/// One operation of a batch refused before it ran.
+fn operation_error(state: &AppState, chain: &LocaleChain, error: ApiError) -> Response {
+    let mut errors = vec![error.into_server_error()];
+    localise_errors(&mut errors, &state.locales.current(), chain);
+    count(state, &errors);
+    Response::from_errors(errors)
 }
 
 /// One operation that ran out of time.

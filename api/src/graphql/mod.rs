@@ -4,6 +4,7 @@
 //! The schema is built apart from its data, so `sammen schema` and the drift
 //! test need no database. One file per domain; resolvers stay thin.
 
+pub mod apq;
 pub mod cost;
 pub mod document;
 pub mod explorer;
