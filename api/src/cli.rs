@@ -39,9 +39,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Locales {
-            action: LocalesAction::Check { json, dir },
+            action: LocalesAction::Check { json, dir, strict },
         } => {
-            let passed = locales_check(dir.or(cli.global.locales_dir), json)?;
+            let passed = locales_check(dir.or(cli.global.locales_dir), json, strict)?;
             Ok(if passed {
                 ExitCode::SUCCESS
             } else {
@@ -196,10 +196,10 @@ fn unreachable_command() {
 
 /// `sammen locales check`: prints the report; false (exit 1) on errors,
 /// true with warnings only.
-pub fn locales_check(dir: Option<PathBuf>, json: bool) -> anyhow::Result<bool> {
+pub fn locales_check(dir: Option<PathBuf>, json: bool, strict: bool) -> anyhow::Result<bool> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("locales"));
     let sources = LocaleSources::from_dir(&dir).with_context(|| format!("reading {}", dir.display()))?;
-    let report = crate::l10n::check::check(&sources);
+    let report = crate::l10n::check::check_with(&sources, strict);
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -127,6 +127,10 @@ pub enum LocalesAction {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Missing and obsolete messages are errors (for the shipped
+        /// locales; a new locale may be partial without it).
+        #[arg(long)]
+        strict: bool,
         /// The folder to check (default: `--locales-dir`, else `./locales`).
         #[arg(long)]
         dir: Option<PathBuf>,

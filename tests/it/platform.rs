@@ -109,7 +109,7 @@ async fn migrations_go_up_down_and_up_again() {
 #[test]
 fn locales_check_fails_on_a_broken_tree_and_passes_on_the_shipped_one() {
     let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../locales");
-    assert!(sammen_api::cli::locales_check(Some(shipped.into()), false).expect("readable"));
+    assert!(sammen_api::cli::locales_check(Some(shipped.into()), false, true).expect("readable"));
 
     let dir = tempfile::tempdir().expect("temp dir");
     for (locale, text) in [
@@ -119,7 +119,46 @@ fn locales_check_fails_on_a_broken_tree_and_passes_on_the_shipped_one() {
         std::fs::create_dir(dir.path().join(locale)).expect("mkdir");
         std::fs::write(dir.path().join(locale).join("main.ftl"), text).expect("write");
     }
-    assert!(!sammen_api::cli::locales_check(Some(dir.path().into()), true).expect("readable"));
+    assert!(!sammen_api::cli::locales_check(Some(dir.path().into()), true, false).expect("readable"));
+}
+
+#[test]
+fn a_missing_message_is_reported_where_en_us_has_it_and_fails_only_when_strict() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (locale, text) in [
+        (
+            "en-US",
+            "# Greets the reader.\nhello = Hello\n\n# Says goodbye.\nbye = Goodbye\n",
+        ),
+        ("nb-NO", "hello = Hei\n"),
+    ] {
+        std::fs::create_dir(dir.path().join(locale)).expect("mkdir");
+        std::fs::write(dir.path().join(locale).join("main.ftl"), text).expect("write");
+    }
+    let sources = sammen_api::l10n::LocaleSources::from_dir(dir.path()).expect("readable");
+    let report = sammen_api::l10n::check::check(&sources);
+    let missing = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "missing-message")
+        .expect("a missing message");
+    assert_eq!(
+        (
+            missing.file.as_str(),
+            missing.line,
+            missing.column,
+            missing.message.as_str()
+        ),
+        ("en-US/main.ftl", 5, 1, "missing in nb-NO")
+    );
+    assert!(
+        report.to_text().contains("en-US/main.ftl:5:1"),
+        "{}",
+        report.to_text()
+    );
+    // A partial locale passes the ordinary check; the shipped ones are held to --strict.
+    assert!(sammen_api::cli::locales_check(Some(dir.path().into()), false, false).expect("readable"));
+    assert!(!sammen_api::cli::locales_check(Some(dir.path().into()), false, true).expect("readable"));
 }
 
 #[test]
@@ -141,9 +180,9 @@ fn the_broken_fixture_tree_gets_every_finding_at_its_place() {
         ("obsolete-message", Some("zz"), 5),
         ("invalid-plural-key", Some("d"), 6),
         ("syntax", None, 11),
-        ("missing-message", Some("e"), 0),
+        ("missing-message", Some("e"), 14),
     ] {
         assert!(found.contains(&expected), "{expected:?} not in {found:?}");
     }
-    assert!(!sammen_api::cli::locales_check(Some(dir.into()), true).expect("readable"));
+    assert!(!sammen_api::cli::locales_check(Some(dir.into()), true, false).expect("readable"));
 }

@@ -117,6 +117,12 @@ struct LocaleEntries {
 
 /// Checks a tree of locales; the en-US folder is the reference.
 pub fn check(sources: &LocaleSources) -> Report {
+    check_with(sources, false)
+}
+
+/// Like [`check`]; with `strict`, missing and obsolete messages are errors
+/// (for the shipped locales; a new locale may be partial without it).
+pub fn check_with(sources: &LocaleSources, strict: bool) -> Report {
     let mut findings = Vec::new();
     let mut parsed: Vec<(String, LocaleEntries)> = Vec::new();
     for (tag, files) in &sources.locales {
@@ -177,7 +183,7 @@ pub fn check(sources: &LocaleSources) -> Report {
         check_internal(tag, locale, &mut findings);
         if let Some(reference) = reference {
             if tag != REFERENCE {
-                summaries.push(compare(tag, locale, reference, &mut findings));
+                summaries.push(compare(tag, locale, reference, strict, &mut findings));
             } else {
                 let total = reference.entries.values().filter(|e| !e.is_term).count();
                 summaries.push(LocaleSummary {
@@ -338,8 +344,14 @@ fn compare(
     tag: &str,
     locale: &LocaleEntries,
     reference: &LocaleEntries,
+    strict: bool,
     findings: &mut Vec<Finding>,
 ) -> LocaleSummary {
+    let incomplete = if strict {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     let mut missing = 0;
     let mut obsolete = 0;
     let mut unchanged = 0;
@@ -351,18 +363,16 @@ fn compare(
         }
         let Some(e) = locale.entries.get(id) else {
             missing += 1;
+            // Where the translator finds what to translate: the en-US message.
             findings.push(Finding {
-                severity: Severity::Warning,
+                severity: incomplete,
                 kind: "missing-message",
                 locale: tag.into(),
-                file: format!(
-                    "{tag}/{}",
-                    r.file.split_once('/').map_or(r.file.as_str(), |(_, f)| f)
-                ),
-                line: 0,
-                column: 0,
+                file: r.file.clone(),
+                line: r.line,
+                column: r.column,
                 id: Some(id.clone()),
-                message: format!("missing; en-US has it at {}:{}", r.file, r.line),
+                message: format!("missing in {tag}"),
             });
             continue;
         };
@@ -425,7 +435,7 @@ fn compare(
         if !e.is_term && !reference.entries.contains_key(id) {
             obsolete += 1;
             findings.push(Finding {
-                severity: Severity::Warning,
+                severity: incomplete,
                 kind: "obsolete-message",
                 locale: tag.into(),
                 file: e.file.clone(),
