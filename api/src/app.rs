@@ -62,7 +62,7 @@ pub struct AppState {
     /// The WebSocket connections, so shutdown can wait for their close frames.
     pub sockets: TaskTracker,
     /// Open WebSockets per token (or anonymous address), on this node.
-    pub socket_counts: crate::graphql::http::SocketCounts,
+    pub socket_counts: crate::graphql::ws::SocketCounts,
     /// Automatic persisted queries this node has learnt.
     pub persisted_queries: crate::graphql::apq::PersistedQueries,
 }
@@ -138,7 +138,7 @@ impl App {
             )),
             shutdown: CancellationToken::new(),
             sockets: TaskTracker::new(),
-            socket_counts: crate::graphql::http::SocketCounts::default(),
+            socket_counts: crate::graphql::ws::SocketCounts::default(),
             persisted_queries: crate::graphql::apq::PersistedQueries::default(),
         };
         let listener = TcpListener::bind(config.serve.listen)
@@ -259,7 +259,7 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql::http::graphql_get).post(graphql::http::graphql_post),
         )
-        .route("/graphql/ws", get(graphql::http::graphql_ws))
+        .route("/graphql/ws", get(graphql::ws::graphql_ws))
         .route("/graphiql/{file}", get(graphql::explorer::asset))
         .route("/files/{version_id}", get(crate::files::download))
         .route("/training/{file}", get(graphql::training::jsonld::download))

@@ -121,12 +121,13 @@ const EXPENSIVE: [(&str, usize); 6] = [
     ("uploadDocumentVersion", super::cost::UPLOAD),
 ];
 
-/// Refuses, before validation, an operation whose cost is certainly over
-/// `max`: every field costs at least 1 plus its selection, and an expensive
-/// field at least its work. Validating 25,000 aliases takes longer than
+/// Refuses, before validation, an operation that is certainly too deep or
+/// too costly (or asks for introspection where it is off). Every field
+/// costs at least 1 plus its selection, and an expensive field at least
+/// its work. Validating 25,000 aliases takes longer than
 /// counting them, so a flood of aliases is turned away here in a few
 /// milliseconds; the exact limit is applied by validation afterwards.
-pub fn refuse_certainly_too_complex(
+pub fn refuse_before_validation(
     request: &mut async_graphql::Request,
     limits: &Limits,
     introspection: bool,
@@ -397,19 +398,19 @@ mod tests {
             .map(|i| format!("a{i}: localeCoverage {{ locale }}"))
             .collect();
         let mut flood = async_graphql::Request::new(format!("{{ {} }}", aliases.join(" ")));
-        assert!(refuse_certainly_too_complex(&mut flood, &Limits::default(), true).is_err());
+        assert!(refuse_before_validation(&mut flood, &Limits::default(), true).is_err());
         let mut spread = async_graphql::Request::new(
             "query { ...F ...F ...F } fragment F on Query { localeCoverage { locale } }",
         );
-        assert!(refuse_certainly_too_complex(&mut spread, &Limits::default(), true).is_err());
+        assert!(refuse_before_validation(&mut spread, &Limits::default(), true).is_err());
         let mut skipped = async_graphql::Request::new(
             "query { a: localeCoverage @skip(if: true) { locale } b: localeCoverage { locale } c: localeCoverage @include(if: false) { locale } }",
         );
-        assert!(refuse_certainly_too_complex(&mut skipped, &Limits::default(), true).is_ok());
+        assert!(refuse_before_validation(&mut skipped, &Limits::default(), true).is_ok());
         let mut page = async_graphql::Request::new(
             "{ projects(first: 50) { totalCount edges { node { code title participants { role } } } } }",
         );
-        assert!(refuse_certainly_too_complex(&mut page, &Limits::default(), true).is_ok());
+        assert!(refuse_before_validation(&mut page, &Limits::default(), true).is_ok());
         // A fragment bomb: each fragment spreads the next twice, 2^40 fields
         // in 2 KB; measured once per fragment, refused at once.
         let mut bomb = String::from("query { ...F0 }");
@@ -421,11 +422,11 @@ mod tests {
         }
         bomb.push_str(" fragment F40 on Query { __typename }");
         let mut bomb = async_graphql::Request::new(bomb);
-        assert!(refuse_certainly_too_complex(&mut bomb, &Limits::default(), true).is_err());
+        assert!(refuse_before_validation(&mut bomb, &Limits::default(), true).is_err());
         let mut cycle = async_graphql::Request::new(
             "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
         );
-        assert!(refuse_certainly_too_complex(&mut cycle, &Limits::default(), true).is_err());
+        assert!(refuse_before_validation(&mut cycle, &Limits::default(), true).is_err());
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod project;
 pub mod scalars;
 pub mod training;
 pub mod translation;
+pub mod ws;
 
 use std::sync::Arc;
 
@@ -290,7 +291,7 @@ pub struct WsSession {
     /// Operations running at once on this socket (`--ws-max-operations`).
     pub operations: Arc<tokio::sync::Semaphore>,
     /// This socket's place in the per-token count; freed when the session goes.
-    pub slot: crate::graphql::http::SocketSlot,
+    pub slot: crate::graphql::ws::SocketSlot,
 }
 
 /// Guards every operation, over HTTP and WebSocket alike:
@@ -346,7 +347,7 @@ impl async_graphql::extensions::Extension for OperationGuard {
         };
         let checked = input::refuse_control_characters(&mut request).and_then(|()| match &settings {
             Some(settings) => {
-                input::refuse_certainly_too_complex(&mut request, &settings.limits, settings.introspection)
+                input::refuse_before_validation(&mut request, &settings.limits, settings.introspection)
             }
             None => Ok(()),
         });
