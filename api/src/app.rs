@@ -43,6 +43,26 @@ pub struct Settings {
     pub upload_temp_dir: Option<std::path::PathBuf>,
     /// Whether `__schema` and `__type` are answered.
     pub introspection: bool,
+    /// `--content-locales`: what stored content may be translated into,
+    /// besides the interface's own locales.
+    pub content_locales: Vec<unic_langid::LanguageIdentifier>,
+}
+
+impl Settings {
+    /// The locales stored content may be in: `--content-locales` and every
+    /// locale the interface has, en-US first.
+    pub fn content_locales(
+        &self,
+        localizer: &crate::l10n::Localizer,
+    ) -> Vec<unic_langid::LanguageIdentifier> {
+        let mut out: Vec<unic_langid::LanguageIdentifier> = localizer.available().to_vec();
+        for locale in &self.content_locales {
+            if !out.contains(locale) {
+                out.push(locale.clone());
+            }
+        }
+        out
+    }
 }
 
 /// What every request handler shares. Cheap to clone.
@@ -115,6 +135,7 @@ impl App {
             ws_idle_timeout: std::time::Duration::from_secs(config.serve.idle_timeout_secs.max(1)),
             upload_temp_dir: config.serve.upload_temp_dir.clone(),
             introspection: !config.serve.no_introspection,
+            content_locales: config.serve.content_locales.clone(),
         });
         storage.sweep_unfinished(settings.limits.request_timeout()).await;
         let state = AppState {

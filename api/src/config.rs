@@ -211,6 +211,18 @@ pub struct ServeArgs {
     #[arg(long, env = "SAMMEN_WATCH_LOCALES")]
     pub watch_locales: bool,
 
+    /// Locales stored content may be translated into and read in, comma
+    /// separated BCP 47 tags (any tag, e.g. `af-ZA`). The interface's own
+    /// locales (the Fluent folders) are always among them.
+    #[arg(
+        long,
+        env = "SAMMEN_CONTENT_LOCALES",
+        value_delimiter = ',',
+        default_value = "nb-NO,en-US,da-DK,nl-NL",
+        value_parser = parse_content_locale
+    )]
+    pub content_locales: Vec<unic_langid::LanguageIdentifier>,
+
     /// Hours a session from `login` lasts.
     #[arg(long, env = "SAMMEN_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
@@ -344,6 +356,12 @@ impl Default for Limits {
     }
 }
 
+/// A content locale from the command line: a well-formed BCP 47 tag, with
+/// the Norwegian aliases applied (`no`, `nb` and `nn` mean nb-NO).
+fn parse_content_locale(raw: &str) -> Result<unic_langid::LanguageIdentifier, String> {
+    crate::l10n::negotiate::parse_tag(raw).ok_or_else(|| format!("not a BCP 47 language tag: {raw:?}"))
+}
+
 /// Everything `App::build` needs.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -372,6 +390,10 @@ impl ServeConfig {
                 no_introspection: false,
                 limits: Limits::default(),
                 watch_locales: false,
+                content_locales: ["nb-NO", "en-US", "da-DK", "nl-NL"]
+                    .iter()
+                    .filter_map(|t| t.parse().ok())
+                    .collect(),
                 session_hours: 12,
                 login_max_failures: 10,
                 login_window_secs: 900,

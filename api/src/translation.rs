@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::auth::{Caller, policy};
 use crate::domain::{TranslationStatus, long_text, name_text};
 use crate::error::{ApiError, ApiResult};
-use crate::l10n::content::source_digest;
+use crate::l10n::content::{self, source_digest};
 
 /// The kinds of stored content that have translations.
 #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -360,13 +360,39 @@ pub async fn translations(
     })
 }
 
-/// Where `existing` stands against `item`.
+/// Where `existing` stands against `item`. A translation that leaves out a
+/// text the source has (an empty summary, no learning outcomes, an
+/// untitled programme item) is not shown to readers, so it is MISSING.
 pub fn state_of(item: &Item, existing: Option<&Existing>) -> TranslationState {
     match existing {
+        Some(e) if !is_complete(item, e) => TranslationState::Missing,
         None => TranslationState::Missing,
         Some(e) if e.source_digest != item.digest => TranslationState::Outdated,
         Some(_) => TranslationState::Current,
     }
+}
+
+/// Whether `existing` has every text `item` has (programme titles position
+/// by position).
+fn is_complete(item: &Item, existing: &Existing) -> bool {
+    item.source.iter().all(|(name, source)| {
+        let translated = existing
+            .fields
+            .iter()
+            .find(|(f, _)| f == name)
+            .map_or("", |(_, t)| t.as_str());
+        if *name == "programme" {
+            let lines = |text: &str| text.split('\n').map(str::to_owned).collect::<Vec<_>>();
+            let source = if source.is_empty() {
+                Vec::new()
+            } else {
+                lines(source)
+            };
+            content::complete_by_position(&source, &lines(translated))
+        } else {
+            content::complete(&[(source, translated)])
+        }
+    })
 }
 
 /// Checks translated fields against the type's fields and limits.

@@ -26,6 +26,7 @@ pub mod project_member;
 pub mod project_participant;
 pub mod project_training_material;
 pub mod project_translation;
+pub mod search;
 pub mod training_document;
 pub mod training_material;
 pub mod training_share;

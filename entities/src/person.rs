@@ -12,6 +12,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub display_name: String,
+    /// `display_name` folded for searching (`search::fold`); kept in step by
+    /// every write of the name.
+    pub search_name: String,
     pub organisation_id: Option<Uuid>,
     /// MEMBER or ORG_ADMIN.
     pub org_role: String,

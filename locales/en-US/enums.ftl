@@ -184,3 +184,14 @@ enum-delivery-mode-blended = Blended
 enum-offering-status-scheduled = Scheduled
 # Label of the whether an offering takes place CANCELLED, shown in training pages.
 enum-offering-status-cancelled = Cancelled
+
+## Texts of a training's schema.org JSON-LD
+
+# The category of an offering's ordinary price, in a training's JSON-LD (schema.org Offer.category).
+training-offer-regular = Regular price
+# The category of an offering's reduced price for early registration, in a training's JSON-LD.
+training-offer-early-bird = Early-bird price
+# A training's level in the European Qualifications Framework, in its JSON-LD (schema.org educationalLevel).
+# Variables:
+#   $level (String) - 1 to 8
+training-eqf-level = EQF level { $level }

@@ -88,7 +88,7 @@ input-email-invalid = { $field } is not a valid e-mail address.
 input-locale-invalid = “{ $value }” is not a language tag such as nb-NO or en-US.
 # Shown for a well-formed language tag the service has no locale for.
 # $value (string) - what the client sent
-input-locale-unsupported = { -brand-name } has no locale “{ $value }”.
+input-locale-unsupported = { -brand-name } does not keep content in “{ $value }”; an administrator can add it to the content locales.
 # Shown for a web address that is not an absolute http or https URL.
 input-url-invalid = { $field } is not a valid web address (it must start with https:// or http://).
 # Shown for a password that is too short.

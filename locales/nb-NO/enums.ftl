@@ -115,3 +115,9 @@ enum-delivery-mode-blended = Kombinert
 
 enum-offering-status-scheduled = Planlagt
 enum-offering-status-cancelled = Avlyst
+
+## Texts of a training's schema.org JSON-LD
+
+training-offer-regular = Ordinær pris
+training-offer-early-bird = Tidligpris
+training-eqf-level = EQF-nivå { $level }

@@ -12,6 +12,7 @@ mod m20261123_000005_create_training;
 mod m20261123_000006_create_deliverable_translation;
 mod m20261123_000007_create_offering_translation;
 mod m20261130_000008_create_login_throttle;
+mod m20261130_000009_add_person_search_name;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_deliverable_translation::Migration),
             Box::new(m20261123_000007_create_offering_translation::Migration),
             Box::new(m20261130_000008_create_login_throttle::Migration),
+            Box::new(m20261130_000009_add_person_search_name::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod imports;
 mod l10n;
 mod limits;
 mod organisations;
+mod people;
 mod platform;
 mod projects;
 mod support;

@@ -9,7 +9,7 @@ use crate::support::TestApp;
 
 const TRONDHEIM: &str = r#"query($on1: Date!, $on2: Date!) { trainingMaterials(filter: {query: "new function"}) {
   totalCount edges { node { id title kindLabel offerings {
-    city country datesFormatted
+    city country datesFormatted resolvedLocale
     price { amountMinor currency formatted } earlyBirdPrice { formatted } earlyBirdDeadline
     early: currentPrice(on: $on1) { amountMinor } regular: currentPrice(on: $on2) { amountMinor }
     programme { startsAt title speaker }
@@ -40,7 +40,8 @@ async fn the_trondheim_course_has_its_dates_prices_and_programme_in_the_readers_
     assert_eq!(offering["regular"]["amountMinor"], 170_000);
     let programme = offering["programme"].as_array().expect("programme");
     assert_eq!(programme.len(), 9);
-    assert_eq!(programme[0]["title"], "Registration and coffee");
+    assert_eq!(programme[0]["title"], "Registrering og kaffe");
+    assert_eq!(offering["resolvedLocale"], "nb-NO");
     assert!(
         programme[0]["startsAt"]
             .as_str()
@@ -144,7 +145,15 @@ async fn json_ld_is_a_schema_org_course_with_instances_and_offers() {
         ld["provider"]["name"],
         "KBT – Kompetansesenter for brukererfaring og tjenesteutvikling"
     );
-    assert_eq!(ld["inLanguage"], json!(["nb-NO"]));
+    // The Course's texts are in English for this reader; each run says
+    // what language it is taught in.
+    assert_eq!(ld["inLanguage"], "en-US");
+    assert_eq!(ld["hasCourseInstance"][0]["inLanguage"], "nb-NO");
+    assert_eq!(ld["audience"][0]["audienceType"], "Employers");
+    assert_eq!(
+        ld["hasCourseInstance"][0]["offers"][0]["category"],
+        "Regular price"
+    );
     assert!(ld["teaches"].as_array().expect("teaches").len() >= 2);
     assert_eq!(ld["audience"][0]["@type"], "Audience");
     let instance = &ld["hasCourseInstance"][0];
@@ -169,9 +178,22 @@ async fn json_ld_is_a_schema_org_course_with_instances_and_offers() {
         .expect("sent");
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/ld+json");
-    let body: Value = serde_json::from_str(&response.text().await.expect("text")).expect("json");
+    assert_eq!(response.headers()["content-language"], "nb-NO");
+    let text = response.text().await.expect("text");
+    let body: Value = serde_json::from_str(&text).expect("json");
     assert_eq!(body["name"], "Erfaringskonsulent – en ny funksjon");
+    assert_eq!(body["inLanguage"], "nb-NO");
     assert_eq!(body["hasCourseInstance"][0]["offers"][0]["price"], "1700.00");
+    assert_eq!(
+        body["hasCourseInstance"][0]["offers"][0]["category"],
+        "Ordinær pris"
+    );
+    assert_eq!(
+        body["hasCourseInstance"][0]["offers"][1]["category"],
+        "Tidligpris"
+    );
+    assert_eq!(body["audience"][0]["audienceType"], "Arbeidsgivere");
+    assert!(!text.contains("null"), "absent values are left out: {text}");
 
     let school = app
         .gql(
@@ -181,6 +203,18 @@ async fn json_ld_is_a_schema_org_course_with_instances_and_offers() {
         .await;
     let ld = &school.ok()["trainingMaterials"]["edges"][0]["node"]["jsonLd"];
     assert_eq!(ld["educationalLevel"], "EQF level 5");
+    let nb = app
+        .gql_with(
+            None,
+            Some("nb"),
+            "{ trainingMaterials(filter: {eqfLevel: 5}) { edges { node { jsonLd } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        nb.ok()["trainingMaterials"]["edges"][0]["node"]["jsonLd"]["educationalLevel"],
+        "EQF-nivå 5"
+    );
     assert_eq!(ld["numberOfCredits"]["value"], 60.0);
 
     let missing = app

@@ -27,6 +27,7 @@ impl NewPerson {
         person::ActiveModel {
             id: Set(Uuid::now_v7()),
             email: Set(self.email.into_string()),
+            search_name: Set(sammen_entities::search::fold(&self.display_name)),
             display_name: Set(self.display_name),
             organisation_id: Set(self.organisation_id),
             org_role: Set(self.org_role.as_str().to_owned()),

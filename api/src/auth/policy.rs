@@ -157,8 +157,69 @@ pub fn can_translate(caller: &Caller, locale: &str) -> ApiResult<()> {
     }
 }
 
-/// Who may see a person's e-mail address and tokens: the person, admins,
-/// and admins of the person's organisation.
+/// People a caller may see: their own organisation's people; the people of
+/// every organisation taking part in a project the caller is a member of
+/// (any role), and that project's other members; everyone for network
+/// admins. Anonymous callers see nobody, and an API token, acting for its
+/// organisation, sees only that organisation's people. A disabled person is
+/// seen only by their own organisation and admins.
+pub fn person_read(caller: &Caller) -> Condition {
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    let Some(me) = &caller.person else {
+        return Condition::all().add(person::Column::Id.is_null());
+    };
+    let mut visible = Condition::any().add(person::Column::Id.eq(me.id));
+    let own = caller.organisation_id();
+    if let Some(own) = own {
+        visible = visible.add(person::Column::OrganisationId.eq(own));
+    }
+    if caller.token_kind != Some(TokenKind::Api) {
+        let my_projects = Query::select()
+            .column(project_member::Column::ProjectId)
+            .from(project_member::Entity)
+            .and_where(project_member::Column::PersonId.eq(me.id))
+            .to_owned();
+        visible = visible
+            .add(
+                person::Column::OrganisationId.in_subquery(
+                    Query::select()
+                        .column(project_participant::Column::OrganisationId)
+                        .from(project_participant::Entity)
+                        .and_where(project_participant::Column::ProjectId.in_subquery(my_projects.clone()))
+                        .to_owned(),
+                ),
+            )
+            .add(
+                person::Column::Id.in_subquery(
+                    Query::select()
+                        .column(project_member::Column::PersonId)
+                        .from(project_member::Entity)
+                        .and_where(project_member::Column::ProjectId.in_subquery(my_projects))
+                        .to_owned(),
+                ),
+            );
+    }
+    let mut enabled = Condition::any().add(person::Column::Disabled.eq(false));
+    if let Some(own) = own {
+        enabled = enabled.add(person::Column::OrganisationId.eq(own));
+    }
+    Condition::all().add(visible).add(enabled)
+}
+
+/// Who may see a person's e-mail address: the person, their organisation's
+/// people and network admins.
+pub fn can_see_email(caller: &Caller, person: &person::Model) -> bool {
+    caller.person.as_ref().is_some_and(|c| c.id == person.id)
+        || caller.is_admin()
+        || person
+            .organisation_id
+            .is_some_and(|o| caller.organisation_id() == Some(o))
+}
+
+/// Who may see a person's tokens: the person, admins, and admins of the
+/// person's organisation.
 pub fn can_see_person_details(caller: &Caller, person: &person::Model) -> bool {
     caller.person.as_ref().is_some_and(|c| c.id == person.id)
         || caller.is_admin()

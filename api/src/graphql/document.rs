@@ -88,7 +88,9 @@ impl Document {
         let locale = content::resolve_locale(
             &state.chain,
             &self.0.original_locale,
-            rows.iter().map(|r| r.locale.as_str()),
+            rows.iter()
+                .filter(|r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]))
+                .map(|r| r.locale.as_str()),
         );
         Ok(match rows.iter().find(|r| r.locale == locale) {
             Some(row) => (

@@ -484,7 +484,12 @@ fn parse_error_detail(error: &async_graphql::ParseRequestError) -> &'static str 
 /// The locale chain of a request, from `Accept-Language`.
 pub fn locale_chain(state: &AppState, headers: &HeaderMap) -> LocaleChain {
     let header = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    LocaleChain::from_accept_language(header, state.locales.current().available())
+    let localizer = state.locales.current();
+    LocaleChain::from_accept_language(
+        header,
+        localizer.available(),
+        &state.settings.content_locales(&localizer),
+    )
 }
 
 /// A request whose GraphQL text is longer than allowed, refused unparsed.

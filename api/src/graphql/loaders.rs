@@ -156,6 +156,8 @@ pub struct Loaders {
     pub document_versions: DataLoader<DocumentVersionsLoader>,
     pub document_shares: DataLoader<DocumentSharesLoader>,
     pub person: DataLoader<PersonLoader>,
+    pub organisation_people: DataLoader<OrganisationPeopleLoader>,
+    pub organisation_people_count: DataLoader<OrganisationPeopleCountLoader>,
     pub project_translations: DataLoader<ProjectTranslationsLoader>,
     pub project_participants: DataLoader<ProjectParticipantsLoader>,
     pub project_members: DataLoader<ProjectMembersLoader>,
@@ -192,6 +194,20 @@ impl Loaders {
             document_versions: DataLoader::new(DocumentVersionsLoader { db: db() }, tokio::spawn),
             document_shares: DataLoader::new(DocumentSharesLoader { db: db() }, tokio::spawn),
             person: DataLoader::new(PersonLoader { db: db() }, tokio::spawn),
+            organisation_people: DataLoader::new(
+                OrganisationPeopleLoader {
+                    db: db(),
+                    visible: policy::person_read(caller),
+                },
+                tokio::spawn,
+            ),
+            organisation_people_count: DataLoader::new(
+                OrganisationPeopleCountLoader {
+                    db: db(),
+                    visible: policy::person_read(caller),
+                },
+                tokio::spawn,
+            ),
             project_translations: DataLoader::new(ProjectTranslationsLoader { db: db() }, tokio::spawn),
             project_participants: DataLoader::new(ProjectParticipantsLoader { db: db() }, tokio::spawn),
             project_members: DataLoader::new(ProjectMembersLoader { db: db() }, tokio::spawn),
@@ -248,6 +264,129 @@ impl Loader<Uuid> for OrganisationLoader {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+    }
+}
+
+/// Where a page of people starts: after this folded name and id.
+type PeopleAfter = Option<(String, Uuid)>;
+
+/// One page of an organisation's people: `Organisation.people(first, after)`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PeoplePage {
+    pub organisation: Uuid,
+    /// Rows to load: the page size plus one, to tell whether there is a next page.
+    pub limit: usize,
+    /// The folded name and id of the last person seen.
+    pub after: PeopleAfter,
+}
+
+/// Pages of organisations' people, as far as the caller may see them, in
+/// one windowed statement per distinct `(limit, after)`: the first rows of
+/// every organisation by folded name.
+pub struct OrganisationPeopleLoader {
+    db: DatabaseConnection,
+    visible: Condition,
+}
+
+impl Loader<PeoplePage> for OrganisationPeopleLoader {
+    type Value = Vec<person::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PeoplePage]) -> Result<HashMap<PeoplePage, Self::Value>, Self::Error> {
+        use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, WindowStatement};
+        use sea_orm::{FromQueryResult, Iterable};
+
+        let mut groups: HashMap<(usize, PeopleAfter), Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.limit, key.after.clone()))
+                .or_default()
+                .push(key.organisation);
+        }
+        let backend = self.db.get_database_backend();
+        let mut out = HashMap::new();
+        for ((limit, after), organisations) in groups {
+            let mut window = WindowStatement::partition_by((person::Entity, person::Column::OrganisationId));
+            window
+                .order_by((person::Entity, person::Column::SearchName), Order::Asc)
+                .order_by((person::Entity, person::Column::Id), Order::Asc);
+            let mut ranked = Query::select();
+            ranked
+                .columns(person::Column::iter().map(|c| (person::Entity, c)))
+                .expr_window_as(Func::cust(Alias::new("ROW_NUMBER")), window, Alias::new("rn"))
+                .from(person::Entity)
+                .and_where(person::Column::OrganisationId.is_in(organisations.iter().copied()))
+                .cond_where(self.visible.clone());
+            if let Some((name, id)) = &after {
+                ranked.cond_where(
+                    Condition::any()
+                        .add(person::Column::SearchName.gt(name.clone()))
+                        .add(
+                            Condition::all()
+                                .add(person::Column::SearchName.eq(name.clone()))
+                                .add(person::Column::Id.gt(*id)),
+                        ),
+                );
+            }
+            let page = Query::select()
+                .column(Asterisk)
+                .from_subquery(ranked.to_owned(), Alias::new("ranked"))
+                .and_where(Expr::col(Alias::new("rn")).lte(limit as i64))
+                .order_by(Alias::new("rn"), Order::Asc)
+                .to_owned();
+            let rows = person::Model::find_by_statement(backend.build(&page))
+                .all(&self.db)
+                .await?;
+            let mut by_organisation: HashMap<Uuid, Vec<person::Model>> = HashMap::new();
+            for row in rows {
+                if let Some(organisation) = row.organisation_id {
+                    by_organisation.entry(organisation).or_default().push(row);
+                }
+            }
+            for organisation in organisations {
+                let key = PeoplePage {
+                    organisation,
+                    limit,
+                    after: after.clone(),
+                };
+                out.insert(key, by_organisation.remove(&organisation).unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// How many people of each organisation the caller may see.
+pub struct OrganisationPeopleCountLoader {
+    db: DatabaseConnection,
+    visible: Condition,
+}
+
+impl Loader<Uuid> for OrganisationPeopleCountLoader {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        use sea_orm::QuerySelect;
+        use sea_orm::sea_query::{Expr, Func};
+
+        let rows: Vec<(Option<Uuid>, i64)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::OrganisationId)
+            .expr_as(
+                Func::count(Expr::col((person::Entity, person::Column::Id))),
+                "count",
+            )
+            .filter(person::Column::OrganisationId.is_in(keys.iter().copied()))
+            .filter(self.visible.clone())
+            .group_by(person::Column::OrganisationId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(organisation, count)| organisation.map(|o| (o, count.max(0) as u64)))
+            .collect())
     }
 }
 

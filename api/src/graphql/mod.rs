@@ -166,13 +166,23 @@ impl RequestState {
     }
 
     /// Parses a locale for stored content: a well-formed tag (aliases
-    /// applied) that is one of the locales the service has.
+    /// applied) that is one of the content locales (`--content-locales` and
+    /// the interface's locales).
     pub fn content_locale(&self, field: &str, raw: &str) -> ApiResult<String> {
         let tag = crate::domain::LocaleTag::parse(field, raw)?;
-        if !self.localizer.has_locale(tag.langid()) {
-            return Err(ApiError::invalid(field, "input-locale-unsupported").arg("value", raw.to_owned()));
-        }
-        Ok(tag.to_tag())
+        let locales = self.settings.content_locales(&self.localizer);
+        let wanted = tag.langid();
+        // `da` means the content locale for Danish, da-DK.
+        let bare = wanted.region.is_none() && wanted.script.is_none() && wanted.variants().len() == 0;
+        locales
+            .iter()
+            .find(|l| *l == wanted)
+            .or_else(|| {
+                bare.then(|| locales.iter().find(|l| l.language == wanted.language))
+                    .flatten()
+            })
+            .map(ToString::to_string)
+            .ok_or_else(|| ApiError::invalid(field, "input-locale-unsupported").arg("value", raw.to_owned()))
     }
 
     /// Formats message `id` in the caller's language.

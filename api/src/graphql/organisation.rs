@@ -88,7 +88,9 @@ impl Organisation {
         let locale = content::resolve_locale(
             &state.chain,
             &self.0.original_locale,
-            rows.iter().map(|r| r.locale.as_str()),
+            rows.iter()
+                .filter(|r| content::complete(&[(&self.0.description, &r.description)]))
+                .map(|r| r.locale.as_str()),
         );
         let text = rows.iter().find(|r| r.locale == locale).map_or_else(
             || self.0.description.clone(),
@@ -197,6 +199,17 @@ impl Organisation {
         let mut out = vec![self.0.original_locale.clone()];
         out.extend(self.translation_rows(ctx).await?.into_iter().map(|r| r.locale));
         Ok(out)
+    }
+
+    /// The organisation's people the caller may see, by name (see `people`).
+    #[graphql(complexity = "pagination::complexity(first, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<super::person::UserConnection> {
+        super::person::organisation_people(ctx, self.0.id, first, after).await
     }
 
     /// Translations of the description (the original is not among them).

@@ -1,13 +1,19 @@
 //! People (the GraphQL `User`), signing in and out, and API tokens.
 
+use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{Duration, Utc};
 use sammen_entities::{auth_token, person};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
+};
 use uuid::Uuid;
 
+use super::loaders::PeoplePage;
 use super::organisation::{Organisation, find_visible};
-use super::{RequestState, parse_id};
+use super::pagination::{self, ConnectionTotals, Cursor, Listing, Page, Sort};
+use super::{RequestState, filters, parse_id};
 use crate::auth::people::NewPerson;
 use crate::auth::throttle::AttemptKeys;
 use crate::auth::token::{self, NewToken, TokenKind};
@@ -15,8 +21,9 @@ use crate::auth::{password, policy};
 use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
-/// A person who signs in. Their e-mail address and tokens are shown only to
-/// themselves, their organisation's admins and network admins.
+/// A person who signs in. Their e-mail address is shown only to themselves,
+/// their organisation and network admins; their tokens only to themselves,
+/// their organisation's admins and network admins.
 pub struct User {
     pub person: person::Model,
     /// The person is the one who just signed in, though the request was anonymous.
@@ -43,9 +50,12 @@ impl User {
         ID(self.person.id.to_string())
     }
 
-    /// Null unless the caller may see it.
+    /// Null unless the caller may see it: the person, their organisation's
+    /// people and network admins.
     async fn email(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
-        Ok(self.may_see_details(ctx)?.then_some(self.person.email.as_str()))
+        let state = RequestState::of(ctx)?;
+        let visible = self.signing_in || policy::can_see_email(&state.caller, &self.person);
+        Ok(visible.then_some(self.person.email.as_str()))
     }
 
     async fn display_name(&self) -> &str {
@@ -192,6 +202,20 @@ pub struct CreateUserInput {
     pub preferred_locale: Option<String>,
 }
 
+/// Narrows `people`. Every given field must match.
+#[derive(InputObject, Default)]
+pub struct PersonFilter {
+    pub organisation_id: Option<ID>,
+    /// Words to find in the name, ignoring case and accents: `Soren` finds
+    /// `Søren`, `Ase` finds `Åse`.
+    pub query: Option<String>,
+}
+
+pub type UserConnection = Connection<String, User, ConnectionTotals>;
+
+/// The tag of cursors over people (by folded name, then id).
+const PEOPLE_ORDER: &str = "people";
+
 #[derive(Default)]
 pub struct PersonQuery;
 
@@ -202,6 +226,120 @@ impl PersonQuery {
         let state = RequestState::of(ctx)?;
         Ok(state.caller.person.clone().map(User::new))
     }
+
+    /// People the caller may see, by name: their own organisation's, those
+    /// of organisations in the caller's projects and those projects' members
+    /// (everyone for network admins; nobody for anonymous callers; an API
+    /// token sees its organisation's people only).
+    #[graphql(complexity = "pagination::complexity(first, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<PersonFilter>,
+    ) -> ApiResult<UserConnection> {
+        let state = RequestState::of(ctx)?;
+        let page = Page::parse(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all().add(policy::person_read(&state.caller));
+        if let Some(organisation) = &filter.organisation_id {
+            let organisation = parse_id("filter.organisationId", organisation)?;
+            condition = condition.add(person::Column::OrganisationId.eq(organisation));
+        }
+        if let Some(query) = filter.query.as_deref() {
+            condition = condition.add(name_matches(
+                state.db.get_database_backend(),
+                "filter.query",
+                query,
+            )?);
+        }
+        let list = Listing {
+            id: person::Column::Id,
+            sort: Sort::TextAsc(person::Column::SearchName),
+            order: PEOPLE_ORDER.to_owned(),
+        };
+        let count = ctx.look_ahead().field("totalCount").exists();
+        pagination::keyset_page::<person::Entity, _>(
+            &state.db,
+            list,
+            condition,
+            &page,
+            count,
+            |p| (p.id, p.search_name.clone()),
+            User::new,
+        )
+        .await
+    }
+}
+
+/// Every word of `query` in the folded name.
+fn name_matches(backend: sea_orm::DbBackend, field: &str, query: &str) -> ApiResult<Condition> {
+    if query.chars().count() > 200 {
+        return Err(ApiError::invalid(field, "input-too-long").arg("max", 200u64));
+    }
+    let folded = sammen_entities::search::fold(query);
+    let mut condition = Condition::all();
+    for word in folded.split_whitespace().take(8) {
+        condition = condition.add(filters::contains_text(
+            backend,
+            Expr::col((person::Entity, person::Column::SearchName)),
+            word,
+        ));
+    }
+    Ok(condition)
+}
+
+/// One page of an organisation's people the caller may see, by name
+/// (`Organisation.people`), loaded with every other organisation's page of
+/// the same request in one statement.
+pub async fn organisation_people(
+    ctx: &Context<'_>,
+    organisation: uuid::Uuid,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<UserConnection> {
+    let state = RequestState::of(ctx)?;
+    let page = Page::parse(first, after.as_deref())?;
+    let after = page.after_in(PEOPLE_ORDER)?.map(|c| (c.k.clone(), c.id));
+    let key = PeoplePage {
+        organisation,
+        limit: page.first + 1,
+        after,
+    };
+    let mut rows = if page.first == 0 {
+        Vec::new()
+    } else {
+        state
+            .loaders
+            .organisation_people
+            .load_one(key)
+            .await?
+            .unwrap_or_default()
+    };
+    let total_count = if ctx.look_ahead().field("totalCount").exists() {
+        state
+            .loaders
+            .organisation_people_count
+            .load_one(organisation)
+            .await?
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let has_next = rows.len() > page.first;
+    rows.truncate(page.first);
+    let mut connection =
+        Connection::with_additional_fields(page.after.is_some(), has_next, ConnectionTotals { total_count });
+    connection.edges.extend(rows.into_iter().map(|row| {
+        let cursor = Cursor {
+            o: PEOPLE_ORDER.to_owned(),
+            k: row.search_name.clone(),
+            id: row.id,
+        };
+        Edge::new(cursor.encode(), User::new(row))
+    }));
+    Ok(connection)
 }
 
 #[derive(Default)]

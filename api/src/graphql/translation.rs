@@ -17,7 +17,12 @@ use crate::translation::{self, ContentType, Existing, Item, TranslationState};
 pub struct LocaleCoverage {
     /// BCP 47 tag, e.g. `nb-NO`.
     pub locale: String,
-    /// The Fluent messages of the user interface and errors.
+    /// Whether the user interface (its Fluent messages) exists in this
+    /// locale; a content-only locale such as da-DK has stored content but
+    /// shows interface texts in the reader's next best locale.
+    pub user_interface: bool,
+    /// The Fluent messages of the user interface and errors (none
+    /// translated for a content-only locale).
     pub messages: MessageCoverage,
     /// Stored content the caller may read (organisations, documents,
     /// projects, deliverables, training materials) not written in this locale.
@@ -111,7 +116,8 @@ pub struct TranslationQuery;
 
 #[Object]
 impl TranslationQuery {
-    /// How complete every locale present is: Fluent messages, and the stored
+    /// How complete every content locale is (`--content-locales` and the
+    /// interface's locales, en-US first): Fluent messages, and the stored
     /// content the caller may read.
     #[graphql(complexity = "crate::graphql::cost::WHOLE_TABLE + child_complexity")]
     async fn locale_coverage(&self, ctx: &Context<'_>) -> ApiResult<Vec<LocaleCoverage>> {
@@ -123,13 +129,17 @@ impl TranslationQuery {
             items.extend(translation::items(&state.db, &state.caller, content_type).await?);
         }
         let mut out = Vec::new();
-        for summary in state.localizer.coverage() {
+        let summaries = state.localizer.coverage();
+        let reference_total = summaries.first().map_or(0, |s| s.total) as u64;
+        for langid in state.settings.content_locales(&state.localizer) {
+            let locale = langid.to_string();
+            let summary = summaries.iter().find(|s| s.locale == locale);
             let mut content = ContentCoverage::default();
             for content_type in ContentType::ALL {
-                let existing = translation::translations(&state.db, content_type, &summary.locale).await?;
+                let existing = translation::translations(&state.db, content_type, &locale).await?;
                 for item in items
                     .iter()
-                    .filter(|i| i.content_type == content_type && i.original_locale != summary.locale)
+                    .filter(|i| i.content_type == content_type && i.original_locale != locale)
                 {
                     content.total += 1;
                     match translation::state_of(item, existing.get(&item.id)) {
@@ -139,13 +149,22 @@ impl TranslationQuery {
                     }
                 }
             }
-            out.push(LocaleCoverage {
-                locale: summary.locale.clone(),
-                messages: MessageCoverage {
+            let messages = match summary {
+                Some(summary) => MessageCoverage {
                     total: summary.total as u64,
                     translated: summary.translated as u64,
                     missing: summary.missing as u64,
                 },
+                None => MessageCoverage {
+                    total: reference_total,
+                    translated: 0,
+                    missing: reference_total,
+                },
+            };
+            out.push(LocaleCoverage {
+                user_interface: summary.is_some() && state.localizer.has_locale(&langid),
+                locale,
+                messages,
                 content,
             });
         }

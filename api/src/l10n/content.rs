@@ -6,14 +6,14 @@ use sha2::{Digest, Sha256};
 
 use super::LocaleChain;
 
-/// Picks the locale to show: the first locale of the chain that is the
-/// original or has a translation; the original when none matches.
+/// Picks the locale to show: the first locale of the content chain that is
+/// the original or has a translation; the original when none matches.
 pub fn resolve_locale<'a>(
     chain: &LocaleChain,
     original: &'a str,
     translated: impl IntoIterator<Item = &'a str> + Clone,
 ) -> &'a str {
-    for wanted in chain.iter() {
+    for wanted in chain.content() {
         let wanted = wanted.to_string();
         if wanted == original {
             return original;
@@ -23,6 +23,26 @@ pub fn resolve_locale<'a>(
         }
     }
     original
+}
+
+/// Whether a translation is complete: every (source, translation) pair
+/// whose source has text has text in the translation too. Only complete
+/// translations are shown to readers, so that a page is in one language
+/// and its `resolvedLocale` is true of every text on it; an incomplete one
+/// stays MISSING in the translators' queue.
+pub fn complete(pairs: &[(&str, &str)]) -> bool {
+    pairs
+        .iter()
+        .all(|(source, translated)| source.trim().is_empty() || !translated.trim().is_empty())
+}
+
+/// Whether a translated list has a non-empty item wherever the source has
+/// one, position by position (a programme's titles).
+pub fn complete_by_position(source: &[String], translated: &[String]) -> bool {
+    source
+        .iter()
+        .enumerate()
+        .all(|(i, text)| text.trim().is_empty() || translated.get(i).is_some_and(|t| !t.trim().is_empty()))
 }
 
 /// A translated text, or the original where the translation left it empty.
@@ -69,6 +89,18 @@ mod tests {
     #[test]
     fn the_original_is_shown_when_nothing_in_the_chain_matches() {
         assert_eq!(resolve_locale(&chain(&["en-US"]), "nb-NO", []), "nb-NO");
+    }
+
+    #[test]
+    fn a_translation_that_leaves_out_a_text_the_source_has_is_incomplete() {
+        assert!(complete(&[("Title", "Tittel"), ("", "")]));
+        assert!(!complete(&[("Title", "Tittel"), ("One\nTwo", " ")]));
+        let source = ["A".to_owned(), String::new(), "C".to_owned()];
+        assert!(complete_by_position(
+            &source,
+            &["a".into(), String::new(), "c".into()]
+        ));
+        assert!(!complete_by_position(&source, &["a".into()]));
     }
 
     #[test]

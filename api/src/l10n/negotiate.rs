@@ -7,69 +7,116 @@ use unic_langid::LanguageIdentifier;
 
 use super::default_locale;
 
-/// The locales to try, best first; never empty, always holds en-US.
+/// The locales to try, best first, for a request: one chain for the user
+/// interface (negotiated against the Fluent bundles) and one for stored
+/// content (negotiated against `--content-locales`, which may hold locales
+/// the interface lacks, such as da-DK). Both are never empty and always
+/// hold en-US.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LocaleChain(Vec<LanguageIdentifier>);
+pub struct LocaleChain {
+    ui: Vec<LanguageIdentifier>,
+    content: Vec<LanguageIdentifier>,
+}
 
 impl LocaleChain {
     /// A chain of just en-US.
     pub fn default_chain() -> Self {
-        Self(vec![default_locale()])
+        Self {
+            ui: vec![default_locale()],
+            content: vec![default_locale()],
+        }
     }
 
-    /// Negotiates `requested` (best first) against `available`.
-    ///
-    /// Each requested tag is followed by its bare language, so `en-GB`
-    /// finds `en-US` before a lower-ranked `nb` does. en-US is always in the
-    /// chain: last, unless the reader ranked English higher.
+    /// Negotiates `requested` (best first) against `available`, for the
+    /// interface and for content alike.
     pub fn negotiate(requested: &[LanguageIdentifier], available: &[LanguageIdentifier]) -> Self {
-        let default = default_locale();
-        let mut widened = Vec::with_capacity(requested.len() * 2);
-        for tag in requested {
-            widened.push(tag.clone());
-            let bare = LanguageIdentifier::from_parts(tag.language, None, None, &[]);
-            if &bare != tag {
-                widened.push(bare);
-            }
+        Self::negotiate_with_content(requested, available, available)
+    }
+
+    /// Negotiates `requested` against the interface's locales and,
+    /// separately, against the content locales.
+    pub fn negotiate_with_content(
+        requested: &[LanguageIdentifier],
+        interface: &[LanguageIdentifier],
+        content: &[LanguageIdentifier],
+    ) -> Self {
+        Self {
+            ui: negotiate_one(requested, interface),
+            content: negotiate_one(requested, content),
         }
-        let mut chain: Vec<LanguageIdentifier> = Vec::new();
-        for found in negotiate_languages(
-            &widened,
-            available,
-            Some(&default),
-            NegotiationStrategy::Filtering,
-        ) {
-            if !chain.contains(found) {
-                chain.push(found.clone());
-            }
-        }
-        if !chain.contains(&default) {
-            chain.push(default);
-        }
-        Self(chain)
     }
 
     /// Builds the chain for a request from its `Accept-Language` header.
-    pub fn from_accept_language(header: Option<&str>, available: &[LanguageIdentifier]) -> Self {
+    pub fn from_accept_language(
+        header: Option<&str>,
+        interface: &[LanguageIdentifier],
+        content: &[LanguageIdentifier],
+    ) -> Self {
         let requested = header.map(parse_accept_language).unwrap_or_default();
-        Self::negotiate(&requested, available)
+        Self::negotiate_with_content(&requested, interface, content)
     }
 
-    /// The locale this response is in.
+    /// The locale of the interface texts (messages, labels, formatted
+    /// numbers and dates) in this response.
     pub fn primary(&self) -> &LanguageIdentifier {
-        &self.0[0]
+        &self.ui[0]
     }
 
+    /// The interface locales, best first.
     pub fn iter(&self) -> impl Iterator<Item = &LanguageIdentifier> {
-        self.0.iter()
+        self.ui.iter()
     }
 
-    /// The same chain with `locale` tried first.
+    /// The locales to look for stored content in, best first.
+    pub fn content(&self) -> impl Iterator<Item = &LanguageIdentifier> {
+        self.content.iter()
+    }
+
+    /// The same chain with `locale` tried first (for the interface; the
+    /// content chain is kept).
     pub fn preferring(&self, locale: &LanguageIdentifier, available: &[LanguageIdentifier]) -> Self {
         let mut requested = vec![locale.clone()];
-        requested.extend(self.0.iter().cloned());
-        Self::negotiate(&requested, available)
+        requested.extend(self.ui.iter().cloned());
+        Self {
+            ui: negotiate_one(&requested, available),
+            content: self.content.clone(),
+        }
     }
+}
+
+/// Negotiates `requested` against `available`.
+///
+/// Each requested tag is followed by its bare language, so `en-GB` finds
+/// `en-US` before a lower-ranked `nb` does, and `da` finds `da-DK`. en-US
+/// is always in the chain: last, unless the reader ranked English higher.
+fn negotiate_one(
+    requested: &[LanguageIdentifier],
+    available: &[LanguageIdentifier],
+) -> Vec<LanguageIdentifier> {
+    let default = default_locale();
+    let mut widened = Vec::with_capacity(requested.len() * 2);
+    for tag in requested {
+        widened.push(tag.clone());
+        let bare = LanguageIdentifier::from_parts(tag.language, None, None, &[]);
+        if &bare != tag {
+            widened.push(bare);
+        }
+    }
+    let mut chain: Vec<LanguageIdentifier> = Vec::new();
+    for found in negotiate_languages(
+        &widened,
+        available,
+        Some(&default),
+        NegotiationStrategy::Filtering,
+    ) {
+        if !chain.contains(found) {
+            chain.push(found.clone());
+        }
+    }
+    if !chain.contains(&default) {
+        chain.push(default);
+    }
+    chain
 }
 
 /// Parses a language tag the way users write them, applying the Norwegian
@@ -129,7 +176,7 @@ mod tests {
     }
 
     fn chain(header: &str) -> Vec<String> {
-        LocaleChain::from_accept_language(Some(header), &available())
+        LocaleChain::from_accept_language(Some(header), &available(), &available())
             .iter()
             .map(|l| l.to_string())
             .collect()
@@ -155,6 +202,21 @@ mod tests {
         for header in ["", "xx-YY", "!!!", "de;q=abc", "*", "fr;q=0.7, de"] {
             assert_eq!(chain(header), ["en-US"], "{header:?}");
         }
+    }
+
+    #[test]
+    fn content_has_its_own_chain_beside_the_interface() {
+        let content = [
+            langid!("nb-NO"),
+            langid!("en-US"),
+            langid!("da-DK"),
+            langid!("nl-NL"),
+        ];
+        let chain = LocaleChain::from_accept_language(Some("da, nb;q=0.5"), &available(), &content);
+        let ui: Vec<_> = chain.iter().map(ToString::to_string).collect();
+        let stored: Vec<_> = chain.content().map(ToString::to_string).collect();
+        assert_eq!(ui, ["nb-NO", "en-US"]);
+        assert_eq!(stored, ["da-DK", "nb-NO", "en-US"]);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Demo documents: the ones the association's own texts name, each with a
-//! small real file (Markdown, or a one-page PDF made here).
+//! small real file (Markdown, or a one-page PDF made here). Every title and
+//! summary is in English and Norwegian; the ethics draft and the EQF guide
+//! are also in Danish and Dutch.
 
 use chrono::{NaiveDate, Utc};
 use sammen_entities::{document, document_share, document_translation, document_version};
@@ -27,6 +29,8 @@ struct DemoDocument {
     filename: &'static str,
     body: &'static str,
     pdf: bool,
+    /// Complete translations into other content locales: (locale, title, summary).
+    translations: &'static [(&'static str, &'static str, &'static str)],
 }
 
 const DOCUMENTS: &[DemoDocument] = &[
@@ -52,6 +56,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         filename: "erfaringskonsulentundersokelsen-2022.md",
         body: "# Erfaringskonsulentundersøkelsen 2022\n\nSvar fra 168 erfaringskonsulenter om arbeidsvilkår, opplæring og barrierer.\n",
         pdf: false,
+        translations: &[],
     },
     DemoDocument {
         owner: super::HUB_SLUG,
@@ -75,6 +80,18 @@ const DOCUMENTS: &[DemoDocument] = &[
         filename: "etiske-retningslinjer-utkast.md",
         body: "# Etiske retningslinjer (utkast)\n\n1. Profesjonalitet\n2. Taushetsplikt\n3. Lojalitetsplikt og ytringsfrihet\n",
         pdf: false,
+        translations: &[
+            (
+                "da-DK",
+                "Etiske retningslinjer for peer-medarbejdere (udkast)",
+                "Et arbejdsudkast til fælles etiske retningslinjer: professionalisme, tavshedspligt og grænsen mellem loyalitetspligt og ytringsfrihed.",
+            ),
+            (
+                "nl-NL",
+                "Ethische richtlijnen voor ervaringsdeskundigen (concept)",
+                "Een werkversie van gezamenlijke ethische richtlijnen: professionaliteit, geheimhouding en de grens tussen loyaliteitsplicht en vrijheid van meningsuiting.",
+            ),
+        ],
     },
     DemoDocument {
         owner: "sorlandet-sykehus",
@@ -98,6 +115,18 @@ const DOCUMENTS: &[DemoDocument] = &[
         filename: "national-implementation-guide-eqf-4-5.pdf",
         body: "Guide for the national implementation of the further training concept for peer support workers in Norway (EQF levels 4 and 5)",
         pdf: true,
+        translations: &[
+            (
+                "da-DK",
+                "Vejledning i national implementering af efteruddannelseskonceptet for peer-medarbejdere i Norge (EQF-niveau 4 og 5)",
+                "Et resultat af Erasmus+-projektet European Standards for Peer Support Workers in Mental Health: det norske erhvervsuddannelsessystem og et forslag til en national strategi for uddannelse af peer-medarbejdere på EQF-niveau 4 og 5.",
+            ),
+            (
+                "nl-NL",
+                "Handleiding voor de nationale invoering van het bijscholingsconcept voor ervaringsdeskundigen in Noorwegen (EQF-niveau 4 en 5)",
+                "Een resultaat van het Erasmus+-project European Standards for Peer Support Workers in Mental Health: het Noorse beroepsonderwijs en een voorstel voor een nationale strategie voor de opleiding van ervaringsdeskundigen op EQF-niveau 4 en 5.",
+            ),
+        ],
     },
     DemoDocument {
         owner: super::HUB_SLUG,
@@ -121,6 +150,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         filename: "barriers.md",
         body: "# Barriers to integrating peer support workers\n\nRecognition, roles, stigma, working conditions, culture, training.\n",
         pdf: false,
+        translations: &[],
     },
     DemoDocument {
         owner: super::HUB_SLUG,
@@ -138,6 +168,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         filename: "styrereferat-2024.md",
         body: "# Styrereferat\n\nInternt.\n",
         pdf: false,
+        translations: &[],
     },
 ];
 
@@ -193,19 +224,32 @@ pub(super) async fn load(
         }
         .insert(txn)
         .await?;
-        document_translation::ActiveModel {
-            document_id: Set(id),
-            locale: Set(other_locale.into()),
-            title: Set(other.0.into()),
-            summary: Set(other.1.into()),
-            source_digest: Set(source_digest(&[pick.0, pick.1])),
-            status: Set("REVIEWED".into()),
-            translator_id: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
+        // Complete translations only: readers are shown a translation when
+        // it has both texts, and all are made from the original's.
+        let digest = source_digest(&[pick.0, pick.1]);
+        let mut translations = vec![(other_locale, other.0, other.1)];
+        translations.extend_from_slice(demo.translations);
+        for (locale, title, summary) in translations {
+            anyhow::ensure!(
+                !title.is_empty() && summary.is_empty() == pick.1.is_empty(),
+                "the {} demo translation of {} is incomplete",
+                locale,
+                demo.filename
+            );
+            document_translation::ActiveModel {
+                document_id: Set(id),
+                locale: Set(locale.into()),
+                title: Set(title.into()),
+                summary: Set(summary.into()),
+                source_digest: Set(digest.clone()),
+                status: Set("REVIEWED".into()),
+                translator_id: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
         }
-        .insert(txn)
-        .await?;
         for (slug, permission) in demo.shares {
             let organisation = *ids
                 .get(slug)

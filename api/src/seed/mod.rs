@@ -1,10 +1,13 @@
 //! Demo data: the association (the hub), its partners in Norway, the United
 //! States, Denmark, South Africa, the Netherlands and Germany in several
 //! partnership states, with descriptions in English and Norwegian Bokmål,
-//! and four demo sign-ins. Loaded once: a second run changes nothing.
+//! five demo sign-ins, and two or three people in each partner organisation
+//! abroad (names with å, æ, ø, é, ë and ü, for finding people regardless of
+//! accents). Loaded once: a second run changes nothing.
 //!
 //! The Norwegian organisations and the Erasmus+ coordinator are the ones the
-//! association's own documents name; the partners abroad are illustrative.
+//! association's own documents name; the partners abroad and their people are
+//! illustrative.
 
 use chrono::{NaiveDate, Utc};
 use sammen_entities::{organisation, organisation_translation};
@@ -38,6 +41,10 @@ pub const DEMO_USERS: &[(&str, &str)] = &[
     (
         "partner@example.org",
         "member of a partner organisation in the US",
+    ),
+    (
+        "oversaetter@example.org",
+        "translator into da-DK (Peer-netværket Danmark)",
     ),
 ];
 
@@ -277,8 +284,20 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
         .insert(&txn)
         .await?;
     }
-    let hub = ids.get(HUB_SLUG).copied();
-    let partner = ids.get("new-england-peer-alliance").copied();
+    let org = |slug: &str| {
+        ids.get(slug)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("no demo organisation {slug}"))
+    };
+    let hub = Some(org(HUB_SLUG)?);
+    let partner = Some(org("new-england-peer-alliance")?);
+    let danish = Some(org("peer-netvaerket-danmark")?);
+    let dutch = Some(org("platform-ervaringsdeskundigen")?);
+    let german = Some(org("grone-bildungszentrum")?);
+    let cape = Some(org("cape-peer-recovery-forum")?);
+    let ubuntu = Some(org("ubuntu-peer-workers")?);
+    let kbt = Some(org("kbt")?);
+    // (e-mail, name, organisation, role there, network admin, translates into, preferred locale)
     let people = [
         (
             "admin@example.org",
@@ -316,9 +335,128 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
             vec![],
             Some("en-US"),
         ),
+        (
+            "oversaetter@example.org",
+            "Line Kjærsgaard",
+            danish,
+            OrgRole::Member,
+            false,
+            vec!["da-DK"],
+            Some("da-DK"),
+        ),
+        // People in the partner organisations, who sign in with the same password.
+        (
+            "marisol@new-england-peers.example",
+            "Marisol Ortega",
+            partner,
+            OrgRole::OrgAdmin,
+            false,
+            vec![],
+            Some("en-US"),
+        ),
+        (
+            "mette@peer-netvaerket.example",
+            "Mette Højgaard",
+            danish,
+            OrgRole::OrgAdmin,
+            false,
+            vec![],
+            Some("da-DK"),
+        ),
+        (
+            "soren@peer-netvaerket.example",
+            "Søren Kærgaard",
+            danish,
+            OrgRole::Member,
+            false,
+            vec![],
+            Some("da-DK"),
+        ),
+        (
+            "renee@platform-ervaringsdeskundigen.example",
+            "Renée van der Berg",
+            dutch,
+            OrgRole::OrgAdmin,
+            false,
+            vec![],
+            Some("nl-NL"),
+        ),
+        (
+            "zoe@platform-ervaringsdeskundigen.example",
+            "Zoë Bakker",
+            dutch,
+            OrgRole::Member,
+            false,
+            vec![],
+            Some("nl-NL"),
+        ),
+        (
+            "juergen@grone-bildungszentrum.example",
+            "Jürgen Müller",
+            german,
+            OrgRole::OrgAdmin,
+            false,
+            vec![],
+            Some("en-US"),
+        ),
+        (
+            "annika@grone-bildungszentrum.example",
+            "Annika Schröder",
+            german,
+            OrgRole::Member,
+            false,
+            vec![],
+            Some("en-US"),
+        ),
+        (
+            "thandiwe@cape-peer-recovery.example",
+            "Thandiwe Nkosi",
+            cape,
+            OrgRole::OrgAdmin,
+            false,
+            vec![],
+            Some("en-US"),
+        ),
+        (
+            "pieter@cape-peer-recovery.example",
+            "Pieter van Wyk",
+            cape,
+            OrgRole::Member,
+            false,
+            vec![],
+            Some("en-US"),
+        ),
+        (
+            "sipho@ubuntu-peer-workers.example",
+            "Sipho Dlamini",
+            ubuntu,
+            OrgRole::OrgAdmin,
+            false,
+            vec![],
+            Some("en-US"),
+        ),
+        (
+            "lerato@ubuntu-peer-workers.example",
+            "Lerato Mokoena",
+            ubuntu,
+            OrgRole::Member,
+            false,
+            vec![],
+            Some("en-US"),
+        ),
+        (
+            "ase@kbt.example",
+            "Åse Ødegård",
+            kbt,
+            OrgRole::Member,
+            false,
+            vec![],
+            Some("nb-NO"),
+        ),
     ];
     let mut coordinator = None;
-    let mut partner_person = None;
+    // (project code, person, role) beyond the coordinator, who coordinates every demo project.
+    let mut members: Vec<(&'static str, Uuid, &'static str)> = Vec::new();
     for (email, name, organisation_id, org_role, is_admin, translator, preferred) in people {
         let person = NewPerson {
             email: Email::parse("email", email).map_err(|e| anyhow::anyhow!("demo e-mail {email}: {e:?}"))?,
@@ -332,14 +470,21 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
         }
         .insert(&txn)
         .await?;
+        // The ethics project has people from Norway, the United States,
+        // Denmark, the Netherlands and South Africa.
         match email {
             "coordinator@example.org" => coordinator = Some(person.id),
-            "partner@example.org" => partner_person = Some(person.id),
+            "partner@example.org"
+            | "mette@peer-netvaerket.example"
+            | "renee@platform-ervaringsdeskundigen.example" => {
+                members.push(("ETHICS-2024", person.id, "CONTRIBUTOR"))
+            }
+            "thandiwe@cape-peer-recovery.example" => members.push(("ETHICS-2024", person.id, "VIEWER")),
             _ => {}
         }
     }
     let documents = documents::load(&txn, storage, &ids, coordinator).await?;
-    projects::load(&txn, &ids, &documents, coordinator, partner_person).await?;
+    projects::load(&txn, &ids, &documents, coordinator, &members).await?;
     training::load(&txn, &ids, coordinator).await?;
     txn.commit().await?;
     tracing::info!(organisations = ORGANISATIONS.len(), "demo data loaded");

@@ -1,6 +1,7 @@
 //! Demo projects: the Erasmus+ project the association's guide came from,
 //! and the ethics-guidelines project with partners from all four partner
-//! countries. Budgets and grant references are illustrative.
+//! countries and members from five (Norway, the United States, Denmark, the
+//! Netherlands and South Africa). Budgets and grant references are illustrative.
 
 use std::collections::HashMap;
 
@@ -146,12 +147,15 @@ fn day((y, m, d): Ymd) -> anyhow::Result<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("bad demo date {y}-{m}-{d}"))
 }
 
+/// Loads the demo projects. `coordinator` coordinates every one of them;
+/// `members` are further (project code, person, COORDINATOR|CONTRIBUTOR|VIEWER),
+/// each from an organisation that takes part in that project.
 pub(super) async fn load(
     txn: &DatabaseTransaction,
     organisations: &HashMap<&'static str, Uuid>,
     documents: &HashMap<&'static str, Uuid>,
     coordinator: Option<Uuid>,
-    partner: Option<Uuid>,
+    members: &[(&'static str, Uuid, &'static str)],
 ) -> anyhow::Result<()> {
     let now = Utc::now();
     let org = |slug: &str| {
@@ -199,21 +203,24 @@ pub(super) async fn load(
             .insert(txn)
             .await?;
         }
-        let members = [
-            (coordinator, "COORDINATOR"),
-            (partner.filter(|_| demo.code == "ETHICS-2024"), "CONTRIBUTOR"),
-        ];
-        for (person, role) in members {
-            if let Some(person) = person {
-                project_member::ActiveModel {
-                    project_id: Set(id),
-                    person_id: Set(person),
-                    role: Set(role.into()),
-                    created_at: Set(now),
-                }
-                .insert(txn)
-                .await?;
+        let mut joining: Vec<(Uuid, &'static str)> = Vec::new();
+        if let Some(coordinator) = coordinator {
+            joining.push((coordinator, "COORDINATOR"));
+        }
+        for (code, person, role) in members {
+            if *code == demo.code {
+                joining.push((*person, *role));
             }
+        }
+        for (joined, (person, role)) in joining.into_iter().enumerate() {
+            project_member::ActiveModel {
+                project_id: Set(id),
+                person_id: Set(person),
+                role: Set(role.into()),
+                created_at: Set(now + chrono::Duration::milliseconds(joined as i64)),
+            }
+            .insert(txn)
+            .await?;
         }
         for (code, title, due, status, responsible, file) in demo.deliverables {
             let deliverable_id = Uuid::now_v7();

@@ -1,10 +1,15 @@
 //! Demo training: the courses and trainings the association's documents
 //! describe, with the Trondheim course's real dates, prices and programme.
+//! Every material has a complete Norwegian translation (title, summary,
+//! prerequisites and learning outcomes), and the Trondheim course is also
+//! in Danish and Dutch, its programme too.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sammen_entities::{offering, programme_item, training_material, training_translation};
+use sammen_entities::{
+    offering, offering_translation, programme_item, training_material, training_translation,
+};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use serde_json::json;
 use uuid::Uuid;
@@ -17,8 +22,10 @@ struct DemoTraining {
     /// (en-US, nb-NO)
     title: (&'static str, &'static str),
     summary: (&'static str, &'static str),
-    prerequisites: &'static str,
-    outcomes: &'static [&'static str],
+    /// (en-US, nb-NO); empty in both when there are none.
+    prerequisites: (&'static str, &'static str),
+    /// (en-US, nb-NO), one sentence each, the same number in both.
+    outcomes: (&'static [&'static str], &'static [&'static str]),
     audiences: &'static [&'static str],
     eqf: Option<i32>,
     ects: Option<f64>,
@@ -30,6 +37,26 @@ struct DemoTraining {
     visibility: &'static str,
     license: Option<&'static str>,
     offerings: &'static [DemoOffering],
+    /// Complete translations into locales other than nb-NO.
+    translations: &'static [DemoText],
+}
+
+/// A material's texts in one locale.
+struct DemoText {
+    locale: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    prerequisites: &'static str,
+    outcomes: &'static [&'static str],
+}
+
+/// An offering's venue and programme titles in one locale.
+struct DemoOfferingText {
+    locale: &'static str,
+    /// Empty when the offering has no venue.
+    venue: &'static str,
+    /// One title for every programme item, in programme order.
+    titles: &'static [&'static str],
 }
 
 struct DemoOffering {
@@ -40,6 +67,7 @@ struct DemoOffering {
     early_bird: Option<(i64, &'static str)>,
     /// (RFC 3339 start, title, speaker)
     programme: &'static [(&'static str, &'static str, Option<&'static str>)],
+    translations: &'static [DemoOfferingText],
 }
 
 const TRAININGS: &[DemoTraining] = &[
@@ -54,11 +82,17 @@ const TRAININGS: &[DemoTraining] = &[
             "A two-day course on the function of peer support specialists in substance abuse and mental health services in Norway: what the role can entail, international experiences and experiences in Norway.",
             "Et todagerskurs om erfaringskonsulentens funksjon i rus- og psykisk helsetjenester i Norge: hva rollen kan innebære, internasjonale erfaringer og erfaringer i Norge.",
         ),
-        prerequisites: "",
-        outcomes: &[
-            "Describe what the role of a peer specialist can entail.",
-            "Relate the role to international and Norwegian experiences.",
-        ],
+        prerequisites: ("", ""),
+        outcomes: (
+            &[
+                "Describe what the role of a peer specialist can entail.",
+                "Relate the role to international and Norwegian experiences.",
+            ],
+            &[
+                "Beskrive hva rollen som erfaringskonsulent kan innebære.",
+                "Se rollen i lys av internasjonale og norske erfaringer.",
+            ],
+        ),
         audiences: &["EMPLOYERS", "PEER_WORKERS"],
         eqf: None,
         ects: None,
@@ -111,7 +145,76 @@ const TRAININGS: &[DemoTraining] = &[
                 ),
                 ("2016-12-12T15:15:00+01:00", "Summary and conclusion", None),
             ],
+            translations: &[
+                DemoOfferingText {
+                    locale: "nb-NO",
+                    venue: "Quality Hotel Augustin",
+                    titles: &[
+                        "Registrering og kaffe",
+                        "Åpning og presentasjon",
+                        "Bakgrunnen for erfaringskonsulenter som virkemiddel: internasjonale trender",
+                        "Evaluering av KBTs prosjekt med ansettelse av erfaringskonsulenter",
+                        "Lunsj",
+                        "Erfaringskonsulentens rolle: praktiske eksempler",
+                        "Å være profesjonell som erfaringskonsulent",
+                        "Gruppearbeid: å være profesjonell som erfaringskonsulent",
+                        "Oppsummering og avslutning",
+                    ],
+                },
+                DemoOfferingText {
+                    locale: "da-DK",
+                    venue: "Quality Hotel Augustin",
+                    titles: &[
+                        "Registrering og kaffe",
+                        "Velkomst og præsentation",
+                        "Baggrunden for peer-medarbejdere som redskab: internationale tendenser",
+                        "Evaluering af KBT's projekt med ansættelse af peer-medarbejdere",
+                        "Frokost",
+                        "Peer-medarbejderens rolle: praktiske eksempler",
+                        "At være professionel som peer-medarbejder",
+                        "Gruppearbejde: at være professionel som peer-medarbejder",
+                        "Opsummering og afslutning",
+                    ],
+                },
+                DemoOfferingText {
+                    locale: "nl-NL",
+                    venue: "Quality Hotel Augustin",
+                    titles: &[
+                        "Registratie en koffie",
+                        "Opening en presentatie",
+                        "De achtergrond van ervaringsdeskundigen als instrument: internationale trends",
+                        "Evaluatie van het KBT-project met het aannemen van ervaringsdeskundigen",
+                        "Lunch",
+                        "De rol van de ervaringsdeskundige: praktijkvoorbeelden",
+                        "Professioneel zijn als ervaringsdeskundige",
+                        "Groepswerk: professioneel zijn als ervaringsdeskundige",
+                        "Samenvatting en afsluiting",
+                    ],
+                },
+            ],
         }],
+        translations: &[
+            DemoText {
+                locale: "da-DK",
+                title: "Peer-medarbejder – en ny funktion",
+                summary: "Et todageskursus om peer-medarbejderens funktion i rusmiddel- og psykiatriområdet i Norge: hvad rollen kan indebære, internationale erfaringer og erfaringer fra Norge.",
+                prerequisites: "",
+                outcomes: &[
+                    "Beskrive, hvad rollen som peer-medarbejder kan indebære.",
+                    "Se rollen i lyset af internationale og norske erfaringer.",
+                ],
+            },
+            DemoText {
+                locale: "nl-NL",
+                title: "Ervaringsdeskundige – een nieuwe functie",
+                summary: "Een tweedaagse cursus over de functie van ervaringsdeskundigen in de verslavingszorg en de ggz in Noorwegen: wat de rol kan inhouden, internationale ervaringen en ervaringen in Noorwegen.",
+                prerequisites: "",
+                outcomes: &[
+                    "Beschrijven wat de rol van ervaringsdeskundige kan inhouden.",
+                    "De rol in verband brengen met internationale en Noorse ervaringen.",
+                ],
+            },
+        ],
     },
     DemoTraining {
         provider: "kbt",
@@ -124,12 +227,22 @@ const TRAININGS: &[DemoTraining] = &[
             "A yearly two-day course for employers and peer support specialists on professionalism, confidentiality, duties and rights, and the line between the duty of loyalty and the freedom of speech.",
             "Et årlig todagerskurs for arbeidsgivere og erfaringskonsulenter om profesjonalitet, taushetsplikt, plikter og rettigheter, og grensen mellom lojalitetsplikt og ytringsfrihet.",
         ),
-        prerequisites: "No prior knowledge required; some knowledge of peer support is recommended.",
-        outcomes: &[
-            "Know the duties, rights, professionalism, loyalty and guidance that peer support involves.",
-            "Know the history of peer support.",
-            "Have a network of peer support specialists and others in the field.",
-        ],
+        prerequisites: (
+            "No prior knowledge required; some knowledge of peer support is recommended.",
+            "Ingen forkunnskaper kreves; det anbefales å ha noe kjennskap til erfaringskonsulentarbeid.",
+        ),
+        outcomes: (
+            &[
+                "Know the duties, rights, professionalism, loyalty and guidance that peer support involves.",
+                "Know the history of peer support.",
+                "Have a network of peer support specialists and others in the field.",
+            ],
+            &[
+                "Kjenne til plikter, rettigheter, profesjonalitet, lojalitet og veiledning i arbeidet som erfaringskonsulent.",
+                "Kjenne til historien bak erfaringskonsulentarbeidet.",
+                "Ha et nettverk av erfaringskonsulenter og andre i feltet.",
+            ],
+        ),
         audiences: &[
             "EMPLOYERS",
             "PEER_WORKERS",
@@ -158,7 +271,9 @@ const TRAININGS: &[DemoTraining] = &[
             price: None,
             early_bird: None,
             programme: &[],
+            translations: &[],
         }],
+        translations: &[],
     },
     DemoTraining {
         provider: "kbt",
@@ -171,8 +286,14 @@ const TRAININGS: &[DemoTraining] = &[
             "Accredited by NOKUT in 2019: theoretical and practical competence in using personal experience to help and empower others in mental health and addiction services. Half of the programme is supervised practice.",
             "Godkjent av NOKUT i 2019: teoretisk og praktisk kompetanse i å bruke egen erfaring til å hjelpe og styrke andre i psykisk helse- og rustjenester. Halvparten av utdanningen er veiledet praksis.",
         ),
-        prerequisites: "Own experience of receiving health and welfare services for mental health or addiction problems; no formal academic admission criteria.",
-        outcomes: &["Use personal experience professionally to help and empower others."],
+        prerequisites: (
+            "Own experience of receiving health and welfare services for mental health or addiction problems; no formal academic admission criteria.",
+            "Egenerfaring som mottaker av helse- og velferdstjenester for psykiske helseproblemer eller rusproblemer; ingen formelle akademiske opptakskrav.",
+        ),
+        outcomes: (
+            &["Use personal experience professionally to help and empower others."],
+            &["Bruke egen erfaring profesjonelt til å hjelpe og styrke andre."],
+        ),
         audiences: &["PROSPECTIVE_PEER_WORKERS", "PEER_WORKERS"],
         eqf: Some(5),
         ects: Some(60.0),
@@ -184,6 +305,7 @@ const TRAININGS: &[DemoTraining] = &[
         visibility: "PUBLIC",
         license: None,
         offerings: &[],
+        translations: &[],
     },
     DemoTraining {
         provider: super::HUB_SLUG,
@@ -196,8 +318,14 @@ const TRAININGS: &[DemoTraining] = &[
             "The Peer Worker course of Bergen municipality, the first in Norway (2006), listed by Erfaringssentrum: 20 weeks of theory followed by 10 + 10 weeks of practice.",
             "Kurset Medarbeider med brukererfaring i Bergen kommune, det første i Norge (2006), oppført av Erfaringssentrum: 20 uker teori fulgt av 10 + 10 uker praksis.",
         ),
-        prerequisites: "Long experience as a user of mental health services.",
-        outcomes: &["Contribute the user's perspective to mental health services."],
+        prerequisites: (
+            "Long experience as a user of mental health services.",
+            "Lang erfaring som bruker av psykiske helsetjenester.",
+        ),
+        outcomes: (
+            &["Contribute the user's perspective to mental health services."],
+            &["Bidra med brukerperspektivet i psykiske helsetjenester."],
+        ),
         audiences: &["PROSPECTIVE_PEER_WORKERS"],
         eqf: Some(4),
         ects: None,
@@ -209,6 +337,7 @@ const TRAININGS: &[DemoTraining] = &[
         visibility: "NETWORK",
         license: None,
         offerings: &[],
+        translations: &[],
     },
 ];
 
@@ -234,8 +363,8 @@ pub(super) async fn load(
             kind: Set(demo.kind.into()),
             title: Set(demo.title.0.into()),
             summary: Set(demo.summary.0.into()),
-            prerequisites: Set(demo.prerequisites.into()),
-            learning_outcomes: Set(json!(demo.outcomes)),
+            prerequisites: Set(demo.prerequisites.0.into()),
+            learning_outcomes: Set(json!(demo.outcomes.0)),
             original_locale: Set("en-US".into()),
             target_audiences: Set(json!(demo.audiences)),
             eqf_level: Set(demo.eqf),
@@ -254,21 +383,42 @@ pub(super) async fn load(
         }
         .insert(txn)
         .await?;
-        training_translation::ActiveModel {
-            training_material_id: Set(id),
-            locale: Set("nb-NO".into()),
-            title: Set(demo.title.1.into()),
-            summary: Set(demo.summary.1.into()),
-            prerequisites: Set(String::new()),
-            learning_outcomes: Set(json!([])),
-            source_digest: Set(digest(&material)),
-            status: Set("REVIEWED".into()),
-            translator_id: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
+        // Complete translations only: a reader is shown a translation when it
+        // has every text the original has.
+        let norwegian = DemoText {
+            locale: "nb-NO",
+            title: demo.title.1,
+            summary: demo.summary.1,
+            prerequisites: demo.prerequisites.1,
+            outcomes: demo.outcomes.1,
+        };
+        let mut texts: Vec<&DemoText> = vec![&norwegian];
+        texts.extend(demo.translations.iter());
+        let source_digest = digest(&material);
+        for text in texts {
+            anyhow::ensure!(
+                text.outcomes.len() == demo.outcomes.0.len()
+                    && text.prerequisites.is_empty() == demo.prerequisites.0.is_empty(),
+                "the {} demo translation of {} is incomplete",
+                text.locale,
+                demo.title.0
+            );
+            training_translation::ActiveModel {
+                training_material_id: Set(id),
+                locale: Set(text.locale.into()),
+                title: Set(text.title.into()),
+                summary: Set(text.summary.into()),
+                prerequisites: Set(text.prerequisites.into()),
+                learning_outcomes: Set(json!(text.outcomes)),
+                source_digest: Set(source_digest.clone()),
+                status: Set("REVIEWED".into()),
+                translator_id: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
         }
-        .insert(txn)
-        .await?;
         for demo_offering in demo.offerings {
             let offering_id = Uuid::now_v7();
             offering::ActiveModel {
@@ -302,6 +452,37 @@ pub(super) async fn load(
                     starts_at: Set(DateTime::parse_from_rfc3339(starts_at)?.with_timezone(&Utc)),
                     title: Set((*title).into()),
                     speaker: Set(speaker.map(Into::into)),
+                }
+                .insert(txn)
+                .await?;
+            }
+            // The digest is over the original venue and titles, as the
+            // translators' queue computes it.
+            let titles: Vec<String> = demo_offering
+                .programme
+                .iter()
+                .map(|(_, title, _)| (*title).to_owned())
+                .collect();
+            let offering_digest =
+                crate::translation::offering_digest(demo_offering.venue.unwrap_or(""), &titles);
+            for text in demo_offering.translations {
+                anyhow::ensure!(
+                    text.titles.len() == titles.len()
+                        && text.venue.is_empty() == demo_offering.venue.is_none(),
+                    "the {} demo translation of an offering of {} is incomplete",
+                    text.locale,
+                    demo.title.0
+                );
+                offering_translation::ActiveModel {
+                    offering_id: Set(offering_id),
+                    locale: Set(text.locale.into()),
+                    venue: Set(text.venue.into()),
+                    programme_titles: Set(json!(text.titles)),
+                    source_digest: Set(offering_digest.clone()),
+                    status: Set("REVIEWED".into()),
+                    translator_id: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
                 }
                 .insert(txn)
                 .await?;

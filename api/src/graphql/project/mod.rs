@@ -60,7 +60,9 @@ impl Project {
         let locale = content::resolve_locale(
             &state.chain,
             &self.0.original_locale,
-            rows.iter().map(|r| r.locale.as_str()),
+            rows.iter()
+                .filter(|r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]))
+                .map(|r| r.locale.as_str()),
         );
         Ok(match rows.iter().find(|r| r.locale == locale) {
             Some(row) => (
@@ -474,7 +476,9 @@ impl Deliverable {
         let locale = content::resolve_locale(
             &state.chain,
             &self.0.original_locale,
-            rows.iter().map(|r| r.locale.as_str()),
+            rows.iter()
+                .filter(|r| content::complete(&[(&self.0.title, &r.title)]))
+                .map(|r| r.locale.as_str()),
         );
         Ok(match rows.iter().find(|r| r.locale == locale) {
             Some(row) => (locale.to_owned(), content::or_original(&row.title, &self.0.title)),

@@ -19,6 +19,9 @@ use crate::domain::{Audience, DeliveryMode, OfferingStatus};
 use crate::error::ApiError;
 use crate::graphql::http::{caller_for, error_response, locale_chain};
 use crate::l10n::format::minor_unit_digits;
+use crate::l10n::negotiate::parse_tag;
+use crate::l10n::{LocaleChain, Localizer};
+use fluent_bundle::FluentArgs;
 
 /// A decimal string of an amount in minor units: 170000 NOK is `1700.00`.
 fn decimal(amount_minor: i64, currency: &str) -> String {
@@ -59,12 +62,58 @@ pub fn with_venues(
         .collect()
 }
 
-/// The schema.org `Course` for a material, its offerings and its provider.
+/// The texts of the interface a JSON-LD document needs (audiences, offer
+/// categories, the EQF level), in the document's language where the
+/// interface has it. A label in another language says which, as a JSON-LD
+/// value object, so every string's language is known.
+pub struct Labels<'a> {
+    localizer: &'a Localizer,
+    chain: LocaleChain,
+    document_locale: String,
+}
+
+impl<'a> Labels<'a> {
+    /// Labels for a document whose texts are in `document_locale`.
+    pub fn new(localizer: &'a Localizer, chain: &LocaleChain, document_locale: &str) -> Self {
+        let chain = match parse_tag(document_locale) {
+            Some(locale) => chain.preferring(&locale, localizer.available()),
+            None => chain.clone(),
+        };
+        Self {
+            localizer,
+            chain,
+            document_locale: document_locale.to_owned(),
+        }
+    }
+
+    fn get(&self, id: &str, args: Option<&FluentArgs<'_>>) -> Value {
+        let (text, locale) = self.localizer.message_with_locale(&self.chain, id, args);
+        let locale = locale.to_string();
+        if locale == self.document_locale {
+            json!(text)
+        } else {
+            json!({ "@value": text, "@language": locale })
+        }
+    }
+}
+
+/// Sets `key` when there is a value; absent values are left out rather
+/// than written as `null`.
+fn put(object: &mut Value, key: &str, value: Option<impl Into<Value>>) {
+    if let Some(value) = value {
+        object[key] = value.into();
+    }
+}
+
+/// The schema.org `Course` for a material, its offerings and its provider,
+/// with every text in `texts.locale` (the Course's `inLanguage`; each
+/// `CourseInstance`'s `inLanguage` is the language that run is taught in).
 pub fn course(
     material: &training_material::Model,
     texts: &Texts,
     offerings: &[offering::Model],
     provider: Option<&organisation::Model>,
+    labels: &Labels<'_>,
 ) -> Value {
     let mode = DeliveryMode::from_db(&material.delivery_mode).unwrap_or(DeliveryMode::InPerson);
     let instances: Vec<Value> = offerings
@@ -79,40 +128,38 @@ pub fn course(
                 "inLanguage": o.language,
             });
             if o.city.is_some() || o.venue.is_some() {
-                instance["location"] = json!({
-                    "@type": "Place",
-                    "name": o.venue.clone().or_else(|| o.city.clone()),
-                    "address": {
-                        "@type": "PostalAddress",
-                        "addressLocality": o.city,
-                        "addressCountry": o.country,
-                    },
-                });
+                let mut address = json!({ "@type": "PostalAddress" });
+                put(&mut address, "addressLocality", o.city.clone());
+                put(&mut address, "addressCountry", o.country.clone());
+                let mut place = json!({ "@type": "Place", "address": address });
+                put(&mut place, "name", o.venue.clone().or_else(|| o.city.clone()));
+                instance["location"] = place;
             }
-            if let Some(url) = &o.online_url {
-                instance["url"] = json!(url);
-            }
-            if let Some(capacity) = o.capacity {
-                instance["maximumAttendeeCapacity"] = json!(capacity);
-            }
+            put(&mut instance, "url", o.online_url.clone());
+            put(&mut instance, "maximumAttendeeCapacity", o.capacity);
             if let (Some(price), Some(currency)) = (o.price_minor, &o.price_currency) {
-                let mut offers = vec![json!({
-                    "@type": "Offer",
-                    "category": "Regular",
-                    "price": decimal(price, currency),
-                    "priceCurrency": currency,
-                    "url": o.registration_url,
-                    "validThrough": o.starts_on.to_string(),
-                })];
-                if let (Some(early), Some(deadline)) = (o.early_bird_minor, o.early_bird_deadline) {
-                    offers.push(json!({
+                let offer = |category: Value, amount: i64, valid_through: String| {
+                    let mut offer = json!({
                         "@type": "Offer",
-                        "category": "Early bird",
-                        "price": decimal(early, currency),
+                        "category": category,
+                        "price": decimal(amount, currency),
                         "priceCurrency": currency,
-                        "url": o.registration_url,
-                        "validThrough": deadline.to_string(),
-                    }));
+                        "validThrough": valid_through,
+                    });
+                    put(&mut offer, "url", o.registration_url.clone());
+                    offer
+                };
+                let mut offers = vec![offer(
+                    labels.get("training-offer-regular", None),
+                    price,
+                    o.starts_on.to_string(),
+                )];
+                if let (Some(early), Some(deadline)) = (o.early_bird_minor, o.early_bird_deadline) {
+                    offers.push(offer(
+                        labels.get("training-offer-early-bird", None),
+                        early,
+                        deadline.to_string(),
+                    ));
                 }
                 instance["offers"] = Value::Array(offers);
             }
@@ -122,47 +169,43 @@ pub fn course(
     let audiences: Vec<Value> = string_list(&material.target_audiences)
         .iter()
         .filter_map(|a| Audience::from_db(a))
-        .map(|a| json!({ "@type": "Audience", "audienceType": audience_type(a) }))
+        .map(|a| json!({ "@type": "Audience", "audienceType": labels.get(&a.label_id(), None) }))
         .collect();
     let mut course = json!({
         "@context": "https://schema.org",
         "@type": "Course",
         "name": texts.title,
-        "description": texts.summary,
-        "inLanguage": string_list(&material.languages),
-        "teaches": texts.learning_outcomes,
-        "audience": audiences,
+        "inLanguage": texts.locale,
         "hasCourseInstance": instances,
     });
+    if !texts.summary.trim().is_empty() {
+        course["description"] = json!(texts.summary);
+    }
+    if !texts.learning_outcomes.is_empty() {
+        course["teaches"] = json!(texts.learning_outcomes);
+    }
+    if !audiences.is_empty() {
+        course["audience"] = Value::Array(audiences);
+    }
     if let Some(level) = material.eqf_level {
-        course["educationalLevel"] = json!(format!("EQF level {level}"));
+        let args = crate::l10n::args([("level", level.to_string())]);
+        course["educationalLevel"] = labels.get("training-eqf-level", Some(&args));
     }
     if let Some(ects) = material.ects_credits {
         course["numberOfCredits"] = json!({ "@type": "StructuredValue", "value": ects, "unitText": "ECTS" });
     }
-    if !texts.prerequisites.is_empty() {
+    if !texts.prerequisites.trim().is_empty() {
         course["coursePrerequisites"] = json!(texts.prerequisites);
     }
     if let Some(license) = &material.license {
         course["license"] = json!(format!("https://spdx.org/licenses/{license}.html"));
     }
     if let Some(provider) = provider {
-        course["provider"] =
-            json!({ "@type": "Organization", "name": provider.name, "url": provider.website });
+        let mut organization = json!({ "@type": "Organization", "name": provider.name });
+        put(&mut organization, "url", provider.website.clone());
+        course["provider"] = organization;
     }
     course
-}
-
-fn audience_type(audience: Audience) -> &'static str {
-    match audience {
-        Audience::PeerWorkers => "Peer support workers",
-        Audience::ProspectivePeerWorkers => "Prospective peer support workers",
-        Audience::Employers => "Employers",
-        Audience::ColleaguesAndManagers => "Colleagues and managers",
-        Audience::ServiceUsers => "Service users",
-        Audience::Relatives => "Relatives",
-        Audience::Educators => "Educators",
-    }
 }
 
 /// `GET /training/{id}.jsonld`.
@@ -215,7 +258,9 @@ pub async fn download(
         Ok(Some((material, translations, offerings, venues, provider))) => {
             let texts = resolve(&chain, &material, &translations);
             let offerings = with_venues(&offerings, &venues, &texts.locale);
-            let body = course(&material, &texts, &offerings, provider.as_ref());
+            let localizer = state.locales.current();
+            let labels = Labels::new(&localizer, &chain, &texts.locale);
+            let body = course(&material, &texts, &offerings, provider.as_ref(), &labels);
             let language =
                 HeaderValue::from_str(&texts.locale).unwrap_or_else(|_| HeaderValue::from_static("en-US"));
             (

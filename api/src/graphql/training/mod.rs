@@ -63,10 +63,12 @@ pub fn resolve(
     let locale = content::resolve_locale(
         chain,
         &material.original_locale,
-        translations.iter().map(|t| t.locale.as_str()),
+        translations
+            .iter()
+            .filter(|t| complete(material, t))
+            .map(|t| t.locale.as_str()),
     );
     match translations.iter().find(|t| t.locale == locale) {
-        // A text the translation leaves empty falls back to the original.
         Some(t) => {
             let or = |translated: &str, original: &str| {
                 if translated.is_empty() {
@@ -97,6 +99,19 @@ pub fn resolve(
             learning_outcomes: string_list(&material.learning_outcomes),
         },
     }
+}
+
+/// Whether a translation has every text the material has: only complete
+/// translations are shown, so a page is in one language.
+pub fn complete(material: &training_material::Model, translation: &training_translation::Model) -> bool {
+    let outcomes = string_list(&material.learning_outcomes).join("\n");
+    let translated = string_list(&translation.learning_outcomes).join("\n");
+    content::complete(&[
+        (&material.title, &translation.title),
+        (&material.summary, &translation.summary),
+        (&material.prerequisites, &translation.prerequisites),
+        (&outcomes, &translated),
+    ])
 }
 
 pub fn string_list(json: &serde_json::Value) -> Vec<String> {
@@ -202,7 +217,9 @@ impl TrainingMaterial {
         Ok(self.texts(ctx).await?.learning_outcomes)
     }
 
-    /// The locale the texts are in.
+    /// The locale of every text of the material (title, summary,
+    /// prerequisites, learning outcomes): a translation is shown only when
+    /// it has all of them.
     async fn resolved_locale(&self, ctx: &Context<'_>) -> ApiResult<String> {
         Ok(self.texts(ctx).await?.locale)
     }
@@ -260,6 +277,22 @@ impl TrainingMaterial {
 
     async fn delivery_mode(&self) -> DeliveryMode {
         DeliveryMode::from_db(&self.0.delivery_mode).unwrap_or(DeliveryMode::InPerson)
+    }
+
+    /// The delivery mode in the reader's language.
+    async fn delivery_mode_label(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let mode = DeliveryMode::from_db(&self.0.delivery_mode).unwrap_or(DeliveryMode::InPerson);
+        Ok(RequestState::of(ctx)?.t(&mode.label_id()))
+    }
+
+    /// `targetAudiences` in the reader's language, in the same order.
+    async fn target_audience_labels(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let state = RequestState::of(ctx)?;
+        Ok(string_list(&self.0.target_audiences)
+            .iter()
+            .filter_map(|a| Audience::from_db(a))
+            .map(|a| state.t(&a.label_id()))
+            .collect())
     }
 
     /// Languages it is taught in (BCP 47).
@@ -334,6 +367,7 @@ impl TrainingMaterial {
             &texts,
             &offerings,
             provider.as_ref(),
+            &jsonld::Labels::new(&state.localizer, &state.chain, &texts.locale),
         )))
     }
 
@@ -359,7 +393,19 @@ impl Offering {
         Self(row, original_locale)
     }
 
-    /// The translation of the venue and programme for the request's chain, if one wins.
+    /// The programme in order.
+    async fn programme_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<programme_item::Model>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .programme
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// The translation of the venue and programme for the request's chain,
+    /// if a complete one wins.
     async fn translated(&self, ctx: &Context<'_>) -> ApiResult<Option<offering_translation::Model>> {
         let state = RequestState::of(ctx)?;
         let rows = state
@@ -368,8 +414,24 @@ impl Offering {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let locale =
-            content::resolve_locale(&state.chain, &self.1, rows.iter().map(|r| r.locale.as_str())).to_owned();
+        let titles: Vec<String> = self
+            .programme_rows(ctx)
+            .await?
+            .into_iter()
+            .map(|r| r.title)
+            .collect();
+        let venue = self.0.venue.as_deref().unwrap_or_default();
+        let locale = content::resolve_locale(
+            &state.chain,
+            &self.1,
+            rows.iter()
+                .filter(|r| {
+                    content::complete(&[(venue, &r.venue)])
+                        && content::complete_by_position(&titles, &string_list(&r.programme_titles))
+                })
+                .map(|r| r.locale.as_str()),
+        )
+        .to_owned();
         Ok(rows.into_iter().find(|r| r.locale == locale))
     }
 
@@ -417,6 +479,14 @@ impl Offering {
             "{start}–{}",
             state.localizer.date(&state.chain, self.0.ends_on)
         ))
+    }
+
+    /// The locale `venue` and the programme's titles are in.
+    async fn resolved_locale(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self
+            .translated(ctx)
+            .await?
+            .map_or_else(|| self.1.clone(), |t| t.locale))
     }
 
     /// The venue in the best locale of the request's chain.
@@ -480,22 +550,12 @@ impl Offering {
 
     /// The timed programme, in order.
     async fn programme(&self, ctx: &Context<'_>) -> ApiResult<Vec<ProgrammeItem>> {
-        let state = RequestState::of(ctx)?;
-        let rows = state
-            .loaders
-            .programme
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        // Titles come translated in programme order; an empty one keeps the
-        // original, and a translation made for another programme is ignored.
-        let current: Vec<String> = rows.iter().map(|r| r.title.clone()).collect();
-        let digest =
-            crate::translation::offering_digest(self.0.venue.as_deref().unwrap_or_default(), &current);
+        let rows = self.programme_rows(ctx).await?;
+        // Titles come translated in programme order (a complete translation
+        // has one for every titled item).
         let titles = self
             .translated(ctx)
             .await?
-            .filter(|t| t.source_digest == digest)
             .map(|t| string_list(&t.programme_titles))
             .unwrap_or_default();
         Ok(rows
