@@ -16,9 +16,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::activity::ActivityBus;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::{Limits, ServeConfig};
+use crate::events::Dispatcher;
 use crate::graphql::{self, SammenSchema};
 use crate::l10n::{LocaleSources, Locales, Localizer};
 use crate::metrics::Metrics;
@@ -46,6 +46,8 @@ pub struct Settings {
     /// `--content-locales`: what stored content may be translated into,
     /// besides the interface's own locales.
     pub content_locales: Vec<unic_langid::LanguageIdentifier>,
+    /// Days events are kept.
+    pub event_retention_days: u32,
 }
 
 impl Settings {
@@ -76,7 +78,7 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub storage: Storage,
     pub fetcher: Fetcher,
-    pub activity: ActivityBus,
+    pub events: Dispatcher,
     /// Cancelled when the server begins to shut down.
     pub shutdown: CancellationToken,
     /// The WebSocket connections, so shutdown can wait for their close frames.
@@ -136,6 +138,7 @@ impl App {
             upload_temp_dir: config.serve.upload_temp_dir.clone(),
             introspection: !config.serve.no_introspection,
             content_locales: config.serve.content_locales.clone(),
+            event_retention_days: config.serve.event_retention_days.max(1),
         });
         storage.sweep_unfinished(settings.limits.request_timeout()).await;
         let state = AppState {
@@ -145,7 +148,7 @@ impl App {
             settings,
             metrics,
             storage,
-            activity: ActivityBus::default(),
+            events: Dispatcher::default(),
             fetcher: Fetcher::new(NetConfig {
                 allow_loopback: config.serve.import_allow_loopback,
                 allow_http: config.serve.import_allow_http,
@@ -232,6 +235,11 @@ impl App {
             }
         });
         LoginThrottle::sweep_periodically(state.db.clone());
+        crate::events::spawn_pruning(
+            state.db.clone(),
+            state.settings.event_retention_days,
+            shutdown.clone(),
+        );
         state
             .storage
             .sweep_periodically(state.settings.limits.request_timeout(), shutdown.clone());

@@ -129,6 +129,7 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
                 ),
                 None => None,
             };
+            let txn = crate::db::begin_write(&db).await?;
             let created = NewPerson {
                 email,
                 display_name: name,
@@ -143,9 +144,11 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
                 preferred_locale: None,
                 password_hash: crate::auth::password::hash(password).await?,
             }
-            .insert(&db)
+            .insert(&txn, None)
             .await
-            .context("creating the person (is the e-mail address taken?)")?;
+            .context("creating the person (is the e-mail address taken?)")?
+            .0;
+            txn.commit().await?;
             println!("Created {} ({})", created.email, created.id);
         }
         Command::Token {
@@ -170,8 +173,9 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
                 ScopeArg::Read => TokenScope::Read,
                 ScopeArg::ReadWrite => TokenScope::ReadWrite,
             };
-            let (secret, _) = token::issue(
-                &db,
+            let txn = crate::db::begin_write(&db).await?;
+            let (secret, row) = token::issue(
+                &txn,
                 NewToken {
                     kind: TokenKind::Api,
                     person_id: person.id,
@@ -183,6 +187,14 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
             )
             .await
             .map_err(|e| anyhow::anyhow!("creating the token failed: {e:?}"))?;
+            crate::events::record(
+                &txn,
+                crate::events::NewEvent::new("api_token.created", "ApiToken", row.id, None).payload(
+                    serde_json::json!({ "organisationId": row.organisation_id, "scope": row.scope, "expiresAt": row.expires_at }),
+                ),
+            )
+            .await?;
+            txn.commit().await?;
             println!("{secret}");
         }
         Command::Schema | Command::Locales { .. } => unreachable_command(),

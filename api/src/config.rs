@@ -297,6 +297,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SAMMEN_WS_INIT_TIMEOUT_SECS", default_value_t = 10)]
     pub ws_init_timeout_secs: u64,
 
+    /// Days the event log (every change, the projects' activity) is kept;
+    /// older events are pruned every hour.
+    #[arg(long, env = "SAMMEN_EVENT_RETENTION_DAYS", default_value_t = 90)]
+    pub event_retention_days: u32,
+
     /// Folder where uploaded file parts are buffered (default: the OS temp folder).
     #[arg(long, env = "SAMMEN_UPLOAD_TEMP_DIR")]
     pub upload_temp_dir: Option<PathBuf>,
@@ -411,6 +416,7 @@ impl ServeConfig {
                 ws_max_operations: 16,
                 ws_max_sockets_per_token: 8,
                 ws_init_timeout_secs: 10,
+                event_retention_days: 90,
                 upload_temp_dir: None,
             },
         }

@@ -13,6 +13,7 @@ use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::events::{Change, NewEvent};
 use crate::graphql::RequestState;
 use crate::net::FetchError;
 use crate::storage::WriteError;
@@ -125,11 +126,11 @@ async fn insert_version(
     // Two uploads at once may pick the same number; the unique index
     // refuses the second, which then takes the next number.
     for _ in 0..5 {
-        let txn = crate::db::begin_write(&state.db).await?;
+        let mut change = Change::begin(&state.db).await?;
         let last = document_version::Entity::find()
             .filter(document_version::Column::DocumentId.eq(document.id))
             .order_by_desc(document_version::Column::Number)
-            .one(&txn)
+            .one(change.db())
             .await?;
         let inserted = document_version::ActiveModel {
             id: Set(version_id),
@@ -145,20 +146,36 @@ async fn insert_version(
             uploaded_by: Set(Some(uploader)),
             created_at: Set(Utc::now()),
         }
-        .insert(&txn)
+        .insert(change.db())
         .await;
         match inserted {
             Ok(row) => {
                 document::Entity::update_many()
                     .col_expr(document::Column::UpdatedAt, Expr::value(Utc::now()))
                     .filter(document::Column::Id.eq(document.id))
-                    .exec(&txn)
+                    .exec(change.db())
                     .await?;
-                txn.commit().await?;
+                let event = NewEvent {
+                    kind: "document.version_added",
+                    subject_type: "Document",
+                    subject_id: document.id,
+                    project_id: None,
+                    actor_id: Some(uploader),
+                    payload: serde_json::json!({
+                        "versionId": row.id,
+                        "number": row.number,
+                        "mediaType": row.media_type,
+                        "size": row.size,
+                        "sha256": row.sha256,
+                        "imported": row.source_url.is_some(),
+                    }),
+                };
+                change.record(event).await?;
+                change.commit(&state.events).await?;
                 return Ok(row);
             }
             Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                txn.rollback().await?;
+                change.rollback().await?;
             }
             Err(error) => return Err(error.into()),
         }

@@ -23,6 +23,8 @@ pub mod documents;
 pub mod domain;
 /// The one boundary error type with its stable codes.
 pub mod error;
+
+pub mod events;
 /// `GET /files/{versionId}`: downloads, under the access policy.
 pub mod files;
 /// The GraphQL schema, one module per domain, and its HTTP handlers.

@@ -32,6 +32,18 @@ pub enum ContentType {
 }
 
 impl ContentType {
+    /// The subject type of its events.
+    pub fn subject_type(self) -> &'static str {
+        match self {
+            Self::Organisation => "Organisation",
+            Self::Document => "Document",
+            Self::Project => "Project",
+            Self::Deliverable => "Deliverable",
+            Self::TrainingMaterial => "TrainingMaterial",
+            Self::Offering => "Offering",
+        }
+    }
+
     pub const ALL: [ContentType; 6] = [
         Self::Organisation,
         Self::Document,
@@ -425,6 +437,7 @@ pub fn parse_fields(
 /// mention from the previous translation (or empty, which reads as the original).
 pub async fn save(
     db: &sea_orm::DatabaseConnection,
+    events: &crate::events::Dispatcher,
     item: &Item,
     locale: &str,
     fields: Vec<(&'static str, String)>,
@@ -447,13 +460,15 @@ pub async fn save(
             .unwrap_or_default()
     };
     let now = Utc::now();
-    let txn = crate::db::begin_write(db).await?;
+    let mut change = crate::events::Change::begin(db).await?;
+    let txn = change.db();
     let digest = item.digest.clone();
+    let status_name = status.as_str();
     let status = status.as_str().to_owned();
     match item.content_type {
         ContentType::Offering => {
             offering_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             let titles: Vec<String> = get("programme")
                 .split('\n')
@@ -470,12 +485,12 @@ pub async fn save(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         ContentType::Organisation => {
             organisation_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             organisation_translation::ActiveModel {
                 organisation_id: Set(item.id),
@@ -487,12 +502,12 @@ pub async fn save(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         ContentType::Document => {
             document_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             document_translation::ActiveModel {
                 document_id: Set(item.id),
@@ -505,12 +520,12 @@ pub async fn save(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         ContentType::Project => {
             project_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             project_translation::ActiveModel {
                 project_id: Set(item.id),
@@ -523,12 +538,12 @@ pub async fn save(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         ContentType::Deliverable => {
             deliverable_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             deliverable_translation::ActiveModel {
                 deliverable_id: Set(item.id),
@@ -540,12 +555,12 @@ pub async fn save(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         ContentType::TrainingMaterial => {
             training_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             let outcomes: Vec<String> = get("learningOutcomes")
                 .lines()
@@ -566,10 +581,19 @@ pub async fn save(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
     }
-    txn.commit().await?;
+    let event = crate::events::NewEvent {
+        kind: "translation.saved",
+        subject_type: item.content_type.subject_type(),
+        subject_id: item.id,
+        project_id: None,
+        actor_id: Some(translator),
+        payload: serde_json::json!({ "locale": locale, "status": status_name }),
+    };
+    change.record(event).await?;
+    change.commit(events).await?;
     Ok(())
 }

@@ -16,7 +16,6 @@ pub use crate::organisation_translation::Entity as OrganisationTranslation;
 pub use crate::person::Entity as Person;
 pub use crate::programme_item::Entity as ProgrammeItem;
 pub use crate::project::Entity as Project;
-pub use crate::project_activity::Entity as ProjectActivity;
 pub use crate::project_member::Entity as ProjectMember;
 pub use crate::project_participant::Entity as ProjectParticipant;
 pub use crate::project_training_material::Entity as ProjectTrainingMaterial;

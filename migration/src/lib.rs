@@ -13,6 +13,7 @@ mod m20261123_000006_create_deliverable_translation;
 mod m20261123_000007_create_offering_translation;
 mod m20261130_000008_create_login_throttle;
 mod m20261130_000009_add_person_search_name;
+mod m20261130_000010_create_event;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_create_offering_translation::Migration),
             Box::new(m20261130_000008_create_login_throttle::Migration),
             Box::new(m20261130_000009_add_person_search_name::Migration),
+            Box::new(m20261130_000010_create_event::Migration),
         ]
     }
 }

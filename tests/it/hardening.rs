@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use futures_util::{SinkExt, StreamExt};
 use sammen_entities::{
-    auth_token, deliverable_document, document_version, project, project_activity, project_member,
-    project_participant,
+    auth_token, deliverable_document, document_version, event, project, project_member, project_participant,
 };
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -365,7 +364,8 @@ async fn writes_cut_off_by_the_statement_budget_are_whole_or_absent() {
         .count(&app.db)
         .await
         .expect("count");
-    let activity_before = project_activity::Entity::find()
+    let activity_before = event::Entity::find()
+        .filter(event::Column::ProjectId.is_not_null())
         .count(&app.db)
         .await
         .expect("count");
@@ -437,7 +437,8 @@ async fn writes_cut_off_by_the_statement_budget_are_whole_or_absent() {
         .count(&app.db)
         .await
         .expect("count");
-    let activity = project_activity::Entity::find()
+    let activity = event::Entity::find()
+        .filter(event::Column::ProjectId.is_not_null())
         .count(&app.db)
         .await
         .expect("count");

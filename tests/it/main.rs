@@ -10,6 +10,7 @@
 
 mod auth;
 mod documents;
+mod events;
 mod hardening;
 mod imports;
 mod l10n;

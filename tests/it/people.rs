@@ -630,3 +630,35 @@ async fn organisation_people_of_many_organisations_cost_a_constant_number_of_sta
         "statements grew with the number of organisations: {with_two} for 2, {with_ten} for 10"
     );
 }
+
+/// A project's member list is no way round the rule: outsiders reading a
+/// PUBLIC project see its members' roles, not who they are.
+#[tokio::test]
+async fn project_members_are_people_under_the_same_rule() {
+    let app = TestApp::spawn().await;
+    let query = r#"{ projects(first: 50) { edges { node { code visibility members { role user { displayName } } } } } }"#;
+    let members_of = |reply: &crate::support::Reply, code: &str| -> Vec<Value> {
+        reply.ok()["projects"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| &e["node"])
+            .find(|n| n["code"] == code)
+            .map(|n| n["members"].as_array().expect("members").clone())
+            .unwrap_or_default()
+    };
+    let anonymous = app.gql(query, json!({})).await;
+    let espsw = members_of(&anonymous, "ESPSW-2019");
+    assert!(!espsw.is_empty(), "the demo's public project is readable");
+    assert!(
+        espsw.iter().all(|m| m["user"].is_null()),
+        "anonymous callers see nobody: {espsw:?}"
+    );
+    let coordinator = app.login("coordinator@example.org").await;
+    let inside = app.gql_as(&coordinator, query, json!({})).await;
+    assert!(
+        members_of(&inside, "ESPSW-2019")
+            .iter()
+            .any(|m| m["user"]["displayName"] == "Kari Koordinator")
+    );
+}

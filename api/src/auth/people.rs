@@ -2,11 +2,12 @@
 //! `user create` and the demo data.
 
 use chrono::Utc;
-use sammen_entities::person;
+use sammen_entities::{event, person};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
 use crate::domain::{Email, OrgRole};
+use crate::events::NewEvent;
 
 /// A person to insert. The password is already hashed.
 pub struct NewPerson {
@@ -21,10 +22,16 @@ pub struct NewPerson {
 }
 
 impl NewPerson {
-    /// Inserts the person; a taken e-mail address is a unique-constraint error.
-    pub async fn insert(self, db: &impl ConnectionTrait) -> Result<person::Model, DbErr> {
+    /// Inserts the person and its `person.created` event (by `actor`, none
+    /// for the command line and the demo data); a taken e-mail address is a
+    /// unique-constraint error. Call it inside a transaction.
+    pub async fn insert(
+        self,
+        db: &impl ConnectionTrait,
+        actor: Option<Uuid>,
+    ) -> Result<(person::Model, event::Model), DbErr> {
         let now = Utc::now();
-        person::ActiveModel {
+        let person = person::ActiveModel {
             id: Set(Uuid::now_v7()),
             email: Set(self.email.into_string()),
             search_name: Set(sammen_entities::search::fold(&self.display_name)),
@@ -41,6 +48,24 @@ impl NewPerson {
             updated_at: Set(now),
         }
         .insert(db)
-        .await
+        .await?;
+        let event = crate::events::record(
+            db,
+            NewEvent {
+                kind: "person.created",
+                subject_type: "Person",
+                subject_id: person.id,
+                project_id: None,
+                actor_id: actor,
+                payload: serde_json::json!({
+                    "organisationId": person.organisation_id,
+                    "orgRole": person.org_role,
+                    "isAdmin": person.is_admin,
+                    "translatorLocales": person.translator_locales,
+                }),
+            },
+        )
+        .await?;
+        Ok((person, event))
     }
 }

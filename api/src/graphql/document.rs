@@ -23,7 +23,9 @@ use crate::domain::{
     text_list,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::events::{Change, NewEvent, changed_fields};
 use crate::l10n::content;
+use serde_json::json;
 
 const TITLE_MAX: usize = 300;
 const SUMMARY_MAX: usize = 10_000;
@@ -159,7 +161,13 @@ impl Document {
     /// Every locale the title and summary exist in, the original first.
     async fn available_locales(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         let mut out = vec![self.0.original_locale.clone()];
-        out.extend(self.translation_rows(ctx).await?.into_iter().map(|r| r.locale));
+        out.extend(
+            self.translation_rows(ctx)
+                .await?
+                .into_iter()
+                .filter(|r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]))
+                .map(|r| r.locale),
+        );
         Ok(out)
     }
 
@@ -698,9 +706,18 @@ impl DocumentMutation {
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-        }
-        .insert(&state.db)
-        .await?;
+        };
+        let mut change = Change::begin(&state.db).await?;
+        let model = model.insert(change.db()).await?;
+        change
+            .record(
+                NewEvent::new("document.created", "Document", model.id, Some(person)).payload(json!({
+                    "ownerOrganisationId": model.owner_organisation_id,
+                    "visibility": model.visibility,
+                })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(Document(model))
     }
 
@@ -755,7 +772,18 @@ impl DocumentMutation {
             version: document::Column::Version,
             updated_at: document::Column::UpdatedAt,
         };
-        let row = crate::db::versioned_update(&state.db, columns, id, input.expected_version, change).await?;
+        let fields = changed_fields(&change);
+        let mut write = Change::begin(&state.db).await?;
+        let row =
+            crate::db::versioned_update(write.db(), columns, id, input.expected_version, change).await?;
+        write
+            .record(
+                NewEvent::new("document.updated", "Document", id, state.caller.person.as_ref()).payload(
+                    json!({ "fields": fields, "version": row.version, "visibility": row.visibility }),
+                ),
+            )
+            .await?;
+        write.commit(&state.events).await?;
         Ok(Document(row))
     }
 
@@ -787,11 +815,11 @@ impl DocumentMutation {
             return Err(ApiError::invalid("expiresAt", "input-time-in-past"));
         }
         let person = state.caller.writer()?;
-        let txn = crate::db::begin_write(&state.db).await?;
+        let mut change = Change::begin(&state.db).await?;
         document_share::Entity::delete_many()
             .filter(document_share::Column::DocumentId.eq(document.id))
             .filter(document_share::Column::OrganisationId.eq(organisation))
-            .exec(&txn)
+            .exec(change.db())
             .await?;
         let share = document_share::ActiveModel {
             document_id: Set(document.id),
@@ -801,9 +829,18 @@ impl DocumentMutation {
             granted_by: Set(Some(person.id)),
             created_at: Set(Utc::now()),
         }
-        .insert(&txn)
+        .insert(change.db())
         .await?;
-        txn.commit().await?;
+        change
+            .record(
+                NewEvent::new("document.shared", "Document", document.id, Some(person)).payload(json!({
+                    "organisationId": organisation,
+                    "permission": share.permission,
+                    "expiresAt": share.expires_at,
+                })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(DocumentShare(share))
     }
 
@@ -818,12 +855,28 @@ impl DocumentMutation {
         let document = find_readable(state, parse_id("documentId", &document_id)?, &state.db).await?;
         policy::can_manage_document(&state.caller, &document)?;
         let organisation = parse_id("organisationId", &organisation_id)?;
+        let mut change = Change::begin(&state.db).await?;
         let deleted = document_share::Entity::delete_many()
             .filter(document_share::Column::DocumentId.eq(document.id))
             .filter(document_share::Column::OrganisationId.eq(organisation))
-            .exec(&state.db)
+            .exec(change.db())
             .await?;
-        Ok(deleted.rows_affected > 0)
+        if deleted.rows_affected == 0 {
+            return Ok(false);
+        }
+        change
+            .record(
+                NewEvent::new(
+                    "document.unshared",
+                    "Document",
+                    document.id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "organisationId": organisation })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
+        Ok(true)
     }
 
     /// Stores a translation of the title and summary (translators of that locale and admins).
@@ -848,15 +901,15 @@ impl DocumentMutation {
         let person = state.caller.writer()?;
         let now = Utc::now();
         let digest = content::source_digest(&[&document.title, &document.summary]);
-        let txn = crate::db::begin_write(&state.db).await?;
+        let mut change = Change::begin(&state.db).await?;
         document_translation::Entity::delete_many()
             .filter(document_translation::Column::DocumentId.eq(document.id))
             .filter(document_translation::Column::Locale.eq(locale.clone()))
-            .exec(&txn)
+            .exec(change.db())
             .await?;
         document_translation::ActiveModel {
             document_id: Set(document.id),
-            locale: Set(locale),
+            locale: Set(locale.clone()),
             title: Set(title),
             summary: Set(summary),
             source_digest: Set(digest),
@@ -865,9 +918,15 @@ impl DocumentMutation {
             created_at: Set(now),
             updated_at: Set(now),
         }
-        .insert(&txn)
+        .insert(change.db())
         .await?;
-        txn.commit().await?;
+        change
+            .record(
+                NewEvent::new("translation.saved", "Document", document.id, Some(person))
+                    .payload(json!({ "locale": locale, "status": status.as_str() })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(Document(document))
     }
 

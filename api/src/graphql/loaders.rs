@@ -193,7 +193,13 @@ impl Loaders {
             document_translations: DataLoader::new(DocumentTranslationsLoader { db: db() }, tokio::spawn),
             document_versions: DataLoader::new(DocumentVersionsLoader { db: db() }, tokio::spawn),
             document_shares: DataLoader::new(DocumentSharesLoader { db: db() }, tokio::spawn),
-            person: DataLoader::new(PersonLoader { db: db() }, tokio::spawn),
+            person: DataLoader::new(
+                PersonLoader {
+                    db: db(),
+                    visible: policy::person_read(caller),
+                },
+                tokio::spawn,
+            ),
             organisation_people: DataLoader::new(
                 OrganisationPeopleLoader {
                     db: db(),
@@ -390,10 +396,11 @@ impl Loader<Uuid> for OrganisationPeopleCountLoader {
     }
 }
 
-/// People by id. Only what any reader of a project may see is shown of
-/// them; the `User` type hides the rest.
+/// People by id, as far as the caller may see them (`policy::person_read`):
+/// a project's members and an entry's actor are null for anyone else.
 pub struct PersonLoader {
     db: DatabaseConnection,
+    visible: Condition,
 }
 
 impl Loader<Uuid> for PersonLoader {
@@ -403,6 +410,7 @@ impl Loader<Uuid> for PersonLoader {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = person::Entity::find()
             .filter(person::Column::Id.is_in(keys.iter().copied()))
+            .filter(self.visible.clone())
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|p| (p.id, p)).collect())

@@ -104,7 +104,8 @@ pub struct RequestState {
     pub login_throttle: Arc<crate::auth::throttle::LoginThrottle>,
     pub storage: crate::storage::Storage,
     pub fetcher: crate::net::Fetcher,
-    pub activity: crate::activity::ActivityBus,
+    /// Hands committed events to consumers.
+    pub events: crate::events::Dispatcher,
     pub loaders: loaders::Loaders,
     /// SQL statements this operation has run, and may run.
     pub budget: Arc<crate::db::StatementBudget>,
@@ -153,7 +154,7 @@ impl RequestState {
             login_throttle: state.login_throttle.clone(),
             storage: state.storage.clone(),
             fetcher: state.fetcher.clone(),
-            activity: state.activity.clone(),
+            events: state.events.clone(),
             budget,
             over_websocket: false,
             is_mutation: false,

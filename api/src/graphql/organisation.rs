@@ -10,6 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
     QueryFilter, Set, SqlErr,
 };
+use serde_json::json;
 use uuid::Uuid;
 
 use super::filters;
@@ -22,6 +23,7 @@ use crate::domain::{
     long_text, name_text,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::events::{Change, NewEvent, changed_fields};
 use crate::l10n::content;
 
 const NAME_MAX: usize = 200;
@@ -197,7 +199,13 @@ impl Organisation {
     /// Every locale the description exists in, the original first.
     async fn available_locales(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         let mut out = vec![self.0.original_locale.clone()];
-        out.extend(self.translation_rows(ctx).await?.into_iter().map(|r| r.locale));
+        out.extend(
+            self.translation_rows(ctx)
+                .await?
+                .into_iter()
+                .filter(|r| content::complete(&[(&self.0.description, &r.description)]))
+                .map(|r| r.locale),
+        );
         Ok(out)
     }
 
@@ -529,10 +537,21 @@ impl OrganisationMutation {
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-        }
-        .insert(&state.db)
-        .await
-        .map_err(slug_conflict)?;
+        };
+        let mut change = Change::begin(&state.db).await?;
+        let model = model.insert(change.db()).await.map_err(slug_conflict)?;
+        change
+            .record(
+                NewEvent::new(
+                    "organisation.created",
+                    "Organisation",
+                    model.id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "slug": model.slug, "partnershipStatus": model.partnership_status })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(Organisation(model))
     }
 
@@ -592,17 +611,29 @@ impl OrganisationMutation {
             change.focus_areas = Set(parse_focus_areas(areas)?);
         }
 
-        let txn = crate::db::begin_write(&state.db).await?;
+        let changed = changed_fields(&change);
+        let mut write = Change::begin(&state.db).await?;
         if let Some(slug) = input
             .slug
             .as_deref()
             .map(str::trim)
             .filter(|s| *s != current.slug)
         {
-            ensure_slug_free(&txn, slug, Some(id)).await?;
+            ensure_slug_free(write.db(), slug, Some(id)).await?;
         }
-        let updated = versioned_update(&txn, id, input.expected_version, change).await?;
-        txn.commit().await?;
+        let updated = versioned_update(write.db(), id, input.expected_version, change).await?;
+        write
+            .record(
+                NewEvent::new(
+                    "organisation.updated",
+                    "Organisation",
+                    id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "fields": changed, "version": updated.version })),
+            )
+            .await?;
+        write.commit(&state.events).await?;
         Ok(Organisation(updated))
     }
 
@@ -643,9 +674,20 @@ impl OrganisationMutation {
         {
             return Err(ApiError::stale_version(expected, current.version));
         }
-        let txn = crate::db::begin_write(&state.db).await?;
-        let updated = versioned_update(&txn, id, current.version, change).await?;
-        txn.commit().await?;
+        let mut write = Change::begin(&state.db).await?;
+        let updated = versioned_update(write.db(), id, current.version, change).await?;
+        write
+            .record(
+                NewEvent::new(
+                    "organisation.partnership_status_changed",
+                    "Organisation",
+                    id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "from": from.as_str(), "to": status.as_str(), "version": updated.version })),
+            )
+            .await?;
+        write.commit(&state.events).await?;
         Ok(Organisation(updated))
     }
 
@@ -665,9 +707,17 @@ impl OrganisationMutation {
             archived_at: Set(Some(Utc::now())),
             ..Default::default()
         };
-        let txn = crate::db::begin_write(&state.db).await?;
-        let updated = versioned_update(&txn, id, current.version, change).await?;
-        txn.commit().await?;
+        let mut write = Change::begin(&state.db).await?;
+        let updated = versioned_update(write.db(), id, current.version, change).await?;
+        write
+            .record(NewEvent::new(
+                "organisation.archived",
+                "Organisation",
+                id,
+                state.caller.person.as_ref(),
+            ))
+            .await?;
+        write.commit(&state.events).await?;
         Ok(Organisation(updated))
     }
 }

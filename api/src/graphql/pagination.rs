@@ -38,7 +38,12 @@ impl Cursor {
         base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(raw)
             .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
+            .and_then(|b| serde_json::from_slice::<Self>(&b).ok())
+            // A key we never made (control characters, or longer than any
+            // sort key) would only reach the database to fail there.
+            .filter(|c| {
+                c.k.len() <= 1000 && !c.k.chars().any(char::is_control) && !c.o.chars().any(char::is_control)
+            })
             .ok_or_else(|| ApiError::invalid("after", "input-cursor-invalid"))
     }
 }

@@ -20,6 +20,8 @@ use crate::auth::token::{self, NewToken, TokenKind};
 use crate::auth::{password, policy};
 use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
 use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::events::{Change, NewEvent};
+use serde_json::json;
 
 /// A person who signs in. Their e-mail address is shown only to themselves,
 /// their organisation and network admins; their tokens only to themselves,
@@ -382,8 +384,9 @@ impl PersonMutation {
             _ => return Err(failed()),
         };
         state.login_throttle.release(&state.db, &keys).await?;
+        let mut change = Change::begin(&state.db).await?;
         let (token, row) = token::issue(
-            &state.db,
+            change.db(),
             NewToken {
                 kind: TokenKind::Session,
                 person_id: person.id,
@@ -394,6 +397,13 @@ impl PersonMutation {
             },
         )
         .await?;
+        change
+            .record(
+                NewEvent::new("session.started", "Person", person.id, Some(&person))
+                    .payload(json!({ "tokenId": row.id, "expiresAt": row.expires_at })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(LoginPayload {
             token,
             expires_at: row.expires_at,
@@ -413,7 +423,20 @@ impl PersonMutation {
         let Some(id) = state.caller.token_id else {
             return Err(ApiError::unauthenticated());
         };
-        revoke(state, id).await?;
+        let mut change = Change::begin(&state.db).await?;
+        let row = revoke(change.db(), id).await?;
+        change
+            .record(
+                NewEvent::new(
+                    "session.ended",
+                    "Person",
+                    row.person_id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "tokenId": id })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(true)
     }
 
@@ -466,6 +489,7 @@ impl PersonMutation {
             return Err(taken());
         }
         let hash = password::hash(password).await.map_err(ApiError::internal)?;
+        let mut change = Change::begin(&state.db).await?;
         let model = NewPerson {
             email,
             display_name,
@@ -476,12 +500,15 @@ impl PersonMutation {
             preferred_locale,
             password_hash: hash,
         }
-        .insert(&state.db)
+        .insert(change.db(), state.caller.person.as_ref().map(|p| p.id))
         .await
         .map_err(|e| match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => taken(),
             _ => ApiError::from(e),
         })?;
+        let (model, event) = model;
+        change.recorded(event);
+        change.commit(&state.events).await?;
         Ok(User::new(model))
     }
 
@@ -508,8 +535,9 @@ impl PersonMutation {
                 .arg("min", 1u64)
                 .arg("max", 730u64));
         }
+        let mut change = Change::begin(&state.db).await?;
         let (token, row) = token::issue(
-            &state.db,
+            change.db(),
             NewToken {
                 kind: TokenKind::Api,
                 person_id: person.id,
@@ -520,6 +548,16 @@ impl PersonMutation {
             },
         )
         .await?;
+        change
+            .record(
+                NewEvent::new("api_token.created", "ApiToken", row.id, Some(person)).payload(json!({
+                    "organisationId": row.organisation_id,
+                    "scope": row.scope,
+                    "expiresAt": row.expires_at,
+                })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(CreateApiTokenPayload {
             token,
             api_token: ApiToken(row),
@@ -543,17 +581,31 @@ impl PersonMutation {
         if row.revoked_at.is_some() {
             return Ok(ApiToken(row));
         }
-        Ok(ApiToken(revoke(state, row.id).await?))
+        let mut change = Change::begin(&state.db).await?;
+        let revoked = revoke(change.db(), row.id).await?;
+        change
+            .record(
+                NewEvent::new(
+                    "api_token.revoked",
+                    "ApiToken",
+                    row.id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "organisationId": row.organisation_id })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
+        Ok(ApiToken(revoked))
     }
 }
 
-async fn revoke(state: &RequestState, id: Uuid) -> ApiResult<auth_token::Model> {
+async fn revoke(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> ApiResult<auth_token::Model> {
     let row = auth_token::ActiveModel {
         id: Set(id),
         revoked_at: Set(Some(Utc::now())),
         ..Default::default()
     }
-    .update(&state.db)
+    .update(db)
     .await?;
     Ok(row)
 }

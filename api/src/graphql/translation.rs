@@ -291,7 +291,16 @@ impl TranslationMutation {
         let raw: Vec<(String, String)> = fields.into_iter().map(|f| (f.name, f.text)).collect();
         let parsed = translation::parse_fields(content_type, &raw)?;
         let person = state.caller.writer()?;
-        translation::save(&state.db, &item, &locale, parsed, status, person.id).await?;
+        translation::save(
+            &state.db,
+            &state.events,
+            &item,
+            &locale,
+            parsed,
+            status,
+            person.id,
+        )
+        .await?;
         let existing = translation::translations(&state.db, content_type, &locale).await?;
         Ok(TranslationTask::new(&item, &locale, existing.get(&item.id)))
     }

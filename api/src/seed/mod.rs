@@ -468,8 +468,9 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
             preferred_locale: preferred.map(Into::into),
             password_hash: password.clone(),
         }
-        .insert(&txn)
-        .await?;
+        .insert(&txn, None)
+        .await?
+        .0;
         // The ethics project has people from Norway, the United States,
         // Denmark, the Netherlands and South Africa.
         match email {

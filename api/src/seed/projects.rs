@@ -7,8 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use sammen_entities::{
-    deliverable, deliverable_document, document, milestone, project, project_activity, project_member,
-    project_participant,
+    deliverable, deliverable_document, document, milestone, project, project_member, project_participant,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
@@ -268,18 +267,19 @@ pub(super) async fn load(
                 .exec(txn)
                 .await?;
         }
-        project_activity::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            project_id: Set(id),
-            actor_id: Set(coordinator),
-            verb: Set("project.created".into()),
-            object_type: Set("Project".into()),
-            object_id: Set(Some(id)),
-            data: Set(serde_json::json!({ "actor": "Kari Koordinator", "project": format!("{} – {}", demo.code, demo.title) })),
-            created_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
+        crate::events::record(
+            txn,
+            crate::events::NewEvent {
+                kind: "project.created",
+                subject_type: "Project",
+                subject_id: id,
+                project_id: Some(id),
+                actor_id: coordinator,
+                payload: serde_json::json!({ "actor": "Kari Koordinator", "project": format!("{} – {}", demo.code, demo.title) }),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo event: {e:?}"))?;
     }
     Ok(())
 }

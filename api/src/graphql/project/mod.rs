@@ -7,8 +7,8 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::Stream;
 use sammen_entities::{
-    deliverable, deliverable_document, document, milestone, person, project, project_activity,
-    project_member, project_participant, project_translation,
+    deliverable, deliverable_document, document, event, milestone, person, project, project_member,
+    project_participant, project_translation,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -118,7 +118,11 @@ impl Project {
             .await?
             .unwrap_or_default();
         let mut out = vec![self.0.original_locale.clone()];
-        out.extend(rows.into_iter().map(|r| r.locale));
+        out.extend(
+            rows.into_iter()
+                .filter(|r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]))
+                .map(|r| r.locale),
+        );
         Ok(out)
     }
 
@@ -290,16 +294,16 @@ impl Project {
             return Err(ApiError::forbidden());
         }
         let page = Page::parse(first, after.as_deref())?;
-        let list = pagination::newest_first(project_activity::Column::Id, "activity");
-        let condition = Condition::all().add(project_activity::Column::ProjectId.eq(self.0.id));
-        pagination::keyset_page::<project_activity::Entity, _>(
+        let list = pagination::newest_first(event::Column::Id, "activity");
+        let condition = Condition::all().add(event::Column::ProjectId.eq(self.0.id));
+        pagination::keyset_page::<event::Entity, _>(
             &state.db,
             list,
             condition,
             &page,
             true,
             |a| (a.id, String::new()),
-            ActivityEntry,
+            |a| ActivityEntry(std::sync::Arc::new(a)),
         )
         .await
     }
@@ -513,8 +517,8 @@ impl Milestone {
     }
 }
 
-/// One entry of a project's activity log.
-pub struct ActivityEntry(pub project_activity::Model);
+/// One entry of a project's activity log: an event of the project.
+pub struct ActivityEntry(pub std::sync::Arc<event::Model>);
 
 #[Object]
 impl ActivityEntry {
@@ -524,7 +528,7 @@ impl ActivityEntry {
 
     /// What happened, e.g. `deliverable.status_changed`.
     async fn verb(&self) -> &str {
-        &self.0.verb
+        &self.0.kind
     }
 
     async fn actor(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
@@ -536,18 +540,18 @@ impl ActivityEntry {
     }
 
     async fn object_type(&self) -> &str {
-        &self.0.object_type
+        &self.0.subject_type
     }
 
     async fn object_id(&self) -> Option<ID> {
-        self.0.object_id.map(|id| ID(id.to_string()))
+        Some(ID(self.0.subject_id.to_string()))
     }
 
     /// What happened, in a sentence in the reader's language.
     async fn summary(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let state = RequestState::of(ctx)?;
         let mut args = fluent_bundle::FluentArgs::new();
-        if let serde_json::Value::Object(map) = &self.0.data {
+        if let serde_json::Value::Object(map) = &self.0.payload {
             for (key, value) in map {
                 let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
                 // Label ids are shown translated.
@@ -561,7 +565,7 @@ impl ActivityEntry {
         }
         Ok(state
             .localizer
-            .message(&state.chain, &activity::summary_id(&self.0.verb), Some(&args)))
+            .message(&state.chain, &activity::summary_id(&self.0.kind), Some(&args)))
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
@@ -730,14 +734,14 @@ impl ProjectSubscription {
         if !policy::is_project_insider(&state.db, &state.caller, project_id).await? {
             return Err(ApiError::forbidden());
         }
-        let receiver = state.activity.subscribe();
+        let receiver = state.events.subscribe();
         let (db, caller) = (state.db.clone(), state.caller.clone());
         Ok(futures_util::stream::unfold(receiver, move |mut receiver| {
             let (db, caller) = (db.clone(), caller.clone());
             async move {
                 loop {
                     match receiver.recv().await {
-                        Ok(entry) if entry.project_id == project_id => {
+                        Ok(entry) if entry.project_id == Some(project_id) => {
                             // The connection may outlive the caller's right to
                             // see the project, or their token: check again.
                             let allowed = policy::still_signed_in(&db, &caller).await

@@ -106,13 +106,9 @@ fn check_dates(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> ApiResult<()
 }
 
 /// Commits a transaction, then publishes the activity it wrote.
-async fn commit(
-    state: &RequestState,
-    txn: DatabaseTransaction,
-    entries: Vec<project_activity::Model>,
-) -> ApiResult<()> {
+async fn commit(state: &RequestState, txn: DatabaseTransaction, entries: Vec<event::Model>) -> ApiResult<()> {
     txn.commit().await?;
-    state.activity.publish(entries);
+    state.events.publish(entries);
     Ok(())
 }
 
@@ -810,7 +806,7 @@ impl ProjectMutation {
             .await?;
         project_translation::ActiveModel {
             project_id: Set(project.id),
-            locale: Set(locale),
+            locale: Set(locale.clone()),
             title: Set(title),
             summary: Set(summary),
             source_digest: Set(content::source_digest(&[&project.title, &project.summary])),
@@ -821,7 +817,13 @@ impl ProjectMutation {
         }
         .insert(&txn)
         .await?;
-        txn.commit().await?;
+        let event = crate::events::record(
+            &txn,
+            crate::events::NewEvent::new("translation.saved", "Project", project.id, Some(person))
+                .payload(json!({ "locale": locale, "status": status.as_str() })),
+        )
+        .await?;
+        commit(state, txn, vec![event]).await?;
         Ok(Project(project))
     }
 

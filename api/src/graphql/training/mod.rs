@@ -228,9 +228,16 @@ impl TrainingMaterial {
         &self.0.original_locale
     }
 
+    /// Every locale all the texts exist in, the original first.
     async fn available_locales(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         let mut out = vec![self.0.original_locale.clone()];
-        out.extend(self.translation_rows(ctx).await?.into_iter().map(|t| t.locale));
+        out.extend(
+            self.translation_rows(ctx)
+                .await?
+                .into_iter()
+                .filter(|t| complete(&self.0, t))
+                .map(|t| t.locale),
+        );
         Ok(out)
     }
 
@@ -421,12 +428,16 @@ impl Offering {
             .map(|r| r.title)
             .collect();
         let venue = self.0.venue.as_deref().unwrap_or_default();
+        // Titles are matched to items by position, so a translation made for
+        // another programme (reordered, changed) is not shown: it is OUTDATED.
+        let digest = crate::translation::offering_digest(venue, &titles);
         let locale = content::resolve_locale(
             &state.chain,
             &self.1,
             rows.iter()
                 .filter(|r| {
-                    content::complete(&[(venue, &r.venue)])
+                    r.source_digest == digest
+                        && content::complete(&[(venue, &r.venue)])
                         && content::complete_by_position(&titles, &string_list(&r.programme_titles))
                 })
                 .map(|r| r.locale.as_str()),

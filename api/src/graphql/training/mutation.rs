@@ -8,7 +8,7 @@ use sammen_entities::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{Offering, TrainingMaterial, digest, find_readable};
@@ -18,6 +18,7 @@ use crate::domain::{
     TranslationStatus, Visibility, WebAddress, long_text, name_text, text_list,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::events::{Change, NewEvent, changed_fields};
 use crate::graphql::money::MoneyInput;
 use crate::graphql::scalars::Date;
 use crate::graphql::{RequestState, parse_id};
@@ -401,9 +402,20 @@ impl TrainingMutation {
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-        }
-        .insert(&state.db)
-        .await?;
+        };
+        let mut change = Change::begin(&state.db).await?;
+        let model = model.insert(change.db()).await?;
+        change
+            .record(
+                NewEvent::new("training.created", "TrainingMaterial", model.id, Some(person)).payload(
+                    json!({
+                        "providerOrganisationId": model.provider_organisation_id,
+                        "visibility": model.visibility,
+                    }),
+                ),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(TrainingMaterial(model))
     }
 
@@ -479,8 +491,22 @@ impl TrainingMutation {
             }
             change.visibility = Set(visibility.as_str().to_owned());
         }
+        let fields = changed_fields(&change);
+        let mut write = Change::begin(&state.db).await?;
         let row =
-            crate::db::versioned_update(&state.db, TRAINING, id, input.expected_version, change).await?;
+            crate::db::versioned_update(write.db(), TRAINING, id, input.expected_version, change).await?;
+        write
+            .record(
+                NewEvent::new(
+                    "training.updated",
+                    "TrainingMaterial",
+                    id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "fields": fields, "version": row.version, "visibility": row.visibility })),
+            )
+            .await?;
+        write.commit(&state.events).await?;
         Ok(TrainingMaterial(row))
     }
 
@@ -503,21 +529,39 @@ impl TrainingMutation {
             .count(&state.db)
             .await?;
         if exists == 0 {
+            let mut change = Change::begin(&state.db).await?;
             let inserted = training_document::ActiveModel {
                 training_material_id: Set(material.id),
                 document_id: Set(document_id),
                 created_at: Set(Utc::now()),
             }
-            .insert(&state.db)
+            .insert(change.db())
             .await;
-            // Attached twice at once: the other request already did it.
-            if let Err(error) = inserted
-                && !matches!(
-                    error.sql_err(),
-                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                )
-            {
-                return Err(error.into());
+            match inserted {
+                Ok(_) => {
+                    change
+                        .record(
+                            NewEvent::new(
+                                "training.document_attached",
+                                "TrainingMaterial",
+                                material.id,
+                                state.caller.person.as_ref(),
+                            )
+                            .payload(json!({ "documentId": document_id })),
+                        )
+                        .await?;
+                    change.commit(&state.events).await?;
+                }
+                // Attached twice at once: the other request already did it.
+                Err(error)
+                    if matches!(
+                        error.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) =>
+                {
+                    change.rollback().await?;
+                }
+                Err(error) => return Err(error.into()),
             }
         }
         Ok(TrainingMaterial(material))
@@ -549,11 +593,11 @@ impl TrainingMutation {
             return Err(ApiError::invalid("expiresAt", "input-time-in-past"));
         }
         let person = state.caller.writer()?;
-        let txn = crate::db::begin_write(&state.db).await?;
+        let mut change = Change::begin(&state.db).await?;
         training_share::Entity::delete_many()
             .filter(training_share::Column::TrainingMaterialId.eq(material.id))
             .filter(training_share::Column::OrganisationId.eq(organisation))
-            .exec(&txn)
+            .exec(change.db())
             .await?;
         training_share::ActiveModel {
             training_material_id: Set(material.id),
@@ -563,9 +607,20 @@ impl TrainingMutation {
             granted_by: Set(Some(person.id)),
             created_at: Set(Utc::now()),
         }
-        .insert(&txn)
+        .insert(change.db())
         .await?;
-        txn.commit().await?;
+        change
+            .record(
+                NewEvent::new("training.shared", "TrainingMaterial", material.id, Some(person)).payload(
+                    json!({
+                        "organisationId": organisation,
+                        "permission": permission.as_str(),
+                        "expiresAt": expires_at,
+                    }),
+                ),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(TrainingMaterial(material))
     }
 
@@ -580,12 +635,28 @@ impl TrainingMutation {
         let material = find_readable(state, parse_id("trainingMaterialId", &training_material_id)?).await?;
         policy::can_manage_training(&state.caller, &material)?;
         let organisation = parse_id("organisationId", &organisation_id)?;
+        let mut change = Change::begin(&state.db).await?;
         let deleted = training_share::Entity::delete_many()
             .filter(training_share::Column::TrainingMaterialId.eq(material.id))
             .filter(training_share::Column::OrganisationId.eq(organisation))
-            .exec(&state.db)
+            .exec(change.db())
             .await?;
-        Ok(deleted.rows_affected > 0)
+        if deleted.rows_affected == 0 {
+            return Ok(false);
+        }
+        change
+            .record(
+                NewEvent::new(
+                    "training.unshared",
+                    "TrainingMaterial",
+                    material.id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "organisationId": organisation })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
+        Ok(true)
     }
 
     /// Stores a translation of the texts (translators of that locale and admins).
@@ -623,14 +694,20 @@ impl TrainingMutation {
             created_at: Set(now),
             updated_at: Set(now),
         };
-        let txn = crate::db::begin_write(&state.db).await?;
+        let mut change = Change::begin(&state.db).await?;
         training_translation::Entity::delete_many()
             .filter(training_translation::Column::TrainingMaterialId.eq(material.id))
-            .filter(training_translation::Column::Locale.eq(locale))
-            .exec(&txn)
+            .filter(training_translation::Column::Locale.eq(locale.clone()))
+            .exec(change.db())
             .await?;
-        row.insert(&txn).await?;
-        txn.commit().await?;
+        row.insert(change.db()).await?;
+        change
+            .record(
+                NewEvent::new("translation.saved", "TrainingMaterial", material.id, Some(person))
+                    .payload(json!({ "locale": locale, "status": status.as_str() })),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(TrainingMaterial(material))
     }
 
@@ -657,10 +734,23 @@ impl TrainingMutation {
             ..Default::default()
         };
         offering_fields(&mut model, &parsed);
-        let txn = crate::db::begin_write(&state.db).await?;
-        let created = model.insert(&txn).await?;
-        write_programme(&txn, id, &parsed).await?;
-        txn.commit().await?;
+        let mut change = Change::begin(&state.db).await?;
+        let created = model.insert(change.db()).await?;
+        write_programme(change.db(), id, &parsed).await?;
+        change
+            .record(
+                NewEvent::new(
+                    "training.offering_scheduled",
+                    "TrainingMaterial",
+                    material.id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(
+                    json!({ "offeringId": id, "startsOn": created.starts_on, "endsOn": created.ends_on }),
+                ),
+            )
+            .await?;
+        change.commit(&state.events).await?;
         Ok(Offering::new(created, original_locale))
     }
 
@@ -678,11 +768,22 @@ impl TrainingMutation {
         let parsed = parse_offering(&input)?;
         let mut change = <offering::ActiveModel as Default>::default();
         offering_fields(&mut change, &parsed);
-        let txn = crate::db::begin_write(&state.db).await?;
+        let mut write = Change::begin(&state.db).await?;
         let updated =
-            crate::db::versioned_update(&txn, OFFERING, current.id, expected_version, change).await?;
-        write_programme(&txn, current.id, &parsed).await?;
-        txn.commit().await?;
+            crate::db::versioned_update(write.db(), OFFERING, current.id, expected_version, change).await?;
+        write_programme(write.db(), current.id, &parsed).await?;
+        write
+            .record(
+                NewEvent::new(
+                    "training.offering_updated",
+                    "TrainingMaterial",
+                    material.id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "offeringId": current.id, "version": updated.version })),
+            )
+            .await?;
+        write.commit(&state.events).await?;
         Ok(Offering::new(updated, material.original_locale))
     }
 
@@ -698,10 +799,21 @@ impl TrainingMutation {
             status: Set(OfferingStatus::Cancelled.as_str().to_owned()),
             ..Default::default()
         };
-        let txn = crate::db::begin_write(&state.db).await?;
+        let mut write = Change::begin(&state.db).await?;
         let updated =
-            crate::db::versioned_update(&txn, OFFERING, current.id, current.version, change).await?;
-        txn.commit().await?;
+            crate::db::versioned_update(write.db(), OFFERING, current.id, current.version, change).await?;
+        write
+            .record(
+                NewEvent::new(
+                    "training.offering_cancelled",
+                    "TrainingMaterial",
+                    material.id,
+                    state.caller.person.as_ref(),
+                )
+                .payload(json!({ "offeringId": current.id })),
+            )
+            .await?;
+        write.commit(&state.events).await?;
         Ok(Offering::new(updated, material.original_locale))
     }
 }

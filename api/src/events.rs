@@ -1,0 +1,223 @@
+//! Every change is an event: written in the change's own transaction to
+//! the `event` table (an outbox), and handed to consumers in this process
+//! once the transaction has committed.
+//!
+//! A change goes through a [`Change`]: it begins the write transaction
+//! (`db::begin_write`), collects the events the change records, and on
+//! commit hands them to the [`Dispatcher`]. The project activity log is a
+//! reading of the events that name a project; its subscription is a
+//! consumer. Events are kept for `--event-retention-days` and then pruned.
+//!
+//! Events say what changed (ids and changed fields, never secrets), not who
+//! may see it: a consumer decides that at delivery, through `auth::policy`,
+//! so an item unshared in between is not delivered.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sammen_entities::{event, person};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set,
+};
+use serde_json::Value;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+
+/// One change to record.
+pub struct NewEvent {
+    /// e.g. `document.version_added`; one per kind of change.
+    pub kind: &'static str,
+    /// e.g. `Document`.
+    pub subject_type: &'static str,
+    pub subject_id: Uuid,
+    /// The project whose activity log shows it, if any. Such an event's
+    /// summary is the Fluent message `activity-<kind>`.
+    pub project_id: Option<Uuid>,
+    /// The person who made the change (none for the system).
+    pub actor_id: Option<Uuid>,
+    /// Ids and changed fields (and, for project activity, the summary's
+    /// arguments); never a secret.
+    pub payload: Value,
+}
+
+impl NewEvent {
+    /// An event about `subject` by `actor`, with no payload yet.
+    pub fn new(
+        kind: &'static str,
+        subject_type: &'static str,
+        subject_id: Uuid,
+        actor: Option<&person::Model>,
+    ) -> Self {
+        Self {
+            kind,
+            subject_type,
+            subject_id,
+            project_id: None,
+            actor_id: actor.map(|a| a.id),
+            payload: Value::Object(Default::default()),
+        }
+    }
+
+    pub fn payload(mut self, payload: Value) -> Self {
+        self.payload = payload;
+        self
+    }
+}
+
+/// The names (camelCase, as in the API) of the columns an update sets.
+pub fn changed_fields<A: sea_orm::ActiveModelTrait>(change: &A) -> Vec<String> {
+    use sea_orm::{IdenStatic, Iterable};
+    <A::Entity as EntityTrait>::Column::iter()
+        .filter(|column| !change.is_not_set(*column))
+        .map(|column| camel_case(column.as_str()))
+        .collect()
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes an event in the caller's transaction.
+pub async fn record(db: &impl ConnectionTrait, event: NewEvent) -> Result<event::Model, sea_orm::DbErr> {
+    let row = event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(event.kind.to_owned()),
+        subject_type: Set(event.subject_type.to_owned()),
+        subject_id: Set(event.subject_id),
+        project_id: Set(event.project_id),
+        actor_id: Set(event.actor_id),
+        payload: Set(event.payload),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(row)
+}
+
+/// A write transaction that records the events of its change and hands
+/// them to the dispatcher once it has committed.
+pub struct Change {
+    txn: DatabaseTransaction,
+    events: Vec<event::Model>,
+}
+
+impl Change {
+    /// Begins the change's write transaction.
+    pub async fn begin(db: &DatabaseConnection) -> ApiResult<Self> {
+        Ok(Self {
+            txn: crate::db::begin_write(db).await?,
+            events: Vec::new(),
+        })
+    }
+
+    /// The transaction, for the change's statements.
+    pub fn db(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Records an event of this change.
+    pub async fn record(&mut self, event: NewEvent) -> ApiResult<event::Model> {
+        let row = record(&self.txn, event).await?;
+        self.events.push(row.clone());
+        Ok(row)
+    }
+
+    /// Takes an event a lower function recorded in this change's
+    /// transaction (e.g. `NewPerson::insert`), to dispatch it on commit.
+    pub fn recorded(&mut self, event: event::Model) {
+        self.events.push(event);
+    }
+
+    /// Abandons the change.
+    pub async fn rollback(self) -> ApiResult<()> {
+        self.txn.rollback().await?;
+        Ok(())
+    }
+
+    /// Commits, then dispatches the events. A change that recorded no
+    /// event is a programming error: it is refused, and nothing is stored.
+    pub async fn commit(self, dispatcher: &Dispatcher) -> ApiResult<Vec<event::Model>> {
+        if self.events.is_empty() {
+            self.txn.rollback().await?;
+            return Err(ApiError::internal(anyhow::anyhow!("a change recorded no event")));
+        }
+        self.txn.commit().await?;
+        dispatcher.publish(self.events.iter().cloned());
+        Ok(self.events)
+    }
+}
+
+/// Hands committed events to the consumers in this process (today the
+/// project activity subscriptions). Consumers that fall behind skip to the
+/// newest; the table stays the record.
+#[derive(Clone)]
+pub struct Dispatcher {
+    sender: broadcast::Sender<Arc<event::Model>>,
+}
+
+impl Default for Dispatcher {
+    fn default() -> Self {
+        Self {
+            sender: broadcast::channel(1024).0,
+        }
+    }
+}
+
+impl Dispatcher {
+    /// Publishes committed events; nobody listening is fine.
+    pub fn publish(&self, events: impl IntoIterator<Item = event::Model>) {
+        for event in events {
+            let _ = self.sender.send(Arc::new(event));
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<event::Model>> {
+        self.sender.subscribe()
+    }
+}
+
+/// Deletes events older than `days` days; how many went.
+pub async fn prune(db: &DatabaseConnection, days: u32) -> Result<u64, sea_orm::DbErr> {
+    let before = Utc::now() - chrono::Duration::days(i64::from(days));
+    let result = event::Entity::delete_many()
+        .filter(event::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Prunes old events every hour until `shutdown`.
+pub fn spawn_pruning(
+    db: DatabaseConnection,
+    days: u32,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = every.tick() => match prune(&db, days).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(pruned = n, days, "old events pruned"),
+                    Err(error) => tracing::warn!(%error, "pruning events failed"),
+                },
+            }
+        }
+    })
+}

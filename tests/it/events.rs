@@ -1,0 +1,916 @@
+//! The event log: every mutation that changes something records what
+//! changed in its own transaction (and never a secret), a refused change
+//! records nothing, a project's activity log is a reading of its events,
+//! and old events are pruned.
+
+use std::collections::BTreeSet;
+
+use axum::Router;
+use axum::http::header;
+use axum::routing::get;
+use sammen_entities::event;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::documents::{PDF, UPLOAD};
+use crate::support::{DEMO_PASSWORD, Reply, TestApp};
+
+/// The password of the person `createUser` makes in the scripted run.
+const NEW_PASSWORD: &str = "events-long-enough-pw";
+
+/// Follows the event table through a scripted run of mutations.
+struct Log {
+    /// The newest event seen so far (ids are UUIDv7: their order is the events').
+    last: Option<Uuid>,
+    /// Mutations that succeeded and recorded the event expected of them.
+    covered: BTreeSet<String>,
+}
+
+impl Log {
+    async fn start(app: &TestApp) -> Self {
+        let mut log = Self {
+            last: None,
+            covered: BTreeSet::new(),
+        };
+        log.new_events(app).await;
+        log
+    }
+
+    /// The events written since the last call, oldest first.
+    async fn new_events(&mut self, app: &TestApp) -> Vec<event::Model> {
+        let mut query = event::Entity::find().order_by_asc(event::Column::Id);
+        if let Some(last) = self.last {
+            query = query.filter(event::Column::Id.gt(last));
+        }
+        let rows = query.all(&app.db).await.expect("events");
+        if let Some(newest) = rows.last() {
+            self.last = Some(newest.id);
+        }
+        rows
+    }
+
+    /// Sends `request` (one call of `mutation`; a future does nothing until
+    /// awaited, so nothing runs before this step begins), asserts that it
+    /// succeeded and recorded at least one `kind` event, and counts the
+    /// mutation as covered. Returns the mutation's data and those events.
+    async fn step(
+        &mut self,
+        app: &TestApp,
+        mutation: &str,
+        kind: &str,
+        request: impl Future<Output = Reply>,
+    ) -> (Value, Vec<event::Model>) {
+        // Whatever came before (helpers' sign-ins, set-up) is not this step's.
+        self.new_events(app).await;
+        let reply = request.await;
+        assert!(
+            reply.status.is_success() && reply.body.get("errors").is_none(),
+            "{mutation} failed: {} {}",
+            reply.status,
+            reply.body
+        );
+        let data = reply.ok()[mutation].clone();
+        assert!(!data.is_null(), "no {mutation} in {}", reply.body);
+        let written = self.new_events(app).await;
+        let matching: Vec<event::Model> = written.iter().filter(|e| e.kind == kind).cloned().collect();
+        assert!(
+            !matching.is_empty(),
+            "{mutation} recorded no {kind} event; it recorded {:?}",
+            written.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>()
+        );
+        self.covered.insert(mutation.to_owned());
+        (data, matching)
+    }
+}
+
+fn uuid(value: &Value) -> Uuid {
+    Uuid::parse_str(value.as_str().expect("an id")).expect("a UUID")
+}
+
+async fn my_id(app: &TestApp, token: &str) -> Uuid {
+    uuid(&app.gql_as(token, "{ me { id } }", json!({})).await.ok()["me"]["id"])
+}
+
+/// Asserts that one of a step's events is about `subject` and was made by `actor`.
+fn assert_about(events: &[event::Model], subject: Uuid, actor: Uuid) {
+    assert!(
+        events
+            .iter()
+            .any(|e| e.subject_id == subject && e.actor_id == Some(actor)),
+        "no event about {subject} by {actor}: {events:?}"
+    );
+}
+
+async fn event_count(app: &TestApp) -> u64 {
+    event::Entity::find().count(&app.db).await.expect("count")
+}
+
+/// A web server on loopback serving one PDF, for `importDocumentVersion`
+/// (as in `imports.rs`); returns the file's address.
+async fn origin() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = Router::new().route(
+        "/guide.pdf",
+        get(|| async { ([(header::CONTENT_TYPE, "application/pdf")], PDF) }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/guide.pdf")
+}
+
+#[tokio::test]
+async fn every_mutation_in_the_schema_writes_an_event() {
+    let url = origin().await;
+    let app = TestApp::spawn_with(|c| {
+        c.serve.import_allow_http = true;
+        c.serve.import_allow_loopback = true;
+    })
+    .await;
+    let introspected = app
+        .gql("{ __schema { mutationType { fields { name } } } }", json!({}))
+        .await;
+    let mutations: BTreeSet<String> = introspected.ok()["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["name"].as_str().expect("name").to_owned())
+        .collect();
+    assert!(mutations.contains("login"), "{mutations:?}");
+
+    let coordinator = app.login("coordinator@example.org").await;
+    let translator = app.login("translator@example.org").await;
+    let partner = app.login("partner@example.org").await;
+    let coordinator_id = my_id(&app, &coordinator).await;
+    let translator_id = my_id(&app, &translator).await;
+    let partner_id = my_id(&app, &partner).await;
+    let us = app.organisation_id("new-england-peer-alliance").await;
+    let kbt = app.organisation_id("kbt").await;
+    // Everything secret that passes through a mutation in this run.
+    let mut secrets = vec![
+        DEMO_PASSWORD.to_owned(),
+        NEW_PASSWORD.to_owned(),
+        coordinator.clone(),
+        translator.clone(),
+        partner.clone(),
+    ];
+    let mut log = Log::start(&app).await;
+
+    // Sessions, people and tokens.
+    let (login, events) = log
+        .step(
+            &app,
+            "login",
+            "session.started",
+            app.gql(
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id } } }",
+                json!({ "e": "admin@example.org", "p": DEMO_PASSWORD }),
+            ),
+        )
+        .await;
+    let admin = login["token"].as_str().expect("token").to_owned();
+    let admin_id = uuid(&login["user"]["id"]);
+    assert_about(&events, admin_id, admin_id);
+    secrets.push(admin.clone());
+
+    let (user, events) = log
+        .step(
+            &app,
+            "createUser",
+            "person.created",
+            app.gql_as(
+                &admin,
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+                json!({ "i": { "email": "eva.event@example.org", "displayName": "Eva Event",
+                        "password": NEW_PASSWORD, "organisationId": kbt } }),
+            ),
+        )
+        .await;
+    assert_about(&events, uuid(&user["id"]), admin_id);
+
+    let (created, events) = log
+        .step(
+            &app,
+            "createApiToken",
+            "api_token.created",
+            app.gql_as(
+                &coordinator,
+                "mutation { createApiToken(name: \"Event sync\", scope: READ) { token apiToken { id } } }",
+                json!({}),
+            ),
+        )
+        .await;
+    secrets.push(created["token"].as_str().expect("secret").to_owned());
+    let api_token_id = created["apiToken"]["id"].clone();
+    assert_about(&events, uuid(&api_token_id), coordinator_id);
+    log.step(
+        &app,
+        "revokeApiToken",
+        "api_token.revoked",
+        app.gql_as(
+            &coordinator,
+            "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }",
+            json!({ "id": api_token_id }),
+        ),
+    )
+    .await;
+
+    let spare = app.login("partner@example.org").await;
+    secrets.push(spare.clone());
+    let (out, events) = log
+        .step(
+            &app,
+            "logout",
+            "session.ended",
+            app.gql_as(&spare, "mutation { logout }", json!({})),
+        )
+        .await;
+    assert_eq!(out, true);
+    assert_about(&events, partner_id, partner_id);
+
+    // Organisations.
+    let (org, events) = log
+        .step(
+            &app,
+            "createOrganisation",
+            "organisation.created",
+            app.gql_as(
+                &admin,
+                "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { id version } }",
+                json!({ "i": { "slug": "event-peers", "name": "Event Peers", "country": "NL", "kind": "NGO" } }),
+            ),
+        )
+        .await;
+    let org_id = org["id"].clone();
+    assert_about(&events, uuid(&org_id), admin_id);
+    log.step(
+        &app,
+        "updateOrganisation",
+        "organisation.updated",
+        app.gql_as(
+            &admin,
+            "mutation($i: UpdateOrganisationInput!) { updateOrganisation(input: $i) { version } }",
+            json!({ "i": { "id": org_id, "expectedVersion": org["version"], "city": "Utrecht" } }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "changePartnershipStatus",
+        "organisation.partnership_status_changed",
+        app.gql_as(
+            &admin,
+            "mutation($id: ID!) { changePartnershipStatus(id: $id, status: IN_DIALOGUE) { partnershipStatus } }",
+            json!({ "id": org_id }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "archiveOrganisation",
+        "organisation.archived",
+        app.gql_as(
+            &admin,
+            "mutation($id: ID!) { archiveOrganisation(id: $id) { archivedAt } }",
+            json!({ "id": org_id }),
+        ),
+    )
+    .await;
+
+    // Documents.
+    let (doc, events) = log
+        .step(
+            &app,
+            "createDocument",
+            "document.created",
+            app.gql_as(
+                &coordinator,
+                "mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id version } }",
+                json!({ "i": { "kind": "REPORT", "title": "Event log", "summary": "What happened.", "visibility": "PARTNERS" } }),
+            ),
+        )
+        .await;
+    let doc_id = doc["id"].clone();
+    assert_about(&events, uuid(&doc_id), coordinator_id);
+    log.step(
+        &app,
+        "updateDocument",
+        "document.updated",
+        app.gql_as(
+            &coordinator,
+            "mutation($i: UpdateDocumentInput!) { updateDocument(input: $i) { version } }",
+            json!({ "i": { "id": doc_id, "expectedVersion": doc["version"], "summary": "What happened, in short." } }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "shareDocument",
+        "document.shared",
+        app.gql_as(
+            &coordinator,
+            "mutation($d: ID!, $o: ID!) { shareDocument(documentId: $d, organisationId: $o, permission: VIEW) { permission } }",
+            json!({ "d": doc_id, "o": us }),
+        ),
+    )
+    .await;
+    let (unshared, _) = log
+        .step(
+            &app,
+            "unshareDocument",
+            "document.unshared",
+            app.gql_as(
+                &coordinator,
+                "mutation($d: ID!, $o: ID!) { unshareDocument(documentId: $d, organisationId: $o) }",
+                json!({ "d": doc_id, "o": us }),
+            ),
+        )
+        .await;
+    assert_eq!(unshared, true);
+    let (_, events) = log
+        .step(
+            &app,
+            "translateDocument",
+            "translation.saved",
+            app.gql_as(
+                &translator,
+                "mutation($id: ID!) { translateDocument(id: $id, locale: \"nb-NO\", title: \"Hendelseslogg\", summary: \"Hva som skjedde.\") { id } }",
+                json!({ "id": doc_id }),
+            ),
+        )
+        .await;
+    assert_about(&events, uuid(&doc_id), translator_id);
+    let (_, events) = log
+        .step(
+            &app,
+            "uploadDocumentVersion",
+            "document.version_added",
+            app.upload(
+                Some(&coordinator),
+                UPLOAD,
+                json!({ "doc": doc_id, "file": null }),
+                "log.pdf",
+                "application/pdf",
+                PDF,
+            ),
+        )
+        .await;
+    assert_about(&events, uuid(&doc_id), coordinator_id);
+    log.step(
+        &app,
+        "importDocumentVersion",
+        "document.version_added",
+        app.gql_as(
+            &coordinator,
+            "mutation($d: ID!, $url: String!) { importDocumentVersion(documentId: $d, url: $url) { number } }",
+            json!({ "d": doc_id, "url": url }),
+        ),
+    )
+    .await;
+
+    // Training materials and offerings.
+    let (material, events) = log
+        .step(
+            &app,
+            "createTrainingMaterial",
+            "training.created",
+            app.gql_as(
+                &coordinator,
+                "mutation($i: CreateTrainingMaterialInput!) { createTrainingMaterial(input: $i) { id version } }",
+                json!({ "i": { "kind": "COURSE", "title": "Keeping a log", "summary": "How.", "visibility": "PARTNERS" } }),
+            ),
+        )
+        .await;
+    let material_id = material["id"].clone();
+    assert_about(&events, uuid(&material_id), coordinator_id);
+    log.step(
+        &app,
+        "updateTrainingMaterial",
+        "training.updated",
+        app.gql_as(
+            &coordinator,
+            "mutation($i: UpdateTrainingMaterialInput!) { updateTrainingMaterial(input: $i) { version } }",
+            json!({ "i": { "id": material_id, "expectedVersion": material["version"], "title": "Keeping a good log" } }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "attachDocumentToTrainingMaterial",
+        "training.document_attached",
+        app.gql_as(
+            &coordinator,
+            "mutation($t: ID!, $d: ID!) { attachDocumentToTrainingMaterial(trainingMaterialId: $t, documentId: $d) { id } }",
+            json!({ "t": material_id, "d": doc_id }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "shareTrainingMaterial",
+        "training.shared",
+        app.gql_as(
+            &coordinator,
+            "mutation($t: ID!, $o: ID!) { shareTrainingMaterial(trainingMaterialId: $t, organisationId: $o, permission: VIEW) { id } }",
+            json!({ "t": material_id, "o": us }),
+        ),
+    )
+    .await;
+    let (unshared, _) = log
+        .step(
+            &app,
+            "unshareTrainingMaterial",
+            "training.unshared",
+            app.gql_as(
+                &coordinator,
+                "mutation($t: ID!, $o: ID!) { unshareTrainingMaterial(trainingMaterialId: $t, organisationId: $o) }",
+                json!({ "t": material_id, "o": us }),
+            ),
+        )
+        .await;
+    assert_eq!(unshared, true);
+    let (_, events) = log
+        .step(
+            &app,
+            "translateTrainingMaterial",
+            "translation.saved",
+            app.gql_as(
+                &translator,
+                "mutation($id: ID!) { translateTrainingMaterial(id: $id, locale: \"nb-NO\", title: \"Å føre logg\", summary: \"Hvordan.\") { id } }",
+                json!({ "id": material_id }),
+            ),
+        )
+        .await;
+    assert_about(&events, uuid(&material_id), translator_id);
+    let offering_input =
+        json!({ "startsOn": "2027-05-17", "city": "Bergen", "country": "NO", "language": "nb" });
+    let (offering, _) = log
+        .step(
+            &app,
+            "scheduleOffering",
+            "training.offering_scheduled",
+            app.gql_as(
+                &coordinator,
+                "mutation($t: ID!, $i: OfferingInput!) { scheduleOffering(trainingMaterialId: $t, input: $i) { id version } }",
+                json!({ "t": material_id, "i": offering_input }),
+            ),
+        )
+        .await;
+    let mut moved = offering_input.clone();
+    moved["city"] = json!("Tromsø");
+    log.step(
+        &app,
+        "updateOffering",
+        "training.offering_updated",
+        app.gql_as(
+            &coordinator,
+            "mutation($id: ID!, $v: Int!, $i: OfferingInput!) { updateOffering(id: $id, expectedVersion: $v, input: $i) { version } }",
+            json!({ "id": offering["id"], "v": offering["version"], "i": moved }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "cancelOffering",
+        "training.offering_cancelled",
+        app.gql_as(
+            &coordinator,
+            "mutation($id: ID!) { cancelOffering(id: $id) { status } }",
+            json!({ "id": offering["id"] }),
+        ),
+    )
+    .await;
+
+    // Projects.
+    let (project, events) = log
+        .step(
+            &app,
+            "createProject",
+            "project.created",
+            app.gql_as(
+                &coordinator,
+                "mutation($i: CreateProjectInput!) { createProject(input: $i) { id version } }",
+                json!({ "i": { "code": "EVENTS-1", "title": "Events", "startsOn": "2025-01-01" } }),
+            ),
+        )
+        .await;
+    let project_id = project["id"].clone();
+    assert_about(&events, uuid(&project_id), coordinator_id);
+    assert_eq!(events[0].project_id, Some(uuid(&project_id)));
+    log.step(
+        &app,
+        "updateProject",
+        "project.updated",
+        app.gql_as(
+            &coordinator,
+            "mutation($i: UpdateProjectInput!) { updateProject(input: $i) { version } }",
+            json!({ "i": { "id": project_id, "expectedVersion": project["version"], "title": "Events, revised" } }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "changeProjectStatus",
+        "project.status_changed",
+        app.gql_as(
+            &coordinator,
+            "mutation($id: ID!) { changeProjectStatus(id: $id, status: ACTIVE) { status } }",
+            json!({ "id": project_id }),
+        ),
+    )
+    .await;
+    let (_, events) = log
+        .step(
+            &app,
+            "addProjectParticipant",
+            "participant.added",
+            app.gql_as(
+                &coordinator,
+                "mutation($p: ID!, $o: ID!) { addProjectParticipant(projectId: $p, organisationId: $o, role: PARTNER) { id } }",
+                json!({ "p": project_id, "o": us }),
+            ),
+        )
+        .await;
+    assert_about(&events, Uuid::parse_str(&us).expect("a UUID"), coordinator_id);
+    log.step(
+        &app,
+        "addProjectMember",
+        "member.added",
+        app.gql_as(
+            &coordinator,
+            "mutation($p: ID!, $u: ID!) { addProjectMember(projectId: $p, userId: $u, role: CONTRIBUTOR) { id } }",
+            json!({ "p": project_id, "u": partner_id.to_string() }),
+        ),
+    )
+    .await;
+    let (deliverable, _) = log
+        .step(
+            &app,
+            "createDeliverable",
+            "deliverable.created",
+            app.gql_as(
+                &coordinator,
+                "mutation($i: CreateDeliverableInput!) { createDeliverable(input: $i) { id version } }",
+                json!({ "i": { "projectId": project_id, "code": "D1", "title": "Report", "dueOn": "2025-06-01" } }),
+            ),
+        )
+        .await;
+    let deliverable_id = deliverable["id"].clone();
+    log.step(
+        &app,
+        "updateDeliverable",
+        "deliverable.updated",
+        app.gql_as(
+            &coordinator,
+            "mutation($i: UpdateDeliverableInput!) { updateDeliverable(input: $i) { version } }",
+            json!({ "i": { "id": deliverable_id, "expectedVersion": deliverable["version"], "title": "Final report" } }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "changeDeliverableStatus",
+        "deliverable.status_changed",
+        app.gql_as(
+            &coordinator,
+            "mutation($id: ID!) { changeDeliverableStatus(id: $id, status: IN_PROGRESS) { status } }",
+            json!({ "id": deliverable_id }),
+        ),
+    )
+    .await;
+    // Documents of their own for the links: one document links to one project.
+    let create_doc = "mutation($t: String!) { createDocument(input: {kind: REPORT, title: $t}) { id } }";
+    let draft = app
+        .gql_as(&coordinator, create_doc, json!({ "t": "Report draft" }))
+        .await
+        .ok()["createDocument"]["id"]
+        .clone();
+    let notes = app
+        .gql_as(&coordinator, create_doc, json!({ "t": "Project notes" }))
+        .await
+        .ok()["createDocument"]["id"]
+        .clone();
+    log.step(
+        &app,
+        "linkDocumentToDeliverable",
+        "deliverable.document_linked",
+        app.gql_as(
+            &coordinator,
+            "mutation($d: ID!, $doc: ID!) { linkDocumentToDeliverable(deliverableId: $d, documentId: $doc) { id } }",
+            json!({ "d": deliverable_id, "doc": draft }),
+        ),
+    )
+    .await;
+    let (_, events) = log
+        .step(
+            &app,
+            "translateProject",
+            "translation.saved",
+            app.gql_as(
+                &translator,
+                "mutation($id: ID!) { translateProject(id: $id, locale: \"nb-NO\", title: \"Hendelser\", summary: \"\") { id } }",
+                json!({ "id": project_id }),
+            ),
+        )
+        .await;
+    assert_about(&events, uuid(&project_id), translator_id);
+    log.step(
+        &app,
+        "linkTrainingMaterialToProject",
+        "training.linked",
+        app.gql_as(
+            &coordinator,
+            "mutation($p: ID!, $t: ID!) { linkTrainingMaterialToProject(projectId: $p, trainingMaterialId: $t) { id } }",
+            json!({ "p": project_id, "t": material_id }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "linkDocumentToProject",
+        "document.linked",
+        app.gql_as(
+            &coordinator,
+            "mutation($p: ID!, $d: ID!) { linkDocumentToProject(projectId: $p, documentId: $d) { id } }",
+            json!({ "p": project_id, "d": notes }),
+        ),
+    )
+    .await;
+    let (milestone, _) = log
+        .step(
+            &app,
+            "createMilestone",
+            "milestone.created",
+            app.gql_as(
+                &coordinator,
+                "mutation($p: ID!) { createMilestone(input: {projectId: $p, title: \"Kick-off\", dueOn: \"2025-02-01\"}) { id } }",
+                json!({ "p": project_id }),
+            ),
+        )
+        .await;
+    log.step(
+        &app,
+        "markMilestoneReached",
+        "milestone.reached",
+        app.gql_as(
+            &coordinator,
+            "mutation($id: ID!) { markMilestoneReached(id: $id) { reached } }",
+            json!({ "id": milestone["id"] }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "removeProjectMember",
+        "member.removed",
+        app.gql_as(
+            &coordinator,
+            "mutation($p: ID!, $u: ID!) { removeProjectMember(projectId: $p, userId: $u) { id } }",
+            json!({ "p": project_id, "u": partner_id.to_string() }),
+        ),
+    )
+    .await;
+    log.step(
+        &app,
+        "removeProjectParticipant",
+        "participant.removed",
+        app.gql_as(
+            &coordinator,
+            "mutation($p: ID!, $o: ID!) { removeProjectParticipant(projectId: $p, organisationId: $o) { id } }",
+            json!({ "p": project_id, "o": us }),
+        ),
+    )
+    .await;
+
+    // Any stored content, through the translators' queue.
+    let (_, events) = log
+        .step(
+            &app,
+            "translateContent",
+            "translation.saved",
+            app.gql_as(
+                &translator,
+                "mutation($id: ID!) { translateContent(type: DELIVERABLE, id: $id, locale: \"nb-NO\", fields: [{name: \"title\", text: \"Sluttrapport\"}]) { state } }",
+                json!({ "id": deliverable_id }),
+            ),
+        )
+        .await;
+    assert_about(&events, uuid(&deliverable_id), translator_id);
+
+    // Every mutation of the schema ran and recorded its event; a new
+    // mutation without a step here (or without an event) fails.
+    let missing: Vec<&String> = mutations.difference(&log.covered).collect();
+    let unknown: Vec<&String> = log.covered.difference(&mutations).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "mutations with no step recording their event: {missing:?}; steps for mutations not in the schema: {unknown:?}"
+    );
+    assert_eq!(log.covered, mutations);
+
+    // No event holds a secret: not a password, not a token, not a token's hash.
+    let everything = event::Entity::find().all(&app.db).await.expect("events");
+    assert!(!everything.is_empty());
+    for row in &everything {
+        let text = format!("{row:?} {}", row.payload);
+        assert!(
+            !text.contains("$argon2"),
+            "an event holds a password hash: {text}"
+        );
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "an event holds a secret: {text}");
+            let hash = sammen_api::auth::token::digest(secret);
+            assert!(!text.contains(&hash), "an event holds a token's hash: {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_refused_change_writes_no_event() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let partner = app.login("partner@example.org").await;
+    let us = app.organisation_id("new-england-peer-alliance").await;
+    // Each token's first use is behind us, whatever it records.
+    my_id(&app, &partner).await;
+    let doc = app
+        .gql_as(
+            &coordinator,
+            "mutation { createDocument(input: {kind: REPORT, title: \"Refusals\", visibility: PARTNERS}) { id } }",
+            json!({}),
+        )
+        .await
+        .ok()["createDocument"]["id"]
+        .clone();
+    let update = "mutation($id: ID!, $s: String!) { updateDocument(input: {id: $id, expectedVersion: 1, summary: $s}) { version } }";
+    app.gql_as(&coordinator, update, json!({ "id": doc, "s": "First edit." }))
+        .await
+        .ok();
+    let before = event_count(&app).await;
+
+    // A stale version.
+    app.gql_as(&coordinator, update, json!({ "id": doc, "s": "Lost edit." }))
+        .await
+        .expect_error("CONFLICT");
+    // Not allowed.
+    app.gql_as(
+        &partner,
+        "mutation { createOrganisation(input: {slug: \"not-mine\", name: \"Not mine\", country: \"US\", kind: NGO}) { id } }",
+        json!({}),
+    )
+    .await
+    .expect_error("FORBIDDEN");
+    // Bad input.
+    let bad = app
+        .gql_as(
+            &coordinator,
+            "mutation { createProject(input: {code: \"no spaces\", title: \"Bad\", startsOn: \"2025-01-01\"}) { id } }",
+            json!({}),
+        )
+        .await;
+    bad.expect_error("BAD_USER_INPUT");
+    assert_eq!(bad.field(), "code");
+    // Nothing to do: withdrawing a grant that does not exist changes nothing.
+    let unshared = app
+        .gql_as(
+            &coordinator,
+            "mutation($d: ID!, $o: ID!) { unshareDocument(documentId: $d, organisationId: $o) }",
+            json!({ "d": doc, "o": us }),
+        )
+        .await;
+    assert_eq!(unshared.ok()["unshareDocument"], false);
+
+    assert_eq!(
+        event_count(&app).await,
+        before,
+        "a refused change recorded an event"
+    );
+}
+
+#[tokio::test]
+async fn project_activity_is_a_reading_of_project_events() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let us = app.organisation_id("new-england-peer-alliance").await;
+    let project = app
+        .gql_as(
+            &coordinator,
+            "mutation { createProject(input: {code: \"READING-1\", title: \"Reading\", startsOn: \"2025-01-01\"}) { id } }",
+            json!({}),
+        )
+        .await
+        .ok()["createProject"]["id"]
+        .clone();
+    app.gql_as(
+        &coordinator,
+        "mutation($p: ID!, $o: ID!) { addProjectParticipant(projectId: $p, organisationId: $o, role: PARTNER) { id } }",
+        json!({ "p": project, "o": us }),
+    )
+    .await
+    .ok();
+    // A change outside the project, by the same person.
+    let doc = app
+        .gql_as(
+            &coordinator,
+            "mutation { createDocument(input: {kind: REPORT, title: \"Elsewhere\"}) { id } }",
+            json!({}),
+        )
+        .await
+        .ok()["createDocument"]["id"]
+        .clone();
+
+    let reply = app
+        .gql_as(
+            &coordinator,
+            "query($id: ID!) { project(id: $id) { activity(first: 50) { totalCount edges { node { id verb summary objectType objectId } } } } }",
+            json!({ "id": project }),
+        )
+        .await;
+    let activity = reply.ok()["project"]["activity"].clone();
+    let events = event::Entity::find()
+        .filter(event::Column::ProjectId.eq(uuid(&project)))
+        .order_by_desc(event::Column::Id)
+        .all(&app.db)
+        .await
+        .expect("events");
+    let entries = activity["edges"].as_array().expect("edges");
+    assert_eq!(activity["totalCount"], events.len());
+    assert_eq!(entries.len(), events.len(), "{activity}");
+    for (edge, event) in entries.iter().zip(&events) {
+        let node = &edge["node"];
+        assert_eq!(node["id"], event.id.to_string(), "{activity}");
+        assert_eq!(node["verb"], event.kind);
+        assert_eq!(node["objectType"], event.subject_type);
+        assert_eq!(node["objectId"], event.subject_id.to_string());
+        assert!(!node["summary"].as_str().expect("summary").is_empty(), "{node}");
+    }
+    let verbs: Vec<&str> = entries
+        .iter()
+        .map(|e| e["node"]["verb"].as_str().expect("verb"))
+        .collect();
+    assert_eq!(verbs, ["participant.added", "project.created"], "newest first");
+
+    // The document's event is in the table, but not in the project's log.
+    let created = event::Entity::find()
+        .filter(event::Column::Kind.eq("document.created"))
+        .filter(event::Column::SubjectId.eq(uuid(&doc)))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a document.created event");
+    assert_eq!(created.project_id, None);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["node"]["id"] != created.id.to_string() && e["node"]["verb"] != "document.created"),
+        "{activity}"
+    );
+}
+
+/// Writes an event behind the API's back, `days_old` days old.
+async fn insert_event(app: &TestApp, days_old: i64) -> Uuid {
+    let id = Uuid::now_v7();
+    event::ActiveModel {
+        id: Set(id),
+        kind: Set("test.inserted".to_owned()),
+        subject_type: Set("Test".to_owned()),
+        subject_id: Set(Uuid::now_v7()),
+        project_id: Set(None),
+        actor_id: Set(None),
+        payload: Set(json!({ "daysOld": days_old })),
+        created_at: Set(chrono::Utc::now() - chrono::Duration::days(days_old)),
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert");
+    id
+}
+
+#[tokio::test]
+async fn old_events_are_pruned() {
+    // The server prunes by itself every hour (the first time at start-up):
+    // keep it from racing this test's pruning.
+    let app = TestApp::spawn_with(|c| c.serve.event_retention_days = 36_500).await;
+    let old = insert_event(&app, 100).await;
+    let recent = insert_event(&app, 1).await;
+    let before = event_count(&app).await;
+
+    let pruned = sammen_api::events::prune(&app.db, 90).await.expect("prune");
+    assert_eq!(pruned, 1);
+    assert!(
+        event::Entity::find_by_id(old)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .is_none(),
+        "the 100-day-old event is still there"
+    );
+    assert!(
+        event::Entity::find_by_id(recent)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .is_some(),
+        "the day-old event was pruned"
+    );
+    assert_eq!(event_count(&app).await, before - 1);
+}
