@@ -17,7 +17,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::auth::throttle::LoginThrottle;
-use crate::config::{Limits, ServeConfig};
+use crate::config::ServeConfig;
+pub use crate::config::Settings;
 use crate::events::Dispatcher;
 use crate::graphql::{self, SammenSchema};
 use crate::l10n::{LocaleSources, Locales, Localizer};
@@ -27,45 +28,6 @@ use crate::server::ConnectionLimits;
 use crate::storage::Storage;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-
-/// Settings handlers and resolvers need beyond the limits.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub limits: Limits,
-    pub max_upload_bytes: u64,
-    pub session_lifetime: chrono::Duration,
-    pub trusted_proxies: Vec<crate::config::IpNet>,
-    pub ws_max_operations: usize,
-    pub ws_max_sockets_per_token: usize,
-    pub ws_init_timeout: std::time::Duration,
-    /// A WebSocket silent this long (pings unanswered) is closed.
-    pub ws_idle_timeout: std::time::Duration,
-    pub upload_temp_dir: Option<std::path::PathBuf>,
-    /// Whether `__schema` and `__type` are answered.
-    pub introspection: bool,
-    /// `--content-locales`: what stored content may be translated into,
-    /// besides the interface's own locales.
-    pub content_locales: Vec<unic_langid::LanguageIdentifier>,
-    /// Days events are kept.
-    pub event_retention_days: u32,
-}
-
-impl Settings {
-    /// The locales stored content may be in: `--content-locales` and every
-    /// locale the interface has, en-US first.
-    pub fn content_locales(
-        &self,
-        localizer: &crate::l10n::Localizer,
-    ) -> Vec<unic_langid::LanguageIdentifier> {
-        let mut out: Vec<unic_langid::LanguageIdentifier> = localizer.available().to_vec();
-        for locale in &self.content_locales {
-            if !out.contains(locale) {
-                out.push(locale.clone());
-            }
-        }
-        out
-    }
-}
 
 /// What every request handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -84,9 +46,9 @@ pub struct AppState {
     /// The WebSocket connections, so shutdown can wait for their close frames.
     pub sockets: TaskTracker,
     /// Open WebSockets per token (or anonymous address), on this node.
-    pub socket_counts: crate::graphql::ws::SocketCounts,
+    pub socket_counts: crate::http::ws::SocketCounts,
     /// Automatic persisted queries this node has learnt.
-    pub persisted_queries: crate::graphql::apq::PersistedQueries,
+    pub persisted_queries: crate::http::apq::PersistedQueries,
 }
 
 /// A built application, listening but not yet serving.
@@ -162,8 +124,8 @@ impl App {
             )),
             shutdown: CancellationToken::new(),
             sockets: TaskTracker::new(),
-            socket_counts: crate::graphql::ws::SocketCounts::default(),
-            persisted_queries: crate::graphql::apq::PersistedQueries::default(),
+            socket_counts: crate::http::ws::SocketCounts::default(),
+            persisted_queries: crate::http::apq::PersistedQueries::default(),
         };
         let listener = TcpListener::bind(config.serve.listen)
             .await
@@ -286,16 +248,16 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
             "/graphql",
-            get(graphql::http::graphql_get).post(graphql::http::graphql_post),
+            get(crate::http::graphql::graphql_get).post(crate::http::graphql::graphql_post),
         )
-        .route("/graphql/ws", get(graphql::ws::graphql_ws))
-        .route("/graphiql/{file}", get(graphql::explorer::asset))
-        .route("/files/{version_id}", get(crate::files::download))
-        .route("/training/{file}", get(graphql::training::jsonld::download))
+        .route("/graphql/ws", get(crate::http::ws::graphql_ws))
+        .route("/graphiql/{file}", get(crate::http::explorer::asset))
+        .route("/files/{version_id}", get(crate::http::files::download))
+        .route("/training/{file}", get(crate::http::jsonld::download))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
-        .layer(CatchPanicLayer::custom(graphql::http::panic_response))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::track))
+        .layer(CatchPanicLayer::custom(crate::http::graphql::panic_response))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

@@ -422,3 +422,42 @@ impl ServeConfig {
         }
     }
 }
+
+/// Settings handlers and resolvers need beyond the limits.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub limits: Limits,
+    pub max_upload_bytes: u64,
+    pub session_lifetime: chrono::Duration,
+    pub trusted_proxies: Vec<IpNet>,
+    pub ws_max_operations: usize,
+    pub ws_max_sockets_per_token: usize,
+    pub ws_init_timeout: std::time::Duration,
+    /// A WebSocket silent this long (pings unanswered) is closed.
+    pub ws_idle_timeout: std::time::Duration,
+    pub upload_temp_dir: Option<std::path::PathBuf>,
+    /// Whether `__schema` and `__type` are answered.
+    pub introspection: bool,
+    /// `--content-locales`: what stored content may be translated into,
+    /// besides the interface's own locales.
+    pub content_locales: Vec<unic_langid::LanguageIdentifier>,
+    /// Days events are kept.
+    pub event_retention_days: u32,
+}
+
+impl Settings {
+    /// The locales stored content may be in: `--content-locales` and every
+    /// locale the interface has, en-US first.
+    pub fn content_locales(
+        &self,
+        localizer: &crate::l10n::Localizer,
+    ) -> Vec<unic_langid::LanguageIdentifier> {
+        let mut out: Vec<unic_langid::LanguageIdentifier> = localizer.available().to_vec();
+        for locale in &self.content_locales {
+            if !out.contains(locale) {
+                out.push(locale.clone());
+            }
+        }
+        out
+    }
+}

@@ -26,9 +26,10 @@ pub mod error;
 
 pub mod events;
 /// `GET /files/{versionId}`: downloads, under the access policy.
-pub mod files;
 /// The GraphQL schema, one module per domain, and its HTTP handlers.
 pub mod graphql;
+
+pub mod http;
 /// Fluent bundles, locale negotiation, ICU4X formatting and `locales check`.
 pub mod l10n;
 /// Prometheus metrics for `/metrics`.
@@ -43,5 +44,7 @@ pub mod server;
 pub mod storage;
 /// Logging through tracing.
 pub mod telemetry;
+
+pub mod training;
 /// Translatable stored content from the translators' side.
 pub mod translation;

@@ -242,7 +242,7 @@ pub async fn items(
             .map(|t| Item {
                 content_type,
                 id: t.id,
-                digest: crate::graphql::training::digest(&t),
+                digest: crate::training::digest(&t),
                 original_locale: t.original_locale.clone(),
                 source: vec![
                     ("title", t.title.clone()),

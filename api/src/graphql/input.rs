@@ -382,6 +382,12 @@ pub fn operation_type(operations: &DocumentOperations, name: Option<&str>) -> Op
     }
 }
 
+/// A request whose GraphQL text is longer than allowed, refused unparsed.
+pub(crate) fn too_many_tokens(max: usize) -> crate::error::ApiError {
+    crate::error::ApiError::new(crate::error::ErrorCode::QueryTooComplex, "error-query-too-long")
+        .arg("max", max as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,16 +4,12 @@
 //! The schema is built apart from its data, so `sammen schema` and the drift
 //! test need no database. One file per domain; resolvers stay thin.
 
-pub mod apq;
 pub mod cost;
 pub mod document;
-pub mod explorer;
 pub mod filters;
-pub mod http;
 pub mod input;
 pub mod loaders;
 pub mod money;
-pub mod multipart;
 pub mod organisation;
 pub mod pagination;
 pub mod person;
@@ -21,7 +17,6 @@ pub mod project;
 pub mod scalars;
 pub mod training;
 pub mod translation;
-pub mod ws;
 
 use std::sync::Arc;
 
@@ -301,8 +296,9 @@ pub struct WsSession {
     pub client_ip: Option<std::net::IpAddr>,
     /// Operations running at once on this socket (`--ws-max-operations`).
     pub operations: Arc<tokio::sync::Semaphore>,
-    /// This socket's place in the per-token count; freed when the session goes.
-    pub slot: crate::graphql::ws::SocketSlot,
+    /// This socket's place in the per-token count (the HTTP side's
+    /// `SocketSlot`), held here and freed when the session goes.
+    pub slot: Box<dyn std::any::Any + Send + Sync>,
 }
 
 /// Guards every operation, over HTTP and WebSocket alike:
@@ -345,7 +341,7 @@ impl async_graphql::extensions::Extension for OperationGuard {
         if let Some(session) = session {
             let max = session.app.settings.limits.max_query_tokens;
             if input::count_tokens(&request.query, max) > max {
-                return Err(http::too_many_tokens(max).into_server_error());
+                return Err(input::too_many_tokens(max).into_server_error());
             }
         }
         let settings = match session {

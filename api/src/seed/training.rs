@@ -14,7 +14,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::graphql::training::digest;
+use crate::training::digest;
 
 struct DemoTraining {
     provider: &'static str,

@@ -24,106 +24,15 @@ use crate::domain::{
     Visibility, name_text,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::l10n::{LocaleChain, content};
+use crate::l10n::content;
+use crate::training::jsonld;
+pub use crate::training::{Texts, complete, digest, resolve, string_list};
 
-pub mod jsonld;
 mod mutation;
 
 pub use mutation::{
     CreateTrainingMaterialInput, OfferingInput, TrainingMutation, UpdateTrainingMaterialInput,
 };
-
-/// The translatable texts of a training material in one locale.
-#[derive(Clone, Debug)]
-pub struct Texts {
-    pub locale: String,
-    pub title: String,
-    pub summary: String,
-    pub prerequisites: String,
-    pub learning_outcomes: Vec<String>,
-}
-
-/// The digest translations are checked against.
-pub fn digest(material: &training_material::Model) -> String {
-    let outcomes = string_list(&material.learning_outcomes).join("\u{1e}");
-    content::source_digest(&[
-        &material.title,
-        &material.summary,
-        &material.prerequisites,
-        &outcomes,
-    ])
-}
-
-/// Picks the texts for a locale chain.
-pub fn resolve(
-    chain: &LocaleChain,
-    material: &training_material::Model,
-    translations: &[training_translation::Model],
-) -> Texts {
-    let locale = content::resolve_locale(
-        chain,
-        &material.original_locale,
-        translations
-            .iter()
-            .filter(|t| complete(material, t))
-            .map(|t| t.locale.as_str()),
-    );
-    match translations.iter().find(|t| t.locale == locale) {
-        Some(t) => {
-            let or = |translated: &str, original: &str| {
-                if translated.is_empty() {
-                    original
-                } else {
-                    translated
-                }
-                .to_owned()
-            };
-            let outcomes = string_list(&t.learning_outcomes);
-            Texts {
-                locale: t.locale.clone(),
-                title: content::or_original(&t.title, &material.title),
-                summary: or(&t.summary, &material.summary),
-                prerequisites: or(&t.prerequisites, &material.prerequisites),
-                learning_outcomes: if outcomes.is_empty() {
-                    string_list(&material.learning_outcomes)
-                } else {
-                    outcomes
-                },
-            }
-        }
-        None => Texts {
-            locale: material.original_locale.clone(),
-            title: material.title.clone(),
-            summary: material.summary.clone(),
-            prerequisites: material.prerequisites.clone(),
-            learning_outcomes: string_list(&material.learning_outcomes),
-        },
-    }
-}
-
-/// Whether a translation has every text the material has: only complete
-/// translations are shown, so a page is in one language.
-pub fn complete(material: &training_material::Model, translation: &training_translation::Model) -> bool {
-    let outcomes = string_list(&material.learning_outcomes).join("\n");
-    let translated = string_list(&translation.learning_outcomes).join("\n");
-    content::complete(&[
-        (&material.title, &translation.title),
-        (&material.summary, &translation.summary),
-        (&material.prerequisites, &translation.prerequisites),
-        (&outcomes, &translated),
-    ])
-}
-
-pub fn string_list(json: &serde_json::Value) -> Vec<String> {
-    json.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// A course, module, webinar, guide or curriculum.
 pub struct TrainingMaterial(pub training_material::Model);

@@ -68,7 +68,7 @@ impl PersistedQueries {
                 "apq-hash-mismatch",
             ));
         }
-        if super::input::count_tokens(&request.query, max_tokens) <= max_tokens
+        if crate::graphql::input::count_tokens(&request.query, max_tokens) <= max_tokens
             && let Ok(mut cache) = self.0.lock()
         {
             cache.put(hash, Arc::from(request.query.as_str()));

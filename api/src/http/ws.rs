@@ -1,6 +1,6 @@
 //! `GET /graphql/ws`: GraphQL over WebSocket (graphql-transport-ws and the
 //! older subscriptions-transport-ws), held to the HTTP limits: message
-//! size, the per-operation limits of [`super::OperationGuard`], operations
+//! size, the per-operation limits of [`crate::graphql::OperationGuard`], operations
 //! per socket, sockets per person, the `connection_init` deadline, pings,
 //! and a close frame on shutdown.
 
@@ -15,11 +15,11 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use futures_util::StreamExt;
 
-use super::http::{client_ip, locale_chain};
-use super::{WsSession, localise_errors};
+use super::{client_ip, locale_chain};
 use crate::app::AppState;
 use crate::auth::{Caller, token};
 use crate::error::{ApiError, ErrorCode};
+use crate::graphql::{WsSession, localise_errors};
 use crate::l10n::LocaleChain;
 use crate::server::PeerAddr;
 
@@ -70,7 +70,7 @@ impl Drop for SocketSlot {
 /// The HTTP limits hold here too: a message is at most `--max-body-bytes`
 /// (larger closes the socket with 1009), and depth, complexity, statement
 /// budget and the request deadline apply to each operation (see
-/// [`super::OperationGuard`]). A socket that sends no `connection_init`
+/// [`crate::graphql::OperationGuard`]). A socket that sends no `connection_init`
 /// within `--ws-init-timeout-secs` is closed with 4408; on shutdown every
 /// socket is closed with 1001.
 pub async fn graphql_ws(
@@ -258,6 +258,6 @@ async fn open_session(
         chain,
         client_ip,
         operations: Arc::new(tokio::sync::Semaphore::new(state.settings.ws_max_operations)),
-        slot,
+        slot: Box::new(slot),
     })
 }

@@ -10,10 +10,10 @@ use sammen_entities::document_version;
 use sea_orm::{EntityTrait, QueryFilter, QuerySelect, RelationTrait};
 use uuid::Uuid;
 
+use super::{caller_for, error_response, locale_chain};
 use crate::app::AppState;
 use crate::auth::policy;
 use crate::error::ApiError;
-use crate::graphql::http::{caller_for, error_response, locale_chain};
 
 pub async fn download(
     State(state): State<AppState>,

@@ -24,10 +24,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 
 use super::multipart::MultipartError;
-use super::{RequestState, localise_errors};
 use crate::app::AppState;
 use crate::auth::{Caller, token};
 use crate::error::{ApiError, ErrorCode};
+use crate::graphql::{RequestState, localise_errors};
 use crate::l10n::LocaleChain;
 use crate::server::PeerAddr;
 
@@ -297,9 +297,14 @@ async fn post(
         .collect();
     let mut tokens = 0usize;
     for (request, _) in &requests {
-        tokens = tokens.saturating_add(super::input::count_tokens(&request.query, max_tokens));
+        tokens = tokens.saturating_add(crate::graphql::input::count_tokens(&request.query, max_tokens));
         if tokens > max_tokens {
-            return error_response(&state, &chain, StatusCode::OK, too_many_tokens(max_tokens));
+            return error_response(
+                &state,
+                &chain,
+                StatusCode::OK,
+                crate::graphql::input::too_many_tokens(max_tokens),
+            );
         }
     }
     if requests.len() > max_batch {
@@ -369,8 +374,13 @@ async fn get(
     if let Err(error) = state.persisted_queries.resolve(&mut request, max_tokens) {
         return error_response(&state, &chain, StatusCode::OK, error);
     }
-    if super::input::count_tokens(&request.query, max_tokens) > max_tokens {
-        return error_response(&state, &chain, StatusCode::OK, too_many_tokens(max_tokens));
+    if crate::graphql::input::count_tokens(&request.query, max_tokens) > max_tokens {
+        return error_response(
+            &state,
+            &chain,
+            StatusCode::OK,
+            crate::graphql::input::too_many_tokens(max_tokens),
+        );
     }
     let operation_name = request.operation_name.clone();
     if let Ok(document) = request.parsed_query()
@@ -409,14 +419,15 @@ async fn execute(
     mut request: Request,
 ) -> Response {
     if let Err(error) = request.parsed_query() {
-        let mut errors = vec![super::parse_failed(&error)];
+        let mut errors = vec![crate::graphql::parse_failed(&error)];
         localise_errors(&mut errors, &state.locales.current(), chain);
         count(state, &errors);
         return Response::from_errors(errors);
     }
     let name = request.operation_name.clone();
     let is_mutation = request.parsed_query().is_ok_and(|document| {
-        super::input::operation_type(&document.operations, name.as_deref()) == Some(OperationType::Mutation)
+        crate::graphql::input::operation_type(&document.operations, name.as_deref())
+            == Some(OperationType::Mutation)
     });
     let mut request_state = RequestState::new(state, caller.clone(), chain.clone(), client_ip);
     request_state.is_mutation = is_mutation;
@@ -440,7 +451,7 @@ fn is_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
 }
 
 /// The caller from `Authorization: Bearer …`; anonymous without the header.
-pub(crate) async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Caller::anonymous());
     };
@@ -455,11 +466,7 @@ pub(crate) async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<
 
 /// The client's address: the TCP peer, or behind a trusted proxy the
 /// address it forwards.
-pub(crate) fn client_ip(
-    state: &AppState,
-    peer: Option<Extension<PeerAddr>>,
-    headers: &HeaderMap,
-) -> Option<IpAddr> {
+pub fn client_ip(state: &AppState, peer: Option<Extension<PeerAddr>>, headers: &HeaderMap) -> Option<IpAddr> {
     let peer = peer.map(|Extension(PeerAddr(addr))| addr);
     crate::server::client_ip(peer, headers, &state.settings.trusted_proxies)
 }
@@ -490,11 +497,6 @@ pub fn locale_chain(state: &AppState, headers: &HeaderMap) -> LocaleChain {
         localizer.available(),
         &state.settings.content_locales(&localizer),
     )
-}
-
-/// A request whose GraphQL text is longer than allowed, refused unparsed.
-pub(crate) fn too_many_tokens(max: usize) -> ApiError {
-    ApiError::new(ErrorCode::QueryTooComplex, "error-query-too-long").arg("max", max as u64)
 }
 
 fn bad_request(detail: &str) -> ApiError {
@@ -528,7 +530,7 @@ fn status_of(code: ErrorCode) -> StatusCode {
 }
 
 /// A response carrying one error and no data.
-pub(crate) fn error_response(
+pub fn error_response(
     state: &AppState,
     chain: &LocaleChain,
     status: StatusCode,

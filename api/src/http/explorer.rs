@@ -93,7 +93,7 @@ pub async fn asset(Path(file): Path<String>) -> Response {
 
 /// The page for `GET /graphql` without a query.
 pub fn page(state: &AppState, headers: &HeaderMap) -> Response {
-    let chain = super::http::locale_chain(state, headers);
+    let chain = super::locale_chain(state, headers);
     let html = render(&state.locales.current(), &chain);
     let language = HeaderValue::from_str(&chain.primary().to_string())
         .unwrap_or_else(|_| HeaderValue::from_static("en-US"));
