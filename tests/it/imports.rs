@@ -15,8 +15,7 @@ use sammen_entities::document_version;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
-use crate::documents::PDF;
-use crate::support::TestApp;
+use crate::support::{PDF, TestApp, create_document};
 
 /// A small web server on loopback that counts every request it gets.
 struct Origin {
@@ -95,17 +94,7 @@ const IMPORT: &str = r#"mutation($doc: ID!, $url: String!) {
 
 async fn new_document(app: &TestApp) -> (String, String) {
     let owner = app.login("coordinator@example.org").await;
-    let reply = app
-        .gql_as(
-            &owner,
-            "mutation { createDocument(input: {kind: REPORT, title: \"Imported\"}) { id } }",
-            json!({}),
-        )
-        .await;
-    let id = reply.ok()["createDocument"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = create_document(app, &owner, "Imported").await;
     (owner, id)
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::support::{PASSWORD, TestApp, sign_in};
 
 const HUB: &str = r#"{ organisationBySlug(slug: "erfaringssentrum") {
   description resolvedLocale originalLocale availableLocales kindLabel partnershipStatusLabel
@@ -131,18 +131,12 @@ async fn translator(app: &TestApp, email: &str, locales: &[&str]) -> String {
     app.gql_as(
         &admin,
         "mutation($i: CreateUserInput!) { createUser(input: $i) { translatorLocales } }",
-        json!({ "i": { "email": email, "displayName": "Mette Højgaard", "password": "long-enough-pw",
+        json!({ "i": { "email": email, "displayName": "Mette Højgaard", "password": PASSWORD,
                        "organisationId": org, "translatorLocales": locales } }),
     )
     .await
     .ok();
-    let reply = app
-        .gql(
-            "mutation($e: String!) { login(email: $e, password: \"long-enough-pw\") { token } }",
-            json!({ "e": email }),
-        )
-        .await;
-    reply.ok()["login"]["token"].as_str().expect("token").to_owned()
+    sign_in(app, email).await
 }
 
 #[tokio::test]

@@ -4,6 +4,19 @@
 //! The database is a SQLite file in a temporary folder, or, when
 //! `SAMMEN_TEST_POSTGRES_URL` is set, a fresh schema in that PostgreSQL
 //! database (dropped again when the test ends).
+//!
+//! `fixtures` holds what several test modules share (a PDF and the upload
+//! mutation, people, projects and documents made through the API, …);
+//! `process` runs the real program as a child process.
+
+mod fixtures;
+mod process;
+
+pub use fixtures::{
+    ADD_MEMBER, ADD_PARTICIPANT, PASSWORD, PDF, REMOVE_MEMBER, REMOVE_PARTICIPANT, UPLOAD, Ws,
+    create_document, create_project, files_under, new_person, sign_in, statements_for, user_id,
+};
+pub use process::Process;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -13,6 +26,9 @@ use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
 pub const DEMO_PASSWORD: &str = "sammen-demo";
+
+/// The sign-in mutation, with the e-mail address as `e` and the password as `p`.
+pub const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
 
 pub struct TestApp {
     pub address: String,
@@ -315,30 +331,13 @@ impl TestApp {
     pub async fn member_of(&self, slug: &str, email: &str) -> String {
         let admin = self.login("admin@example.org").await;
         let org = self.organisation_id(slug).await;
-        self.gql_as(
-            &admin,
-            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-            json!({ "i": { "email": email, "displayName": email, "password": "long-enough-pw", "organisationId": org } }),
-        )
-        .await
-        .ok();
-        let reply = self
-            .gql(
-                "mutation($e: String!) { login(email: $e, password: \"long-enough-pw\") { token } }",
-                json!({ "e": email }),
-            )
-            .await;
-        reply.ok()["login"]["token"].as_str().expect("a token").to_owned()
+        new_person(self, &admin, &org, email, email).await;
+        sign_in(self, email).await
     }
 
     /// Signs in and returns the session token.
     pub async fn login(&self, email: &str) -> String {
-        let reply = self
-            .gql(
-                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
-                json!({ "e": email, "p": DEMO_PASSWORD }),
-            )
-            .await;
+        let reply = self.gql(LOGIN, json!({ "e": email, "p": DEMO_PASSWORD })).await;
         reply.ok()["login"]["token"].as_str().expect("a token").to_owned()
     }
 
@@ -380,93 +379,5 @@ impl Drop for TestApp {
             })
         })
         .join();
-    }
-}
-
-/// The real `sammen` program as a child process, for what only a process
-/// can show: `kill -9`, SIGTERM, start-up after a crash.
-pub struct Process {
-    pub address: String,
-    child: tokio::process::Child,
-}
-
-impl Process {
-    /// `sammen serve` on a free port with its database and files under
-    /// `dir` (on PostgreSQL: a schema named after `dir`, the same on every
-    /// restart), plus `extra_args`; returns once it listens.
-    pub async fn serve(dir: &std::path::Path, extra_args: &[&str]) -> Process {
-        use tokio::io::AsyncBufReadExt;
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sammen-under-test"));
-        command
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
-            .arg("--storage-dir")
-            .arg(dir.join("files"))
-            .args(extra_args)
-            .env("SAMMEN_LOG_FORMAT", "text")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::inherit())
-            .kill_on_drop(true);
-        match std::env::var("SAMMEN_TEST_POSTGRES_URL") {
-            Ok(url) if !url.is_empty() => {
-                let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("process");
-                let schema: String = format!("p_{name}")
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() {
-                            c.to_ascii_lowercase()
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect();
-                command
-                    .env("SAMMEN_DATABASE_URL", url)
-                    .env("SAMMEN_DATABASE_SCHEMA", schema);
-            }
-            _ => {
-                command.env(
-                    "SAMMEN_DATABASE_URL",
-                    format!("sqlite://{}/sammen.db?mode=rwc", dir.display()),
-                );
-            }
-        }
-        let mut child = command.spawn().expect("the sammen program starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = tokio::io::BufReader::new(stdout).lines();
-        let address = tokio::time::timeout(std::time::Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await.expect("stdout line") {
-                if let Some(url) = line.strip_prefix("Sammen is running: ") {
-                    return url.trim().trim_end_matches("/graphql").to_owned();
-                }
-            }
-            panic!("sammen exited before it listened");
-        })
-        .await
-        .expect("sammen listens within a minute");
-        // Keep reading stdout so the program never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Process { address, child }
-    }
-
-    /// SIGKILL, as a crash or the OOM killer would; waits for the exit.
-    pub async fn kill9(&mut self) {
-        self.child.start_kill().expect("kill -9");
-        self.child.wait().await.expect("the program exits");
-    }
-
-    /// SIGTERM, as an orchestrator stopping the node; does not wait.
-    pub fn sigterm(&self) {
-        let pid = self.child.id().expect("still running");
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success(), "kill -TERM failed");
-    }
-
-    pub async fn wait(&mut self) -> std::process::ExitStatus {
-        self.child.wait().await.expect("the program exits")
     }
 }

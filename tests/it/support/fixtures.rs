@@ -1,0 +1,108 @@
+//! Fixtures several test modules share: a small PDF and the upload
+//! mutation, the project participant and member mutations, people,
+//! projects and documents made through the API, the statements one
+//! request costs, and the files under a folder.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::{LOGIN, TestApp};
+
+/// A minimal PDF file.
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+/// Uploads `file` as a new version of the document `doc`.
+pub const UPLOAD: &str = r#"mutation($doc: ID!, $file: Upload!, $note: String) {
+  uploadDocumentVersion(documentId: $doc, file: $file, changeNote: $note) {
+    id number filename mediaType size sha256 downloadUrl changeNote
+  }
+}"#;
+
+/// The mutations that add and remove a project's participating organisations and members.
+pub const ADD_PARTICIPANT: &str = "mutation($p: ID!, $o: ID!, $r: ParticipantRole!) { addProjectParticipant(projectId: $p, organisationId: $o, role: $r) { id } }";
+pub const REMOVE_PARTICIPANT: &str =
+    "mutation($p: ID!, $o: ID!) { removeProjectParticipant(projectId: $p, organisationId: $o) { id } }";
+pub const ADD_MEMBER: &str = "mutation($p: ID!, $u: ID!, $r: MemberRole!) { addProjectMember(projectId: $p, userId: $u, role: $r) { id } }";
+pub const REMOVE_MEMBER: &str =
+    "mutation($p: ID!, $u: ID!) { removeProjectMember(projectId: $p, userId: $u) { id } }";
+
+/// The password of the people the tests create.
+pub const PASSWORD: &str = "long-enough-pw";
+
+/// A WebSocket to the server.
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A new person named `name` in `organisation` (created by the admin); their id.
+pub async fn new_person(app: &TestApp, admin: &str, organisation: &str, name: &str, email: &str) -> String {
+    app.gql_as(
+        admin,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+        json!({ "i": { "email": email, "displayName": name, "password": PASSWORD, "organisationId": organisation } }),
+    )
+    .await
+    .ok()["createUser"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned()
+}
+
+/// Signs a person made by [`new_person`] in; the session token.
+pub async fn sign_in(app: &TestApp, email: &str) -> String {
+    app.gql(LOGIN, json!({ "e": email, "p": PASSWORD })).await.ok()["login"]["token"]
+        .as_str()
+        .expect("a token")
+        .to_owned()
+}
+
+/// The id of the person signed in with `token`.
+pub async fn user_id(app: &TestApp, token: &str) -> String {
+    app.gql_as(token, "{ me { id } }", json!({})).await.ok()["me"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+/// Runs a mutation that creates something and returns the new id at `field`.
+async fn created(app: &TestApp, token: &str, mutation: &str, variables: Value, field: &str) -> String {
+    app.gql_as(token, mutation, variables).await.ok()[field]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned()
+}
+
+/// A new project with `code`, made by `token`; its id.
+pub async fn create_project(app: &TestApp, token: &str, code: &str) -> String {
+    let mutation = "mutation($c: String!) { createProject(input: {code: $c, title: \"Hardening\", startsOn: \"2025-01-01\"}) { id } }";
+    created(app, token, mutation, json!({ "c": code }), "createProject").await
+}
+
+/// A new REPORT document titled `title`, owned by `token`; its id.
+pub async fn create_document(app: &TestApp, token: &str, title: &str) -> String {
+    let mutation = "mutation($t: String!) { createDocument(input: {kind: REPORT, title: $t}) { id } }";
+    created(app, token, mutation, json!({ "t": title }), "createDocument").await
+}
+
+/// SQL statements the server ran for one request, read from /metrics.
+pub async fn statements_for(app: &TestApp, token: &str, query: &str, variables: Value) -> u64 {
+    let before = app.statements().await;
+    app.gql_as(token, query, variables).await.ok();
+    app.statements().await - before
+}
+
+/// Every file under `dir`, in its subfolders too.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(files_under(&path));
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
