@@ -130,6 +130,73 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// A unique constraint as each engine names it in its error: SQLite by
+/// the columns (`table.column, …`), PostgreSQL by the constraint or index.
+#[derive(Clone, Copy, Debug)]
+pub struct Unique {
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const ORGANISATION_SLUG: Unique = Unique {
+    sqlite: "organisation.slug",
+    postgres: "organisation_slug_key",
+};
+pub const PERSON_EMAIL: Unique = Unique {
+    sqlite: "person.email",
+    postgres: "person_email_key",
+};
+pub const PROJECT_CODE: Unique = Unique {
+    sqlite: "project.code",
+    postgres: "project_code_key",
+};
+pub const PROJECT_PARTICIPANT: Unique = Unique {
+    sqlite: "project_participant.project_id, project_participant.organisation_id",
+    postgres: "project_participant_pkey",
+};
+pub const PROJECT_MEMBER: Unique = Unique {
+    sqlite: "project_member.project_id, project_member.person_id",
+    postgres: "project_member_pkey",
+};
+pub const DELIVERABLE_CODE: Unique = Unique {
+    sqlite: "deliverable.project_id, deliverable.code",
+    postgres: "idx_deliverable_code",
+};
+pub const DOCUMENT_VERSION_NUMBER: Unique = Unique {
+    sqlite: "document_version.document_id, document_version.number",
+    postgres: "idx_document_version_number",
+};
+pub const TRAINING_DOCUMENT: Unique = Unique {
+    sqlite: "training_document.training_material_id, training_document.document_id",
+    postgres: "training_document_pkey",
+};
+
+/// Whether `error` violates `constraint`.
+pub fn violates(error: &sea_orm::DbErr, constraint: Unique) -> bool {
+    match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) => {
+            message.contains(constraint.sqlite) || message.contains(constraint.postgres)
+        }
+        _ => false,
+    }
+}
+
+/// The one mapping from a unique-constraint violation to a field error:
+/// `.map_err(on_unique(ORGANISATION_SLUG, || ApiError::invalid("slug", …)))`.
+/// Any other database error stays what it is (INTERNAL).
+pub fn on_unique(
+    constraint: Unique,
+    field_error: impl FnOnce() -> crate::error::ApiError,
+) -> impl FnOnce(sea_orm::DbErr) -> crate::error::ApiError {
+    move |error| {
+        if violates(&error, constraint) {
+            field_error()
+        } else {
+            error.into()
+        }
+    }
+}
+
 /// The columns optimistic concurrency works with.
 pub struct Versioned<C> {
     pub id: C,
@@ -152,6 +219,24 @@ where
     A: sea_orm::ActiveModelTrait<Entity = E> + Send,
     E::Model: sea_orm::ModelTrait<Entity = E> + Send + Sync,
 {
+    versioned_update_or(db, columns, id, expected, change, crate::error::ApiError::from).await
+}
+
+/// [`versioned_update`], with `on_error` for the update's own database
+/// errors (e.g. [`on_unique`] for a changed unique column).
+pub async fn versioned_update_or<E, A>(
+    db: &impl sea_orm::ConnectionTrait,
+    columns: Versioned<E::Column>,
+    id: uuid::Uuid,
+    expected: i32,
+    change: A,
+    on_error: impl FnOnce(sea_orm::DbErr) -> crate::error::ApiError,
+) -> crate::error::ApiResult<E::Model>
+where
+    E: sea_orm::EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    E::Model: sea_orm::ModelTrait<Entity = E> + Send + Sync,
+{
     use sea_orm::sea_query::{Expr, ExprTrait};
     use sea_orm::{ColumnTrait, ModelTrait, QueryFilter};
 
@@ -162,7 +247,8 @@ where
         .filter(columns.id.eq(id))
         .filter(columns.version.eq(expected))
         .exec(db)
-        .await?;
+        .await
+        .map_err(on_error)?;
     let row = E::find()
         .filter(columns.id.eq(id))
         .one(db)

@@ -8,7 +8,7 @@ use chrono::Utc;
 use futures_util::Stream;
 use sammen_entities::{document, document_version};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
@@ -174,7 +174,7 @@ async fn insert_version(
                 change.commit(&state.events).await?;
                 return Ok(row);
             }
-            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(error) if crate::db::violates(&error, crate::db::DOCUMENT_VERSION_NUMBER) => {
                 change.rollback().await?;
             }
             Err(error) => return Err(error.into()),

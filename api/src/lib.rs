@@ -15,6 +15,8 @@ pub mod auth;
 pub mod cli;
 /// Configuration: every flag is also a `SAMMEN_*` environment variable.
 pub mod config;
+
+pub mod context;
 /// Database connection and migrations.
 pub mod db;
 /// Adding document versions: names, streaming to storage, sniffing.
@@ -36,6 +38,8 @@ pub mod l10n;
 pub mod metrics;
 /// Outbound HTTP with the SSRF guard.
 pub mod net;
+
+pub mod organisations;
 /// Demo data.
 pub mod seed;
 /// The HTTP server loop: connection limits, timeouts, graceful drain.

@@ -19,6 +19,7 @@ mod organisations;
 mod people;
 mod platform;
 mod projects;
+mod races;
 mod support;
 mod tools;
 mod training;

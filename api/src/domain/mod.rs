@@ -2,7 +2,15 @@
 //! failure is a field error; inside, the type carries the guarantee.
 
 mod enums;
+mod scalars;
 mod text;
 
 pub use enums::*;
+pub use scalars::Date;
 pub use text::*;
+
+/// Parses an id that should be a UUID; a malformed one is BAD_USER_INPUT
+/// naming `field`, the argument's path (`projectId`, `input.projectId`).
+pub fn parse_id(field: &str, id: &str) -> crate::error::ApiResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(id).map_err(|_| crate::error::ApiError::invalid(field, "input-id-invalid"))
+}

@@ -14,7 +14,10 @@ pub mod organisation;
 pub mod pagination;
 pub mod person;
 pub mod project;
-pub mod scalars;
+/// The scalars of the schema (defined with the domain types).
+pub mod scalars {
+    pub use crate::domain::Date;
+}
 pub mod training;
 pub mod translation;
 
@@ -161,24 +164,21 @@ impl RequestState {
             .map_err(|e| ApiError::internal(anyhow::anyhow!("request state missing: {}", e.message)))
     }
 
-    /// Parses a locale for stored content: a well-formed tag (aliases
-    /// applied) that is one of the content locales (`--content-locales` and
-    /// the interface's locales).
+    /// What domain operations need of this request.
+    pub fn ctx(&self) -> crate::context::Ctx<'_> {
+        crate::context::Ctx {
+            db: &self.db,
+            caller: &self.caller,
+            chain: &self.chain,
+            settings: &self.settings,
+            localizer: &self.localizer,
+            events: &self.events,
+        }
+    }
+
+    /// Parses a locale for stored content (see [`crate::context::Ctx::content_locale`]).
     pub fn content_locale(&self, field: &str, raw: &str) -> ApiResult<String> {
-        let tag = crate::domain::LocaleTag::parse(field, raw)?;
-        let locales = self.settings.content_locales(&self.localizer);
-        let wanted = tag.langid();
-        // `da` means the content locale for Danish, da-DK.
-        let bare = wanted.region.is_none() && wanted.script.is_none() && wanted.variants().len() == 0;
-        locales
-            .iter()
-            .find(|l| *l == wanted)
-            .or_else(|| {
-                bare.then(|| locales.iter().find(|l| l.language == wanted.language))
-                    .flatten()
-            })
-            .map(ToString::to_string)
-            .ok_or_else(|| ApiError::invalid(field, "input-locale-unsupported").arg("value", raw.to_owned()))
+        self.ctx().content_locale(field, raw)
     }
 
     /// Formats message `id` in the caller's language.
@@ -208,7 +208,7 @@ pub fn parse_failed(error: &ServerError) -> ServerError {
 /// BAD_USER_INPUT naming `field`, the argument's path (`projectId`,
 /// `input.projectId`), so that a form can point at it.
 pub fn parse_id(field: &str, id: &async_graphql::ID) -> ApiResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(id.as_str()).map_err(|_| ApiError::invalid(field, "input-id-invalid"))
+    crate::domain::parse_id(field, id.as_str())
 }
 
 /// Localises every error of a response and masks anything unexpected.

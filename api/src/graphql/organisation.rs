@@ -2,15 +2,11 @@
 //! status and their translatable descriptions.
 
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 use sammen_entities::{organisation, organisation_translation};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, SqlErr,
-};
-use serde_json::json;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::filters;
@@ -18,17 +14,10 @@ use super::pagination::{self, ConnectionTotals, Listing, Page, Sort};
 use super::scalars::Date;
 use super::{RequestState, parse_id};
 use crate::auth::policy;
-use crate::domain::{
-    CountryCode, Email, LocaleTag, OrganisationKind, PartnershipStatus, Slug, TranslationStatus, WebAddress,
-    long_text, name_text,
-};
+use crate::domain::{CountryCode, LocaleTag, OrganisationKind, PartnershipStatus, TranslationStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Change, NewEvent, changed_fields};
 use crate::l10n::content;
-
-const NAME_MAX: usize = 200;
-const DESCRIPTION_MAX: usize = 10_000;
-const FOCUS_AREAS_MAX: usize = 20;
+use crate::organisations::{self, CreateOrganisationInput, UpdateOrganisationInput};
 
 /// An organisation in the network: the hub association or a partner.
 pub struct Organisation(pub organisation::Model);
@@ -397,11 +386,7 @@ pub async fn find_visible(
     id: Uuid,
     db: &impl ConnectionTrait,
 ) -> ApiResult<organisation::Model> {
-    organisation::Entity::find_by_id(id)
-        .filter(policy::organisation_read(&state.caller))
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
+    organisations::find_visible(&state.caller, id, db).await
 }
 
 fn string_list(json: &serde_json::Value) -> Vec<String> {
@@ -413,64 +398,6 @@ fn string_list(json: &serde_json::Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn parse_focus_areas(raw: &[String]) -> ApiResult<serde_json::Value> {
-    if raw.len() > FOCUS_AREAS_MAX {
-        return Err(ApiError::invalid("focusAreas", "input-too-many").arg("max", FOCUS_AREAS_MAX as u64));
-    }
-    let mut out = Vec::new();
-    for item in raw {
-        let item = name_text("focusAreas", item, 80)?;
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    Ok(serde_json::Value::from(out))
-}
-
-/// A new organisation.
-#[derive(InputObject)]
-pub struct CreateOrganisationInput {
-    /// 2–64 of `a-z`, `0-9` and inner `-`; unique.
-    pub slug: String,
-    pub name: String,
-    /// ISO 3166-1 alpha-2 code.
-    pub country: String,
-    pub city: Option<String>,
-    pub kind: OrganisationKind,
-    pub website: Option<String>,
-    pub contact_email: Option<String>,
-    /// The description, written in `originalLocale`.
-    #[graphql(default)]
-    pub description: String,
-    /// The locale the description is written in (default en-US).
-    pub original_locale: Option<String>,
-    /// Defaults to PROSPECT.
-    pub partnership_status: Option<PartnershipStatus>,
-    pub agreement_date: Option<Date>,
-    #[graphql(default)]
-    pub focus_areas: Vec<String>,
-}
-
-/// Changes to an organisation. Omitted fields stay as they are; `null`
-/// clears an optional field.
-#[derive(InputObject)]
-pub struct UpdateOrganisationInput {
-    pub id: ID,
-    /// The `version` the change was based on; CONFLICT if the organisation changed since.
-    pub expected_version: i32,
-    pub slug: Option<String>,
-    pub name: Option<String>,
-    pub country: Option<String>,
-    pub city: MaybeUndefined<String>,
-    pub kind: Option<OrganisationKind>,
-    pub website: MaybeUndefined<String>,
-    pub contact_email: MaybeUndefined<String>,
-    /// The description in the original locale; translations become OUTDATED.
-    pub description: Option<String>,
-    pub agreement_date: MaybeUndefined<Date>,
-    pub focus_areas: Option<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -485,74 +412,7 @@ impl OrganisationMutation {
         input: CreateOrganisationInput,
     ) -> ApiResult<Organisation> {
         let state = RequestState::of(ctx)?;
-        policy::require_admin(&state.caller)?;
-        let slug = Slug::parse("slug", &input.slug)?;
-        let name = name_text("name", &input.name, NAME_MAX)?;
-        let country = CountryCode::parse("country", &input.country)?;
-        let city = input
-            .city
-            .as_deref()
-            .map(|c| name_text("city", c, NAME_MAX))
-            .transpose()?;
-        let website = input
-            .website
-            .as_deref()
-            .map(|w| WebAddress::parse("website", w))
-            .transpose()?;
-        let contact_email = input
-            .contact_email
-            .as_deref()
-            .map(|e| Email::parse("contactEmail", e))
-            .transpose()?;
-        let description = long_text("description", &input.description, DESCRIPTION_MAX)?;
-        let original_locale = match &input.original_locale {
-            Some(raw) => state.content_locale("originalLocale", raw)?,
-            None => crate::l10n::default_locale().to_string(),
-        };
-        let focus_areas = parse_focus_areas(&input.focus_areas)?;
-
-        // The unique index decides, so two admins racing for a slug get the
-        // same field error; a separate check first would only add a window.
-        let now = Utc::now();
-        let model = organisation::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            slug: Set(slug.as_str().to_owned()),
-            name: Set(name),
-            country: Set(country.alpha2().to_owned()),
-            city: Set(city),
-            kind: Set(input.kind.as_str().to_owned()),
-            website: Set(website.map(|w| w.as_str().to_owned())),
-            contact_email: Set(contact_email.map(Email::into_string)),
-            description: Set(description),
-            original_locale: Set(original_locale),
-            partnership_status: Set(input
-                .partnership_status
-                .unwrap_or(PartnershipStatus::Prospect)
-                .as_str()
-                .to_owned()),
-            agreement_date: Set(input.agreement_date.map(|d| d.0)),
-            focus_areas: Set(focus_areas),
-            is_hub: Set(false),
-            archived_at: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        };
-        let mut change = Change::begin(&state.db).await?;
-        let model = model.insert(change.db()).await.map_err(slug_conflict)?;
-        change
-            .record(
-                NewEvent::new(
-                    "organisation.created",
-                    "Organisation",
-                    model.id,
-                    state.caller.person.as_ref(),
-                )
-                .payload(json!({ "slug": model.slug, "partnershipStatus": model.partnership_status })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
-        Ok(Organisation(model))
+        Ok(Organisation(organisations::create(&state.ctx(), input).await?))
     }
 
     /// Changes an organisation's profile (network admins and the organisation's
@@ -563,78 +423,7 @@ impl OrganisationMutation {
         input: UpdateOrganisationInput,
     ) -> ApiResult<Organisation> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id("input.id", &input.id)?;
-        let current = find_visible(state, id, &state.db).await?;
-        policy::can_edit_organisation(&state.caller, id)?;
-
-        let mut change = <organisation::ActiveModel as Default>::default();
-        if let Some(slug) = &input.slug {
-            change.slug = Set(Slug::parse("slug", slug)?.as_str().to_owned());
-        }
-        if let Some(name) = &input.name {
-            change.name = Set(name_text("name", name, NAME_MAX)?);
-        }
-        if let Some(country) = &input.country {
-            change.country = Set(CountryCode::parse("country", country)?.alpha2().to_owned());
-        }
-        match &input.city {
-            MaybeUndefined::Value(city) => change.city = Set(Some(name_text("city", city, NAME_MAX)?)),
-            MaybeUndefined::Null => change.city = Set(None),
-            MaybeUndefined::Undefined => {}
-        }
-        if let Some(kind) = input.kind {
-            change.kind = Set(kind.as_str().to_owned());
-        }
-        match &input.website {
-            MaybeUndefined::Value(w) => {
-                change.website = Set(Some(WebAddress::parse("website", w)?.as_str().to_owned()));
-            }
-            MaybeUndefined::Null => change.website = Set(None),
-            MaybeUndefined::Undefined => {}
-        }
-        match &input.contact_email {
-            MaybeUndefined::Value(e) => {
-                change.contact_email = Set(Some(Email::parse("contactEmail", e)?.into_string()));
-            }
-            MaybeUndefined::Null => change.contact_email = Set(None),
-            MaybeUndefined::Undefined => {}
-        }
-        if let Some(description) = &input.description {
-            change.description = Set(long_text("description", description, DESCRIPTION_MAX)?);
-        }
-        match &input.agreement_date {
-            MaybeUndefined::Value(d) => change.agreement_date = Set(Some(d.0)),
-            MaybeUndefined::Null => change.agreement_date = Set(None),
-            MaybeUndefined::Undefined => {}
-        }
-        if let Some(areas) = &input.focus_areas {
-            change.focus_areas = Set(parse_focus_areas(areas)?);
-        }
-
-        let changed = changed_fields(&change);
-        let mut write = Change::begin(&state.db).await?;
-        if let Some(slug) = input
-            .slug
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| *s != current.slug)
-        {
-            ensure_slug_free(write.db(), slug, Some(id)).await?;
-        }
-        let updated = versioned_update(write.db(), id, input.expected_version, change).await?;
-        write
-            .record(
-                NewEvent::new(
-                    "organisation.updated",
-                    "Organisation",
-                    id,
-                    state.caller.person.as_ref(),
-                )
-                .payload(json!({ "fields": changed, "version": updated.version })),
-            )
-            .await?;
-        write.commit(&state.events).await?;
-        Ok(Organisation(updated))
+        Ok(Organisation(organisations::update(&state.ctx(), input).await?))
     }
 
     /// Moves a partnership along PROSPECT → IN_DIALOGUE → AGREEMENT → ACTIVE ⇄
@@ -648,126 +437,15 @@ impl OrganisationMutation {
     ) -> ApiResult<Organisation> {
         let state = RequestState::of(ctx)?;
         let id = parse_id("id", &id)?;
-        let current = find_visible(state, id, &state.db).await?;
-        policy::require_admin(&state.caller)?;
-        let from =
-            PartnershipStatus::from_db(&current.partnership_status).unwrap_or(PartnershipStatus::Prospect);
-        if !from.can_become(status) {
-            return Err(
-                ApiError::invalid("status", "organisation-status-transition-invalid")
-                    .arg("from", state.t(&from.label_id()))
-                    .arg("to", state.t(&status.label_id())),
-            );
-        }
-        let mut change = organisation::ActiveModel {
-            partnership_status: Set(status.as_str().to_owned()),
-            ..Default::default()
-        };
-        if status == PartnershipStatus::Agreement && current.agreement_date.is_none() {
-            change.agreement_date = Set(Some(Utc::now().date_naive()));
-        }
-        // The transition was checked against `current`, so the update must
-        // apply to exactly that version; a client's newer or older
-        // expectation is a conflict, not a licence.
-        if let Some(expected) = expected_version
-            && expected != current.version
-        {
-            return Err(ApiError::stale_version(expected, current.version));
-        }
-        let mut write = Change::begin(&state.db).await?;
-        let updated = versioned_update(write.db(), id, current.version, change).await?;
-        write
-            .record(
-                NewEvent::new(
-                    "organisation.partnership_status_changed",
-                    "Organisation",
-                    id,
-                    state.caller.person.as_ref(),
-                )
-                .payload(json!({ "from": from.as_str(), "to": status.as_str(), "version": updated.version })),
-            )
-            .await?;
-        write.commit(&state.events).await?;
-        Ok(Organisation(updated))
+        let changed =
+            organisations::change_partnership_status(&state.ctx(), id, status, expected_version).await?;
+        Ok(Organisation(changed))
     }
 
     /// Archives an organisation: it disappears for everyone but admins (network admins).
     async fn archive_organisation(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Organisation> {
         let state = RequestState::of(ctx)?;
         let id = parse_id("id", &id)?;
-        let current = find_visible(state, id, &state.db).await?;
-        policy::require_admin(&state.caller)?;
-        if current.is_hub {
-            return Err(ApiError::invalid("id", "organisation-hub-archive"));
-        }
-        if current.archived_at.is_some() {
-            return Ok(Organisation(current));
-        }
-        let change = organisation::ActiveModel {
-            archived_at: Set(Some(Utc::now())),
-            ..Default::default()
-        };
-        let mut write = Change::begin(&state.db).await?;
-        let updated = versioned_update(write.db(), id, current.version, change).await?;
-        write
-            .record(NewEvent::new(
-                "organisation.archived",
-                "Organisation",
-                id,
-                state.caller.person.as_ref(),
-            ))
-            .await?;
-        write.commit(&state.events).await?;
-        Ok(Organisation(updated))
-    }
-}
-
-/// Applies `change` only if the row is still at `expected`, bumping the
-/// version in the same statement; otherwise CONFLICT with the current version.
-async fn versioned_update(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    expected: i32,
-    change: organisation::ActiveModel,
-) -> ApiResult<organisation::Model> {
-    let result = organisation::Entity::update_many()
-        .set(change)
-        .col_expr(
-            organisation::Column::Version,
-            Expr::col(organisation::Column::Version).add(1),
-        )
-        .col_expr(organisation::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(organisation::Column::Id.eq(id))
-        .filter(organisation::Column::Version.eq(expected))
-        .exec(db)
-        .await
-        .map_err(slug_conflict)?;
-    let row = organisation::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::stale_version(expected, row.version));
-    }
-    Ok(row)
-}
-
-async fn ensure_slug_free(db: &impl ConnectionTrait, slug: &str, except: Option<Uuid>) -> ApiResult<()> {
-    let mut query = organisation::Entity::find().filter(organisation::Column::Slug.eq(slug));
-    if let Some(id) = except {
-        query = query.filter(organisation::Column::Id.ne(id));
-    }
-    if query.count(db).await? > 0 {
-        return Err(ApiError::invalid("slug", "organisation-slug-taken").arg("slug", slug.to_owned()));
-    }
-    Ok(())
-}
-
-/// A unique-constraint violation on the slug (a race with another insert)
-/// is the same field error as the check before it.
-fn slug_conflict(error: sea_orm::DbErr) -> ApiError {
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::invalid("slug", "organisation-slug-taken"),
-        _ => ApiError::from(error),
+        Ok(Organisation(organisations::archive(&state.ctx(), id).await?))
     }
 }

@@ -5,9 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{Duration, Utc};
 use sammen_entities::{auth_token, person};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::loaders::PeoplePage;
@@ -502,10 +500,7 @@ impl PersonMutation {
         }
         .insert(change.db(), state.caller.person.as_ref().map(|p| p.id))
         .await
-        .map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => taken(),
-            _ => ApiError::from(e),
-        })?;
+        .map_err(crate::db::on_unique(crate::db::PERSON_EMAIL, taken))?;
         let (model, event) = model;
         change.recorded(event);
         change.commit(&state.events).await?;

@@ -174,12 +174,9 @@ impl ProjectMutation {
         }
         .insert(&txn)
         .await
-        .map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                ApiError::invalid("code", "project-code-taken").arg("code", code.clone())
-            }
-            _ => ApiError::from(e),
-        })?;
+        .map_err(crate::db::on_unique(crate::db::PROJECT_CODE, || {
+            ApiError::invalid("code", "project-code-taken").arg("code", code.clone())
+        }))?;
         project_participant::ActiveModel {
             project_id: Set(id),
             organisation_id: Set(organisation),
@@ -362,12 +359,9 @@ impl ProjectMutation {
         }
         .insert(&txn)
         .await
-        .map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                ApiError::invalid("organisationId", "project-participant-exists")
-            }
-            _ => ApiError::from(e),
-        })?;
+        .map_err(crate::db::on_unique(crate::db::PROJECT_PARTICIPANT, || {
+            ApiError::invalid("organisationId", "project-participant-exists")
+        }))?;
         let entry = activity::record(
             &txn,
             Entry {
@@ -495,12 +489,9 @@ impl ProjectMutation {
         }
         .insert(&txn)
         .await
-        .map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                ApiError::invalid("userId", "project-member-exists")
-            }
-            _ => ApiError::from(e),
-        })?;
+        .map_err(crate::db::on_unique(crate::db::PROJECT_MEMBER, || {
+            ApiError::invalid("userId", "project-member-exists")
+        }))?;
         let entry = activity::record(
             &txn,
             Entry {
@@ -611,10 +602,9 @@ impl ProjectMutation {
         }
         .insert(&txn)
         .await
-        .map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::invalid("code", "deliverable-code-taken"),
-            _ => ApiError::from(e),
-        })?;
+        .map_err(crate::db::on_unique(crate::db::DELIVERABLE_CODE, || {
+            ApiError::invalid("code", "deliverable-code-taken")
+        }))?;
         let entry = activity::record(
             &txn,
             Entry {

@@ -553,12 +553,7 @@ impl TrainingMutation {
                     change.commit(&state.events).await?;
                 }
                 // Attached twice at once: the other request already did it.
-                Err(error)
-                    if matches!(
-                        error.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) =>
-                {
+                Err(error) if crate::db::violates(&error, crate::db::TRAINING_DOCUMENT) => {
                     change.rollback().await?;
                 }
                 Err(error) => return Err(error.into()),
