@@ -21,6 +21,8 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     pub localizer: &'a Localizer,
     pub events: &'a Dispatcher,
+    pub storage: &'a crate::storage::Storage,
+    pub fetcher: &'a crate::net::Fetcher,
 }
 
 impl Ctx<'_> {

@@ -40,6 +40,8 @@ pub mod metrics;
 pub mod net;
 
 pub mod organisations;
+
+pub mod people;
 /// Demo data.
 pub mod seed;
 /// The HTTP server loop: connection limits, timeouts, graceful drain.

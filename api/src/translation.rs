@@ -11,7 +11,9 @@ use sammen_entities::{
     organisation, organisation_translation, programme_item, project, project_translation, training_material,
     training_translation,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set,
+};
 use uuid::Uuid;
 
 use crate::auth::{Caller, policy};
@@ -128,18 +130,45 @@ pub async fn items(
     caller: &Caller,
     content_type: ContentType,
 ) -> ApiResult<Vec<Item>> {
+    items_where(db, caller, content_type, None).await
+}
+
+/// One item the caller may read (its rows only, not the whole type's).
+pub async fn item(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    content_type: ContentType,
+    id: Uuid,
+) -> ApiResult<Option<Item>> {
+    Ok(items_where(db, caller, content_type, Some(id)).await?.pop())
+}
+
+async fn items_where(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    content_type: ContentType,
+    only: Option<Uuid>,
+) -> ApiResult<Vec<Item>> {
     Ok(match content_type {
         ContentType::Offering => {
-            let materials: HashMap<Uuid, String> = training_material::Entity::find()
-                .filter(policy::training_read(caller))
+            let mut offerings = offering::Entity::find().order_by_asc(offering::Column::Id);
+            let mut materials = training_material::Entity::find().filter(policy::training_read(caller));
+            if let Some(id) = only {
+                offerings = offerings.filter(offering::Column::Id.eq(id));
+                let material = offering::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|o| o.training_material_id);
+                materials = materials.filter(training_material::Column::Id.eq(material));
+            }
+            let materials: HashMap<Uuid, String> = materials
                 .all(db)
                 .await?
                 .into_iter()
                 .map(|m| (m.id, m.original_locale))
                 .collect();
-            let offerings = offering::Entity::find()
+            let offerings = offerings
                 .filter(offering::Column::TrainingMaterialId.is_in(materials.keys().copied()))
-                .order_by_asc(offering::Column::Id)
                 .all(db)
                 .await?;
             let mut titles: HashMap<Uuid, Vec<String>> = HashMap::new();
@@ -170,6 +199,7 @@ pub async fn items(
                 .collect()
         }
         ContentType::Organisation => organisation::Entity::find()
+            .apply_if(only, |q, id| q.filter(organisation::Column::Id.eq(id)))
             .filter(policy::organisation_read(caller))
             .order_by_asc(organisation::Column::Id)
             .all(db)
@@ -184,6 +214,7 @@ pub async fn items(
             })
             .collect(),
         ContentType::Document => document::Entity::find()
+            .apply_if(only, |q, id| q.filter(document::Column::Id.eq(id)))
             .filter(policy::document_read(caller))
             .order_by_asc(document::Column::Id)
             .all(db)
@@ -198,6 +229,7 @@ pub async fn items(
             })
             .collect(),
         ContentType::Project => project::Entity::find()
+            .apply_if(only, |q, id| q.filter(project::Column::Id.eq(id)))
             .filter(policy::project_read(caller))
             .order_by_asc(project::Column::Id)
             .all(db)
@@ -212,6 +244,7 @@ pub async fn items(
             })
             .collect(),
         ContentType::Deliverable => deliverable::Entity::find()
+            .apply_if(only, |q, id| q.filter(deliverable::Column::Id.eq(id)))
             .filter(
                 deliverable::Column::ProjectId.in_subquery(
                     sea_orm::sea_query::Query::select()
@@ -234,6 +267,7 @@ pub async fn items(
             })
             .collect(),
         ContentType::TrainingMaterial => training_material::Entity::find()
+            .apply_if(only, |q, id| q.filter(training_material::Column::Id.eq(id)))
             .filter(policy::training_read(caller))
             .order_by_asc(training_material::Column::Id)
             .all(db)
@@ -261,9 +295,33 @@ pub async fn translations(
     content_type: ContentType,
     locale: &str,
 ) -> ApiResult<HashMap<Uuid, Existing>> {
+    translations_where(db, content_type, locale, None).await
+}
+
+/// The translation of one item into `locale`, if there is one.
+pub async fn translation(
+    db: &impl ConnectionTrait,
+    content_type: ContentType,
+    locale: &str,
+    id: Uuid,
+) -> ApiResult<Option<Existing>> {
+    Ok(translations_where(db, content_type, locale, Some(id))
+        .await?
+        .remove(&id))
+}
+
+async fn translations_where(
+    db: &impl ConnectionTrait,
+    content_type: ContentType,
+    locale: &str,
+    only: Option<Uuid>,
+) -> ApiResult<HashMap<Uuid, Existing>> {
     Ok(match content_type {
         ContentType::Offering => offering_translation::Entity::find()
             .filter(offering_translation::Column::Locale.eq(locale))
+            .apply_if(only, |q, id| {
+                q.filter(offering_translation::Column::OfferingId.eq(id))
+            })
             .all(db)
             .await?
             .into_iter()
@@ -281,6 +339,9 @@ pub async fn translations(
             .collect(),
         ContentType::Organisation => organisation_translation::Entity::find()
             .filter(organisation_translation::Column::Locale.eq(locale))
+            .apply_if(only, |q, id| {
+                q.filter(organisation_translation::Column::OrganisationId.eq(id))
+            })
             .all(db)
             .await?
             .into_iter()
@@ -298,6 +359,9 @@ pub async fn translations(
             .collect(),
         ContentType::Document => document_translation::Entity::find()
             .filter(document_translation::Column::Locale.eq(locale))
+            .apply_if(only, |q, id| {
+                q.filter(document_translation::Column::DocumentId.eq(id))
+            })
             .all(db)
             .await?
             .into_iter()
@@ -315,6 +379,9 @@ pub async fn translations(
             .collect(),
         ContentType::Project => project_translation::Entity::find()
             .filter(project_translation::Column::Locale.eq(locale))
+            .apply_if(only, |q, id| {
+                q.filter(project_translation::Column::ProjectId.eq(id))
+            })
             .all(db)
             .await?
             .into_iter()
@@ -332,6 +399,9 @@ pub async fn translations(
             .collect(),
         ContentType::Deliverable => deliverable_translation::Entity::find()
             .filter(deliverable_translation::Column::Locale.eq(locale))
+            .apply_if(only, |q, id| {
+                q.filter(deliverable_translation::Column::DeliverableId.eq(id))
+            })
             .all(db)
             .await?
             .into_iter()
@@ -349,6 +419,9 @@ pub async fn translations(
             .collect(),
         ContentType::TrainingMaterial => training_translation::Entity::find()
             .filter(training_translation::Column::Locale.eq(locale))
+            .apply_if(only, |q, id| {
+                q.filter(training_translation::Column::TrainingMaterialId.eq(id))
+            })
             .all(db)
             .await?
             .into_iter()
@@ -444,9 +517,7 @@ pub async fn save(
     status: TranslationStatus,
     translator: Uuid,
 ) -> ApiResult<()> {
-    let previous = translations(db, item.content_type, locale)
-        .await?
-        .remove(&item.id);
+    let previous = translation(db, item.content_type, locale, item.id).await?;
     let get = |name: &str| -> String {
         fields
             .iter()

@@ -145,7 +145,14 @@ pub fn can_create_person(
 
 /// Translating stored content into `locale`: its translators and admins.
 pub fn can_translate(caller: &Caller, locale: &str) -> ApiResult<()> {
-    let person = caller.writer()?;
+    caller.writer()?;
+    translator_of(caller, locale)
+}
+
+/// Seeing what waits for translation into `locale` (the queue): its
+/// translators and admins, also with a READ token.
+pub fn translator_of(caller: &Caller, locale: &str) -> ApiResult<()> {
+    let person = caller.person()?;
     let is_translator = person
         .translator_locales
         .as_array()

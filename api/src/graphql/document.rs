@@ -2,33 +2,22 @@
 //! versions (uploaded or imported from a URL), and sharing with partners.
 
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, Object, SimpleObject, Upload};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 use sammen_entities::{document, document_share, document_translation, document_version};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend};
 use uuid::Uuid;
 
-use super::organisation::{Organisation, find_visible as find_visible_organisation};
+use super::organisation::Organisation;
 use super::pagination::{self, ConnectionTotals, Listing, Page, Sort};
 use super::scalars::Date;
 use super::{RequestState, filters, parse_id};
 use crate::auth::policy;
-use crate::documents::{self, NewVersion};
-use crate::domain::{
-    DocumentKind, LocaleTag, SharePermission, SpdxId, TranslationStatus, Visibility, long_text, name_text,
-    text_list,
-};
+use crate::documents::{self, CreateDocumentInput, UpdateDocumentInput};
+use crate::domain::{DocumentKind, LocaleTag, SharePermission, TranslationStatus, Visibility, name_text};
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Change, NewEvent, changed_fields};
 use crate::l10n::content;
-use serde_json::json;
-
-const TITLE_MAX: usize = 300;
-const SUMMARY_MAX: usize = 10_000;
 
 /// A document an organisation shares: a survey report, ethics guidelines, an agreement…
 pub struct Document(pub document::Model);
@@ -572,26 +561,7 @@ pub async fn find_readable(
     id: Uuid,
     db: &impl ConnectionTrait,
 ) -> ApiResult<document::Model> {
-    document::Entity::find_by_id(id)
-        .filter(policy::document_read(&state.caller))
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
-/// Loads a document the caller may change: NOT_FOUND if they may not read
-/// it, FORBIDDEN if they may read but not change it.
-async fn find_writable(state: &RequestState, id: Uuid) -> ApiResult<document::Model> {
-    let found = find_readable(state, id, &state.db).await?;
-    state.caller.writer()?;
-    let writable = document::Entity::find_by_id(id)
-        .filter(policy::document_write(&state.caller))
-        .count(&state.db)
-        .await?;
-    if writable == 0 {
-        return Err(ApiError::forbidden());
-    }
-    Ok(found)
+    documents::find_readable(&state.caller, id, db).await
 }
 
 fn string_list(json: &serde_json::Value) -> Vec<String> {
@@ -605,49 +575,6 @@ fn string_list(json: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A new document. The file comes afterwards, as versions.
-#[derive(InputObject)]
-pub struct CreateDocumentInput {
-    /// The owning organisation; the caller's own by default (admins may choose).
-    pub owner_organisation_id: Option<ID>,
-    pub kind: DocumentKind,
-    pub title: String,
-    #[graphql(default)]
-    pub summary: String,
-    /// The locale the title and summary are written in (default en-US).
-    pub original_locale: Option<String>,
-    /// The language of the file itself (BCP 47); defaults to `originalLocale`.
-    pub content_language: Option<String>,
-    /// An SPDX license id, e.g. `CC-BY-NC-SA-4.0`.
-    pub license: Option<String>,
-    #[graphql(default)]
-    pub authors: Vec<String>,
-    pub published_on: Option<Date>,
-    #[graphql(default)]
-    pub topics: Vec<String>,
-    #[graphql(default_with = "Visibility::Private")]
-    pub visibility: Visibility,
-}
-
-/// Changes to a document's metadata. Omitted fields stay; `null` clears optional ones.
-#[derive(InputObject)]
-pub struct UpdateDocumentInput {
-    pub id: ID,
-    /// The `version` the change was based on; CONFLICT if the document changed since.
-    pub expected_version: i32,
-    pub kind: Option<DocumentKind>,
-    /// The title in the original locale; translations become OUTDATED.
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    pub content_language: Option<String>,
-    pub license: MaybeUndefined<String>,
-    pub authors: Option<Vec<String>>,
-    pub published_on: MaybeUndefined<Date>,
-    pub topics: Option<Vec<String>>,
-    /// Only the owner's members and admins may change who can see the document.
-    pub visibility: Option<Visibility>,
-}
-
 #[derive(Default)]
 pub struct DocumentMutation;
 
@@ -656,135 +583,13 @@ impl DocumentMutation {
     /// Creates a document owned by the caller's organisation.
     async fn create_document(&self, ctx: &Context<'_>, input: CreateDocumentInput) -> ApiResult<Document> {
         let state = RequestState::of(ctx)?;
-        let person = state.caller.writer()?;
-        let owner = match &input.owner_organisation_id {
-            Some(id) => {
-                let id = parse_id("input.ownerOrganisationId", id)?;
-                find_visible_organisation(state, id, &state.db)
-                    .await
-                    .map_err(|e| e.with_field("ownerOrganisationId"))?;
-                if !state.caller.is_admin() && person.organisation_id != Some(id) {
-                    return Err(ApiError::forbidden());
-                }
-                id
-            }
-            None => person.organisation_id.ok_or_else(ApiError::forbidden)?,
-        };
-        let title = name_text("title", &input.title, TITLE_MAX)?;
-        let summary = long_text("summary", &input.summary, SUMMARY_MAX)?;
-        let original_locale = match &input.original_locale {
-            Some(raw) => state.content_locale("originalLocale", raw)?,
-            None => crate::l10n::default_locale().to_string(),
-        };
-        let content_language = match &input.content_language {
-            Some(raw) => LocaleTag::parse("contentLanguage", raw)?.to_tag(),
-            None => original_locale.clone(),
-        };
-        let license = input
-            .license
-            .as_deref()
-            .map(|l| SpdxId::parse("license", l))
-            .transpose()?;
-        let authors = text_list("authors", &input.authors, 50, 200)?;
-        let topics = text_list("topics", &input.topics, 20, 80)?;
-        let now = Utc::now();
-        let model = document::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            owner_organisation_id: Set(owner),
-            project_id: Set(None),
-            kind: Set(input.kind.as_str().to_owned()),
-            title: Set(title),
-            summary: Set(summary),
-            original_locale: Set(original_locale),
-            content_language: Set(content_language),
-            license: Set(license.map(|l| l.as_str().to_owned())),
-            authors: Set(serde_json::Value::from(authors)),
-            published_on: Set(input.published_on.map(|d| d.0)),
-            topics: Set(serde_json::Value::from(topics)),
-            visibility: Set(input.visibility.as_str().to_owned()),
-            created_by: Set(Some(person.id)),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        };
-        let mut change = Change::begin(&state.db).await?;
-        let model = model.insert(change.db()).await?;
-        change
-            .record(
-                NewEvent::new("document.created", "Document", model.id, Some(person)).payload(json!({
-                    "ownerOrganisationId": model.owner_organisation_id,
-                    "visibility": model.visibility,
-                })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
-        Ok(Document(model))
+        Ok(Document(documents::create(&state.ctx(), input).await?))
     }
 
     /// Changes a document's metadata (the owner's members, EDIT grantees, admins).
     async fn update_document(&self, ctx: &Context<'_>, input: UpdateDocumentInput) -> ApiResult<Document> {
         let state = RequestState::of(ctx)?;
-        let id = parse_id("input.id", &input.id)?;
-        let current = find_writable(state, id).await?;
-        // Checks below are made against `current`; a newer row is a conflict.
-        if current.version != input.expected_version {
-            return Err(ApiError::stale_version(input.expected_version, current.version));
-        }
-        let mut change = <document::ActiveModel as Default>::default();
-        if let Some(kind) = input.kind {
-            change.kind = Set(kind.as_str().to_owned());
-        }
-        if let Some(title) = &input.title {
-            change.title = Set(name_text("title", title, TITLE_MAX)?);
-        }
-        if let Some(summary) = &input.summary {
-            change.summary = Set(long_text("summary", summary, SUMMARY_MAX)?);
-        }
-        if let Some(language) = &input.content_language {
-            change.content_language = Set(LocaleTag::parse("contentLanguage", language)?.to_tag());
-        }
-        match &input.license {
-            MaybeUndefined::Value(l) => {
-                change.license = Set(Some(SpdxId::parse("license", l)?.as_str().to_owned()))
-            }
-            MaybeUndefined::Null => change.license = Set(None),
-            MaybeUndefined::Undefined => {}
-        }
-        if let Some(authors) = &input.authors {
-            change.authors = Set(serde_json::Value::from(text_list("authors", authors, 50, 200)?));
-        }
-        match &input.published_on {
-            MaybeUndefined::Value(d) => change.published_on = Set(Some(d.0)),
-            MaybeUndefined::Null => change.published_on = Set(None),
-            MaybeUndefined::Undefined => {}
-        }
-        if let Some(topics) = &input.topics {
-            change.topics = Set(serde_json::Value::from(text_list("topics", topics, 20, 80)?));
-        }
-        if let Some(visibility) = input.visibility {
-            if visibility.as_str() != current.visibility {
-                policy::can_manage_document(&state.caller, &current)?;
-            }
-            change.visibility = Set(visibility.as_str().to_owned());
-        }
-        let columns = crate::db::Versioned {
-            id: document::Column::Id,
-            version: document::Column::Version,
-            updated_at: document::Column::UpdatedAt,
-        };
-        let fields = changed_fields(&change);
-        let mut write = Change::begin(&state.db).await?;
-        let row =
-            crate::db::versioned_update(write.db(), columns, id, input.expected_version, change).await?;
-        write
-            .record(
-                NewEvent::new("document.updated", "Document", id, state.caller.person.as_ref()).payload(
-                    json!({ "fields": fields, "version": row.version, "visibility": row.visibility }),
-                ),
-            )
-            .await?;
-        write.commit(&state.events).await?;
-        Ok(Document(row))
+        Ok(Document(documents::update(&state.ctx(), input).await?))
     }
 
     /// Lets another organisation VIEW or EDIT a document until `expiresAt`
@@ -799,48 +604,9 @@ impl DocumentMutation {
         expires_at: Option<DateTime<Utc>>,
     ) -> ApiResult<DocumentShare> {
         let state = RequestState::of(ctx)?;
-        let document = find_readable(state, parse_id("documentId", &document_id)?, &state.db).await?;
-        policy::can_manage_document(&state.caller, &document)?;
+        let document = parse_id("documentId", &document_id)?;
         let organisation = parse_id("organisationId", &organisation_id)?;
-        find_visible_organisation(state, organisation, &state.db)
-            .await
-            .map_err(|e| e.with_field("organisationId"))?;
-        if organisation == document.owner_organisation_id {
-            return Err(ApiError::invalid("organisationId", "document-share-owner"));
-        }
-        if document.visibility == Visibility::Private.as_str() {
-            return Err(ApiError::invalid("documentId", "document-share-private"));
-        }
-        if expires_at.is_some_and(|t| t <= Utc::now()) {
-            return Err(ApiError::invalid("expiresAt", "input-time-in-past"));
-        }
-        let person = state.caller.writer()?;
-        let mut change = Change::begin(&state.db).await?;
-        document_share::Entity::delete_many()
-            .filter(document_share::Column::DocumentId.eq(document.id))
-            .filter(document_share::Column::OrganisationId.eq(organisation))
-            .exec(change.db())
-            .await?;
-        let share = document_share::ActiveModel {
-            document_id: Set(document.id),
-            organisation_id: Set(organisation),
-            permission: Set(permission.as_str().to_owned()),
-            expires_at: Set(expires_at),
-            granted_by: Set(Some(person.id)),
-            created_at: Set(Utc::now()),
-        }
-        .insert(change.db())
-        .await?;
-        change
-            .record(
-                NewEvent::new("document.shared", "Document", document.id, Some(person)).payload(json!({
-                    "organisationId": organisation,
-                    "permission": share.permission,
-                    "expiresAt": share.expires_at,
-                })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
+        let share = documents::share(&state.ctx(), document, organisation, permission, expires_at).await?;
         Ok(DocumentShare(share))
     }
 
@@ -852,31 +618,9 @@ impl DocumentMutation {
         organisation_id: ID,
     ) -> ApiResult<bool> {
         let state = RequestState::of(ctx)?;
-        let document = find_readable(state, parse_id("documentId", &document_id)?, &state.db).await?;
-        policy::can_manage_document(&state.caller, &document)?;
+        let document = parse_id("documentId", &document_id)?;
         let organisation = parse_id("organisationId", &organisation_id)?;
-        let mut change = Change::begin(&state.db).await?;
-        let deleted = document_share::Entity::delete_many()
-            .filter(document_share::Column::DocumentId.eq(document.id))
-            .filter(document_share::Column::OrganisationId.eq(organisation))
-            .exec(change.db())
-            .await?;
-        if deleted.rows_affected == 0 {
-            return Ok(false);
-        }
-        change
-            .record(
-                NewEvent::new(
-                    "document.unshared",
-                    "Document",
-                    document.id,
-                    state.caller.person.as_ref(),
-                )
-                .payload(json!({ "organisationId": organisation })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
-        Ok(true)
+        documents::unshare(&state.ctx(), document, organisation).await
     }
 
     /// Stores a translation of the title and summary (translators of that locale and admins).
@@ -890,43 +634,8 @@ impl DocumentMutation {
         #[graphql(default_with = "TranslationStatus::Draft")] status: TranslationStatus,
     ) -> ApiResult<Document> {
         let state = RequestState::of(ctx)?;
-        let document = find_readable(state, parse_id("id", &id)?, &state.db).await?;
-        let locale = state.content_locale("locale", &locale)?;
-        policy::can_translate(&state.caller, &locale)?;
-        if locale == document.original_locale {
-            return Err(ApiError::invalid("locale", "translation-original-locale"));
-        }
-        let title = name_text("title", &title, TITLE_MAX)?;
-        let summary = long_text("summary", &summary, SUMMARY_MAX)?;
-        let person = state.caller.writer()?;
-        let now = Utc::now();
-        let digest = content::source_digest(&[&document.title, &document.summary]);
-        let mut change = Change::begin(&state.db).await?;
-        document_translation::Entity::delete_many()
-            .filter(document_translation::Column::DocumentId.eq(document.id))
-            .filter(document_translation::Column::Locale.eq(locale.clone()))
-            .exec(change.db())
-            .await?;
-        document_translation::ActiveModel {
-            document_id: Set(document.id),
-            locale: Set(locale.clone()),
-            title: Set(title),
-            summary: Set(summary),
-            source_digest: Set(digest),
-            status: Set(status.as_str().to_owned()),
-            translator_id: Set(Some(person.id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(change.db())
-        .await?;
-        change
-            .record(
-                NewEvent::new("translation.saved", "Document", document.id, Some(person))
-                    .payload(json!({ "locale": locale, "status": status.as_str() })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
+        let id = parse_id("id", &id)?;
+        let document = documents::translate(&state.ctx(), id, &locale, &title, &summary, status).await?;
         Ok(Document(document))
     }
 
@@ -942,27 +651,12 @@ impl DocumentMutation {
         change_note: Option<String>,
     ) -> ApiResult<DocumentVersion> {
         let state = RequestState::of(ctx)?;
-        let document = find_writable(state, parse_id("documentId", &document_id)?).await?;
+        let document = parse_id("documentId", &document_id)?;
         let upload = file
             .value(ctx)
             .map_err(|_| ApiError::invalid("file", "document-file-missing"))?;
-        let change_note = change_note
-            .as_deref()
-            .map(|n| long_text("changeNote", n, 2000))
-            .transpose()?;
-        let stream = documents::file_stream(upload.content);
-        let version = documents::add_version(
-            state,
-            &document,
-            NewVersion {
-                filename: upload.filename,
-                declared_type: upload.content_type,
-                source_url: None,
-                change_note,
-            },
-            stream,
-        )
-        .await?;
+        let version =
+            documents::upload_version(&state.ctx(), document, upload, change_note.as_deref()).await?;
         Ok(DocumentVersion(version))
     }
 
@@ -977,34 +671,8 @@ impl DocumentMutation {
         change_note: Option<String>,
     ) -> ApiResult<DocumentVersion> {
         let state = RequestState::of(ctx)?;
-        let document = find_writable(state, parse_id("documentId", &document_id)?).await?;
-        let change_note = change_note
-            .as_deref()
-            .map(|n| long_text("changeNote", n, 2000))
-            .transpose()?;
-        if url.len() > 2048 {
-            return Err(ApiError::invalid("url", "input-too-long").arg("max", 2048u64));
-        }
-        let fetched = state.fetcher.get(&url).await.map_err(documents::fetch_error)?;
-        let limit = state.settings.max_upload_bytes;
-        if fetched.content_length.is_some_and(|n| n > limit) {
-            return Err(documents::too_large(limit));
-        }
-        let filename = documents::filename_from_url(&fetched.url);
-        let source_url = fetched.url.to_string();
-        let declared_type = fetched.content_type.clone();
-        let version = documents::add_version(
-            state,
-            &document,
-            NewVersion {
-                filename,
-                declared_type,
-                source_url: Some(source_url),
-                change_note,
-            },
-            fetched.into_stream(),
-        )
-        .await?;
+        let document = parse_id("documentId", &document_id)?;
+        let version = documents::import_version(&state.ctx(), document, &url, change_note.as_deref()).await?;
         Ok(DocumentVersion(version))
     }
 }

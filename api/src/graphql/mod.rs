@@ -173,6 +173,8 @@ impl RequestState {
             settings: &self.settings,
             localizer: &self.localizer,
             events: &self.events,
+            storage: &self.storage,
+            fetcher: &self.fetcher,
         }
     }
 

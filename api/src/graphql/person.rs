@@ -2,24 +2,19 @@
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use sammen_entities::{auth_token, person};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use uuid::Uuid;
+use sea_orm::{ColumnTrait, Condition};
 
 use super::loaders::PeoplePage;
-use super::organisation::{Organisation, find_visible};
+use super::organisation::Organisation;
 use super::pagination::{self, ConnectionTotals, Cursor, Listing, Page, Sort};
 use super::{RequestState, filters, parse_id};
-use crate::auth::people::NewPerson;
-use crate::auth::throttle::AttemptKeys;
-use crate::auth::token::{self, NewToken, TokenKind};
-use crate::auth::{password, policy};
-use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::events::{Change, NewEvent};
-use serde_json::json;
+use crate::auth::policy;
+use crate::domain::{OrgRole, TokenScope};
+use crate::error::{ApiError, ApiResult};
+use crate::people::{self, CreateUserInput};
 
 /// A person who signs in. Their e-mail address is shown only to themselves,
 /// their organisation and network admins; their tokens only to themselves,
@@ -182,26 +177,6 @@ pub struct CreateApiTokenPayload {
     pub api_token: ApiToken,
 }
 
-/// A new person.
-#[derive(InputObject)]
-pub struct CreateUserInput {
-    pub email: String,
-    pub display_name: String,
-    /// At least 10 characters.
-    pub password: String,
-    /// Required for organisation admins creating people; network admins may omit it.
-    pub organisation_id: Option<ID>,
-    #[graphql(default_with = "OrgRole::Member")]
-    pub org_role: OrgRole,
-    /// Network admin (only network admins may grant it).
-    #[graphql(default)]
-    pub is_admin: bool,
-    /// Locales the person may translate stored content into, e.g. `["nb-NO"]`.
-    #[graphql(default)]
-    pub translator_locales: Vec<String>,
-    pub preferred_locale: Option<String>,
-}
-
 /// Narrows `people`. Every given field must match.
 #[derive(InputObject, Default)]
 pub struct PersonFilter {
@@ -352,61 +327,19 @@ impl PersonMutation {
     #[graphql(complexity = "crate::graphql::cost::PASSWORD_HASH + child_complexity")]
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> ApiResult<LoginPayload> {
         let state = RequestState::of(ctx)?;
-        let failed = || ApiError::new(ErrorCode::Unauthenticated, "auth-login-failed");
-        let keys = AttemptKeys::new(&email, state.client_ip);
-        if let Err(locked) = state.login_throttle.reserve(&state.db, &keys).await? {
-            let seconds = locked.retry_after.as_secs_f64().ceil().max(1.0) as u64;
-            return Err(ApiError::new(ErrorCode::RateLimited, "auth-rate-limited")
-                .arg("seconds", seconds)
-                .extra("retryAfterSeconds", seconds));
-        }
-        let found = match Email::parse("email", &email) {
-            Ok(email) => {
-                person::Entity::find()
-                    .filter(person::Column::Email.eq(email.as_str()))
-                    .one(&state.db)
-                    .await?
-            }
-            Err(_) => None,
-        };
-        let stored = found.as_ref().and_then(|p| p.password_hash.clone());
-        let Ok(verified) = password::verify(password, stored).await else {
-            // Nothing was verified: the attempt is not a failure.
-            state.login_throttle.release(&state.db, &keys).await?;
-            return Err(ApiError::new(ErrorCode::RateLimited, "auth-busy")
-                .arg("seconds", 1u64)
-                .extra("retryAfterSeconds", 1u64));
-        };
-        let person = match found {
-            Some(person) if verified && !person.disabled => person,
-            _ => return Err(failed()),
-        };
-        state.login_throttle.release(&state.db, &keys).await?;
-        let mut change = Change::begin(&state.db).await?;
-        let (token, row) = token::issue(
-            change.db(),
-            NewToken {
-                kind: TokenKind::Session,
-                person_id: person.id,
-                organisation_id: person.organisation_id,
-                name: None,
-                scope: TokenScope::ReadWrite,
-                lifetime: state.settings.session_lifetime,
-            },
+        let session = people::login(
+            &state.ctx(),
+            &state.login_throttle,
+            state.client_ip,
+            &email,
+            password,
         )
         .await?;
-        change
-            .record(
-                NewEvent::new("session.started", "Person", person.id, Some(&person))
-                    .payload(json!({ "tokenId": row.id, "expiresAt": row.expires_at })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
         Ok(LoginPayload {
-            token,
-            expires_at: row.expires_at,
+            token: session.token,
+            expires_at: session.expires_at,
             user: User {
-                person,
+                person: session.person,
                 signing_in: true,
             },
         })
@@ -415,26 +348,7 @@ impl PersonMutation {
     /// Ends the session (revokes the token this request was made with).
     async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         let state = RequestState::of(ctx)?;
-        state.caller.person()?;
-        // A READ token changes nothing, not even its own session.
-        state.caller.writer()?;
-        let Some(id) = state.caller.token_id else {
-            return Err(ApiError::unauthenticated());
-        };
-        let mut change = Change::begin(&state.db).await?;
-        let row = revoke(change.db(), id).await?;
-        change
-            .record(
-                NewEvent::new(
-                    "session.ended",
-                    "Person",
-                    row.person_id,
-                    state.caller.person.as_ref(),
-                )
-                .payload(json!({ "tokenId": id })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
+        people::logout(&state.ctx()).await?;
         Ok(true)
     }
 
@@ -442,69 +356,7 @@ impl PersonMutation {
     #[graphql(complexity = "crate::graphql::cost::PASSWORD_HASH + child_complexity")]
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<User> {
         let state = RequestState::of(ctx)?;
-        state.caller.writer()?;
-        let organisation_id = input
-            .organisation_id
-            .as_ref()
-            .map(|id| parse_id("input.organisationId", id))
-            .transpose()?;
-        if let Some(id) = organisation_id {
-            find_visible(state, id, &state.db).await.map_err(|e| {
-                if e.code == ErrorCode::NotFound {
-                    e.with_field("organisationId")
-                } else {
-                    e
-                }
-            })?;
-        }
-        policy::can_create_person(
-            &state.caller,
-            organisation_id,
-            input.is_admin,
-            !input.translator_locales.is_empty(),
-        )?;
-        let email = Email::parse("email", &input.email)?;
-        let display_name = name_text("displayName", &input.display_name, 200)?;
-        let password = new_password("password", &input.password)?;
-        let mut translator_locales = Vec::new();
-        for raw in &input.translator_locales {
-            let tag = state.content_locale("translatorLocales", raw)?;
-            if !translator_locales.contains(&tag) {
-                translator_locales.push(tag);
-            }
-        }
-        let preferred_locale = input
-            .preferred_locale
-            .as_deref()
-            .map(|raw| state.content_locale("preferredLocale", raw))
-            .transpose()?;
-        let taken = || ApiError::invalid("email", "user-email-taken");
-        let exists = person::Entity::find()
-            .filter(person::Column::Email.eq(email.as_str()))
-            .count(&state.db)
-            .await?;
-        if exists > 0 {
-            return Err(taken());
-        }
-        let hash = password::hash(password).await.map_err(ApiError::internal)?;
-        let mut change = Change::begin(&state.db).await?;
-        let model = NewPerson {
-            email,
-            display_name,
-            organisation_id,
-            org_role: input.org_role,
-            is_admin: input.is_admin,
-            translator_locales,
-            preferred_locale,
-            password_hash: hash,
-        }
-        .insert(change.db(), state.caller.person.as_ref().map(|p| p.id))
-        .await
-        .map_err(crate::db::on_unique(crate::db::PERSON_EMAIL, taken))?;
-        let (model, event) = model;
-        change.recorded(event);
-        change.commit(&state.events).await?;
-        Ok(User::new(model))
+        Ok(User::new(people::create(&state.ctx(), input).await?))
     }
 
     /// Creates a named API token for the caller's organisation. The secret is
@@ -517,42 +369,7 @@ impl PersonMutation {
         #[graphql(default = 365)] expires_in_days: i32,
     ) -> ApiResult<CreateApiTokenPayload> {
         let state = RequestState::of(ctx)?;
-        let person = state.caller.writer()?;
-        if state.caller.token_kind != Some(TokenKind::Session) {
-            return Err(ApiError::forbidden());
-        }
-        let Some(organisation_id) = person.organisation_id else {
-            return Err(ApiError::forbidden());
-        };
-        let name = name_text("name", &name, 100)?;
-        if !(1..=730).contains(&expires_in_days) {
-            return Err(ApiError::invalid("expiresInDays", "input-out-of-range")
-                .arg("min", 1u64)
-                .arg("max", 730u64));
-        }
-        let mut change = Change::begin(&state.db).await?;
-        let (token, row) = token::issue(
-            change.db(),
-            NewToken {
-                kind: TokenKind::Api,
-                person_id: person.id,
-                organisation_id: Some(organisation_id),
-                name: Some(&name),
-                scope,
-                lifetime: Duration::days(i64::from(expires_in_days)),
-            },
-        )
-        .await?;
-        change
-            .record(
-                NewEvent::new("api_token.created", "ApiToken", row.id, Some(person)).payload(json!({
-                    "organisationId": row.organisation_id,
-                    "scope": row.scope,
-                    "expiresAt": row.expires_at,
-                })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
+        let (token, row) = people::create_api_token(&state.ctx(), &name, scope, expires_in_days).await?;
         Ok(CreateApiTokenPayload {
             token,
             api_token: ApiToken(row),
@@ -562,45 +379,7 @@ impl PersonMutation {
     /// Revokes an API token at once (its owner, their organisation's admins, network admins).
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> ApiResult<ApiToken> {
         let state = RequestState::of(ctx)?;
-        state.caller.writer()?;
         let id = parse_id("id", &id)?;
-        let found = auth_token::Entity::find_by_id(id)
-            .filter(auth_token::Column::Kind.eq(TokenKind::Api.as_str()))
-            .one(&state.db)
-            .await?;
-        let Some(row) =
-            found.filter(|t| policy::can_manage_token(&state.caller, t.person_id, t.organisation_id))
-        else {
-            return Err(ApiError::not_found());
-        };
-        if row.revoked_at.is_some() {
-            return Ok(ApiToken(row));
-        }
-        let mut change = Change::begin(&state.db).await?;
-        let revoked = revoke(change.db(), row.id).await?;
-        change
-            .record(
-                NewEvent::new(
-                    "api_token.revoked",
-                    "ApiToken",
-                    row.id,
-                    state.caller.person.as_ref(),
-                )
-                .payload(json!({ "organisationId": row.organisation_id })),
-            )
-            .await?;
-        change.commit(&state.events).await?;
-        Ok(ApiToken(revoked))
+        Ok(ApiToken(people::revoke_api_token(&state.ctx(), id).await?))
     }
-}
-
-async fn revoke(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> ApiResult<auth_token::Model> {
-    let row = auth_token::ActiveModel {
-        id: Set(id),
-        revoked_at: Set(Some(Utc::now())),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
-    Ok(row)
 }

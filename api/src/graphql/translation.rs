@@ -184,7 +184,7 @@ impl TranslationQuery {
     ) -> ApiResult<Connection<String, TranslationTask, ConnectionTotals>> {
         let state = RequestState::of(ctx)?;
         let locale = state.content_locale("locale", &locale)?;
-        translator_of(state, &locale)?;
+        policy::translator_of(&state.caller, &locale)?;
         let page = Page::parse(first, after.as_deref())?;
         let after = page.after_in("queue")?.cloned();
         let types: Vec<ContentType> = match filter.and_then(|f| f.content_type) {
@@ -241,20 +241,6 @@ impl TranslationQuery {
     }
 }
 
-/// Translators of a locale and admins; everyone else FORBIDDEN.
-fn translator_of(state: &RequestState, locale: &str) -> ApiResult<()> {
-    let person = state.caller.person()?;
-    let translates = person
-        .translator_locales
-        .as_array()
-        .is_some_and(|l| l.iter().any(|v| v.as_str() == Some(locale)));
-    if person.is_admin || translates {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
 #[derive(Default)]
 pub struct TranslationMutation;
 
@@ -276,10 +262,8 @@ impl TranslationMutation {
         let state = RequestState::of(ctx)?;
         let id = parse_id("id", &id)?;
         let locale = state.content_locale("locale", &locale)?;
-        let item = translation::items(&state.db, &state.caller, content_type)
+        let item = translation::item(&state.db, &state.caller, content_type, id)
             .await?
-            .into_iter()
-            .find(|i| i.id == id)
             .ok_or_else(ApiError::not_found)?;
         policy::can_translate(&state.caller, &locale)?;
         if locale == item.original_locale {
@@ -301,7 +285,7 @@ impl TranslationMutation {
             person.id,
         )
         .await?;
-        let existing = translation::translations(&state.db, content_type, &locale).await?;
-        Ok(TranslationTask::new(&item, &locale, existing.get(&item.id)))
+        let existing = translation::translation(&state.db, content_type, &locale, item.id).await?;
+        Ok(TranslationTask::new(&item, &locale, existing.as_ref()))
     }
 }

@@ -12,9 +12,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
+use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events::{Change, NewEvent};
-use crate::graphql::RequestState;
 use crate::net::FetchError;
 use crate::storage::WriteError;
 
@@ -42,7 +42,7 @@ pub fn file_stream(file: std::fs::File) -> impl Stream<Item = Result<Bytes, std:
 
 /// Stores `source` as the next version of `document`.
 pub async fn add_version<S>(
-    state: &RequestState,
+    ctx: &Ctx<'_>,
     document: &document::Model,
     new: NewVersion,
     source: S,
@@ -50,12 +50,12 @@ pub async fn add_version<S>(
 where
     S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
 {
-    let person = state.caller.writer()?;
+    let person = ctx.caller.writer()?;
     let filename = parse_filename(&new.filename)?;
-    let limit = state.settings.max_upload_bytes;
+    let limit = ctx.settings.max_upload_bytes;
     let version_id = Uuid::now_v7();
     let key = format!("documents/{}/{}", document.id, version_id);
-    let stored = state
+    let stored = ctx
         .storage
         .write(&key, source, limit)
         .await
@@ -71,7 +71,7 @@ where
     // From here on the file exists; if this request is dropped (timeout,
     // client gone) before the row is committed, the guard removes it.
     let mut cleanup = Cleanup {
-        storage: state.storage.clone(),
+        storage: ctx.storage.clone(),
         key: Some(key.clone()),
     };
     let media_type = sniff(&stored.head);
@@ -79,20 +79,20 @@ where
         && !declared_matches(declared, &media_type)
     {
         cleanup.key = None;
-        state.storage.delete(&key).await;
+        ctx.storage.delete(&key).await;
         let field = if new.source_url.is_some() { "url" } else { "file" };
         return Err(ApiError::invalid(field, "document-media-type-mismatch")
             .arg("declared", essence(declared))
             .arg("actual", media_type));
     }
     let written = insert_version(
-        state, document, person.id, version_id, &stored, filename, media_type, new,
+        ctx, document, person.id, version_id, &stored, filename, media_type, new,
     )
     .await;
     // Delete at once on failure (the guard is for requests that are dropped).
     cleanup.key = None;
     if written.is_err() {
-        state.storage.delete(&key).await;
+        ctx.storage.delete(&key).await;
     }
     written
 }
@@ -114,7 +114,7 @@ impl Drop for Cleanup {
 
 #[expect(clippy::too_many_arguments, reason = "one private step of add_version")]
 async fn insert_version(
-    state: &RequestState,
+    ctx: &Ctx<'_>,
     document: &document::Model,
     uploader: Uuid,
     version_id: Uuid,
@@ -126,7 +126,7 @@ async fn insert_version(
     // Two uploads at once may pick the same number; the unique index
     // refuses the second, which then takes the next number.
     for _ in 0..5 {
-        let mut change = Change::begin(&state.db).await?;
+        let mut change = Change::begin(ctx.db).await?;
         let last = document_version::Entity::find()
             .filter(document_version::Column::DocumentId.eq(document.id))
             .order_by_desc(document_version::Column::Number)
@@ -171,7 +171,7 @@ async fn insert_version(
                     }),
                 };
                 change.record(event).await?;
-                change.commit(&state.events).await?;
+                change.commit(ctx.events).await?;
                 return Ok(row);
             }
             Err(error) if crate::db::violates(&error, crate::db::DOCUMENT_VERSION_NUMBER) => {
