@@ -2,10 +2,12 @@
 //! failure is a field error; inside, the type carries the guarantee.
 
 mod enums;
+mod money;
 mod scalars;
 mod text;
 
 pub use enums::*;
+pub use money::MoneyInput;
 pub use scalars::Date;
 pub use text::*;
 

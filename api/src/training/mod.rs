@@ -6,6 +6,12 @@ use sammen_entities::{training_material, training_translation};
 
 use crate::l10n::{LocaleChain, content};
 
+pub mod changes;
+mod inputs;
+
+pub use inputs::{
+    CreateTrainingMaterialInput, OfferingInput, ProgrammeItemInput, UpdateTrainingMaterialInput,
+};
 pub mod jsonld;
 
 /// The translatable texts of a training material in one locale.

@@ -9,7 +9,7 @@ use sammen_entities::{
     offering, offering_translation, programme_item, training_material, training_translation,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
 use super::document::Document;
@@ -713,9 +713,5 @@ fn training_condition(state: &RequestState, filter: &TrainingFilter) -> ApiResul
 
 /// Loads a training material the caller may read, or NOT_FOUND.
 pub async fn find_readable(state: &RequestState, id: Uuid) -> ApiResult<training_material::Model> {
-    training_material::Entity::find_by_id(id)
-        .filter(policy::training_read(&state.caller))
-        .one(&state.db)
-        .await?
-        .ok_or_else(ApiError::not_found)
+    crate::training::changes::find_readable(&state.caller, id, &state.db).await
 }
