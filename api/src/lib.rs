@@ -42,6 +42,8 @@ pub mod net;
 pub mod organisations;
 
 pub mod people;
+
+pub mod projects;
 /// Demo data.
 pub mod seed;
 /// The HTTP server loop: connection limits, timeouts, graceful drain.

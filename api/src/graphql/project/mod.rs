@@ -3,34 +3,28 @@
 //! activity log pushed to subscribers.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject, Subscription};
-use chrono::{DateTime, NaiveDate, Utc};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use sammen_entities::{
-    deliverable, deliverable_document, document, event, milestone, person, project, project_member,
-    project_participant, project_translation,
+    deliverable, document, event, milestone, project, project_member, project_participant,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set,
-};
-use serde_json::json;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::document::Document;
-use super::money::{Money, MoneyInput};
-use super::organisation::{Organisation, find_visible as find_visible_organisation};
+use super::money::Money;
+use super::organisation::Organisation;
 use super::pagination::{self, ConnectionTotals, Page};
 use super::person::User;
 use super::scalars::Date;
 use super::training::TrainingMaterial;
 use super::{RequestState, filters, parse_id};
-use crate::activity::{self, Entry};
+use crate::activity::{self};
 use crate::auth::policy;
 use crate::domain::{
-    CountryCode, DeliverableStatus, MemberRole, ParticipantRole, ProjectStatus, TranslationStatus,
-    Visibility, long_text, name_text,
+    CountryCode, DeliverableStatus, MemberRole, ParticipantRole, ProjectStatus, TranslationStatus, Visibility,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::l10n::content;
@@ -41,9 +35,6 @@ pub use mutation::{
     CreateDeliverableInput, CreateMilestoneInput, CreateProjectInput, ProjectMutation,
     UpdateDeliverableInput, UpdateProjectInput,
 };
-
-const TITLE_MAX: usize = 300;
-const SUMMARY_MAX: usize = 10_000;
 
 /// A joint project with partners, e.g. an Erasmus+ project.
 pub struct Project(pub project::Model);
