@@ -195,3 +195,9 @@ training-offer-early-bird = Early-bird price
 # Variables:
 #   $level (String) - 1 to 8
 training-eqf-level = EQF level { $level }
+
+# The dates of an offering that lasts more than a day, in Offering.datesFormatted.
+# Variables:
+#   $start (String) - the first day, formatted as a date
+#   $end (String) - the last day, formatted as a date
+training-dates = { DATETIME($start) }–{ DATETIME($end) }

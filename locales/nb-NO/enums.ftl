@@ -121,3 +121,4 @@ enum-offering-status-cancelled = Avlyst
 training-offer-regular = Ordinær pris
 training-offer-early-bird = Tidligpris
 training-eqf-level = EQF-nivå { $level }
+training-dates = { DATETIME($start) }{ "–" }{ DATETIME($end) }

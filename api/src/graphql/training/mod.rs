@@ -391,14 +391,14 @@ impl Offering {
     /// The dates as the reader writes them, e.g. nb-NO `12.12.2016–13.12.2016`.
     async fn dates_formatted(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let state = RequestState::of(ctx)?;
-        let start = state.localizer.date(&state.chain, self.0.starts_on);
         if self.0.starts_on == self.0.ends_on {
-            return Ok(start);
+            return Ok(state.localizer.date(&state.chain, self.0.starts_on));
         }
-        Ok(format!(
-            "{start}–{}",
-            state.localizer.date(&state.chain, self.0.ends_on)
-        ))
+        let args = crate::l10n::args([
+            ("start", self.0.starts_on.to_string()),
+            ("end", self.0.ends_on.to_string()),
+        ]);
+        Ok(state.localizer.message(&state.chain, "training-dates", Some(&args)))
     }
 
     /// The locale `venue` and the programme's titles are in.
