@@ -224,6 +224,7 @@ pub(super) async fn load(
         }
         .insert(txn)
         .await?;
+        super::record(txn, "document.created", "Document", id, uploader).await?;
         // Complete translations only: readers are shown a translation when
         // it has both texts, and all are made from the original's.
         let digest = source_digest(&[pick.0, pick.1]);
@@ -293,6 +294,7 @@ pub(super) async fn load(
         }
         .insert(txn)
         .await?;
+        super::record(txn, "document.version_added", "Document", id, uploader).await?;
     }
     Ok(by_file)
 }

@@ -48,6 +48,27 @@ pub const DEMO_USERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Records the event of a demo row, as the API would have (in the seed's
+/// transaction).
+async fn record(
+    txn: &sea_orm::DatabaseTransaction,
+    kind: &'static str,
+    subject_type: &'static str,
+    subject_id: Uuid,
+    actor_id: Option<Uuid>,
+) -> anyhow::Result<()> {
+    let event = crate::events::NewEvent {
+        kind,
+        subject_type,
+        subject_id,
+        project_id: None,
+        actor_id,
+        payload: serde_json::json!({ "demo": true }),
+    };
+    crate::events::record(txn, event).await?;
+    Ok(())
+}
+
 /// The hub's slug; its presence means the demo data is loaded.
 pub const HUB_SLUG: &str = "erfaringssentrum";
 
@@ -271,6 +292,7 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
         }
         .insert(&txn)
         .await?;
+        record(&txn, "organisation.created", "Organisation", id, None).await?;
         organisation_translation::ActiveModel {
             organisation_id: Set(id),
             locale: Set(other_locale.into()),

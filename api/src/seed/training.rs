@@ -383,6 +383,7 @@ pub(super) async fn load(
         }
         .insert(txn)
         .await?;
+        super::record(txn, "training.created", "TrainingMaterial", id, created_by).await?;
         // Complete translations only: a reader is shown a translation when it
         // has every text the original has.
         let norwegian = DemoText {
@@ -443,6 +444,14 @@ pub(super) async fn load(
                 updated_at: Set(now),
             }
             .insert(txn)
+            .await?;
+            super::record(
+                txn,
+                "training.offering_scheduled",
+                "TrainingMaterial",
+                id,
+                created_by,
+            )
             .await?;
             for (position, (starts_at, title, speaker)) in demo_offering.programme.iter().enumerate() {
                 programme_item::ActiveModel {

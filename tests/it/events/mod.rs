@@ -6,6 +6,7 @@
 //! Shared here: the `Log` that follows the event table through the
 //! scripted run of every mutation, and helpers for ids and counts.
 
+mod demo;
 mod every_mutation;
 mod project_activity;
 mod pruning;

@@ -398,7 +398,9 @@ impl Offering {
             ("start", self.0.starts_on.to_string()),
             ("end", self.0.ends_on.to_string()),
         ]);
-        Ok(state.localizer.message(&state.chain, "training-dates", Some(&args)))
+        Ok(state
+            .localizer
+            .message(&state.chain, "training-dates", Some(&args)))
     }
 
     /// The locale `venue` and the programme's titles are in.
