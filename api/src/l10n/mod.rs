@@ -104,8 +104,6 @@ pub struct Localizer {
     available: Vec<LanguageIdentifier>,
     /// Message coverage per locale, from `locales check`.
     coverage: Vec<check::LocaleSummary>,
-    /// Errors `locales check` found when the bundles were built.
-    errors: usize,
 }
 
 impl std::fmt::Debug for Localizer {
@@ -160,7 +158,6 @@ impl Localizer {
             bundles,
             available,
             coverage: report.locales,
-            errors: report.errors,
         }
     }
 
@@ -177,11 +174,6 @@ impl Localizer {
     /// Message coverage of every locale present, en-US first.
     pub fn coverage(&self) -> &[check::LocaleSummary] {
         &self.coverage
-    }
-
-    /// How many errors `locales check` finds in the files these bundles came from.
-    pub fn error_count(&self) -> usize {
-        self.errors
     }
 
     /// Whether a locale has a bundle.

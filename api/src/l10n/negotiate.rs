@@ -19,14 +19,6 @@ pub struct LocaleChain {
 }
 
 impl LocaleChain {
-    /// A chain of just en-US.
-    pub fn default_chain() -> Self {
-        Self {
-            ui: vec![default_locale()],
-            content: vec![default_locale()],
-        }
-    }
-
     /// Negotiates `requested` (best first) against `available`, for the
     /// interface and for content alike.
     pub fn negotiate(requested: &[LanguageIdentifier], available: &[LanguageIdentifier]) -> Self {
