@@ -2,7 +2,7 @@
 //! into localised messages with stable codes.
 //!
 //! The schema is built apart from its data, so `sammen schema` and the drift
-//! test need no database. One file per domain; resolvers stay thin.
+//! test need no database. One module per domain; resolvers stay thin.
 
 pub mod cost;
 pub mod document;

@@ -1,0 +1,180 @@
+//! The people, organisations and plan of a project: participants, members,
+//! deliverables and milestones.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use sammen_entities::{deliverable, milestone, project_member, project_participant};
+
+use crate::domain::{DeliverableStatus, MemberRole, ParticipantRole};
+use crate::error::ApiResult;
+use crate::graphql::RequestState;
+use crate::graphql::document::Document;
+use crate::graphql::organisation::Organisation;
+use crate::graphql::person::User;
+use crate::graphql::scalars::Date;
+use crate::l10n::content;
+
+/// An organisation taking part in a project.
+pub struct Participant(pub project_participant::Model);
+
+#[Object]
+impl Participant {
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .organisation
+            .load_one(self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+
+    async fn role(&self) -> ParticipantRole {
+        ParticipantRole::from_db(&self.0.role).unwrap_or(ParticipantRole::Partner)
+    }
+
+    async fn joined_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A person working on a project.
+pub struct Member(pub project_member::Model);
+
+#[Object]
+impl Member {
+    async fn user(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        let state = RequestState::of(ctx)?;
+        Ok(state
+            .loaders
+            .person
+            .load_one(self.0.person_id)
+            .await?
+            .map(User::new))
+    }
+
+    async fn role(&self) -> MemberRole {
+        MemberRole::from_db(&self.0.role).unwrap_or(MemberRole::Viewer)
+    }
+}
+
+/// Something the project promises to deliver (an intellectual output, a report…).
+pub struct Deliverable(pub deliverable::Model);
+
+#[Object]
+impl Deliverable {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// e.g. `IO3`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The title in the best locale of the request's chain.
+    async fn title(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.1)
+    }
+
+    /// The locale `title` is in.
+    async fn resolved_locale(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.resolved(ctx).await?.0)
+    }
+
+    async fn original_locale(&self) -> &str {
+        &self.0.original_locale
+    }
+
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Date)
+    }
+
+    async fn status(&self) -> DeliverableStatus {
+        DeliverableStatus::from_db(&self.0.status).unwrap_or(DeliverableStatus::Planned)
+    }
+
+    async fn status_label(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let status = DeliverableStatus::from_db(&self.0.status).unwrap_or(DeliverableStatus::Planned);
+        Ok(RequestState::of(ctx)?.t(&status.label_id()))
+    }
+
+    /// The organisation responsible for delivering it.
+    async fn responsible_organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        let Some(id) = self.0.responsible_organisation_id else {
+            return Ok(None);
+        };
+        let state = RequestState::of(ctx)?;
+        Ok(state.loaders.organisation.load_one(id).await?.map(Organisation))
+    }
+
+    /// Documents that make up the deliverable, as far as the caller may read them.
+    #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
+    async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Document>> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .deliverable_documents
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Document).collect())
+    }
+
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+impl Deliverable {
+    async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String)> {
+        let state = RequestState::of(ctx)?;
+        let rows = state
+            .loaders
+            .deliverable_translations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let locale = content::resolve_locale(
+            &state.chain,
+            &self.0.original_locale,
+            rows.iter()
+                .filter(|r| content::complete(&[(&self.0.title, &r.title)]))
+                .map(|r| r.locale.as_str()),
+        );
+        Ok(match rows.iter().find(|r| r.locale == locale) {
+            Some(row) => (locale.to_owned(), content::or_original(&row.title, &self.0.title)),
+            None => (locale.to_owned(), self.0.title.clone()),
+        })
+    }
+}
+
+/// A dated point in a project's plan.
+pub struct Milestone(pub milestone::Model);
+
+#[Object]
+impl Milestone {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn due_on(&self) -> Date {
+        Date(self.0.due_on)
+    }
+
+    async fn reached_on(&self) -> Option<Date> {
+        self.0.reached_on.map(Date)
+    }
+
+    async fn reached(&self) -> bool {
+        self.0.reached_on.is_some()
+    }
+}
