@@ -445,6 +445,11 @@ pub fn document_write(caller: &Caller) -> Condition {
     DOCUMENTS.write(caller)
 }
 
+/// Seeing who a document is shared with: admins and the owner's members.
+pub fn can_see_document_shares(caller: &Caller, document: &document::Model) -> bool {
+    caller.is_admin() || caller.organisation_id() == Some(document.owner_organisation_id)
+}
+
 /// Sharing, unsharing and changing visibility: admins and members of the owner.
 pub fn can_manage_document(caller: &Caller, document: &document::Model) -> ApiResult<()> {
     caller.writer()?;

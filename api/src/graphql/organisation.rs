@@ -76,18 +76,20 @@ impl Organisation {
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String)> {
         let state = RequestState::of(ctx)?;
         let rows = self.translation_rows(ctx).await?;
-        let locale = content::resolve_locale(
+        let picked = content::pick(
             &state.chain,
             &self.0.original_locale,
-            rows.iter()
-                .filter(|r| content::complete(&[(&self.0.description, &r.description)]))
-                .map(|r| r.locale.as_str()),
+            &rows,
+            |r| &r.locale,
+            |r| content::complete(&[(&self.0.description, &r.description)]),
         );
-        let text = rows.iter().find(|r| r.locale == locale).map_or_else(
-            || self.0.description.clone(),
-            |r| content::or_original(&r.description, &self.0.description),
-        );
-        Ok((locale.to_owned(), text))
+        Ok(match picked {
+            Some(row) => (
+                row.locale.clone(),
+                content::or_original(&row.description, &self.0.description),
+            ),
+            None => (self.0.original_locale.clone(), self.0.description.clone()),
+        })
     }
 
     fn parsed_kind(&self) -> OrganisationKind {

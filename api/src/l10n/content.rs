@@ -6,23 +6,27 @@ use sha2::{Digest, Sha256};
 
 use super::LocaleChain;
 
-/// Picks the locale to show: the first locale of the content chain that is
-/// the original or has a translation; the original when none matches.
-pub fn resolve_locale<'a>(
+/// The translation a reader gets, the one place that decides it: the first
+/// locale of the content chain that is the original (`None`: show the
+/// original) or has a complete translation (`Some(row)`); the original when
+/// nothing in the chain matches.
+pub fn pick<'a, T>(
     chain: &LocaleChain,
-    original: &'a str,
-    translated: impl IntoIterator<Item = &'a str> + Clone,
-) -> &'a str {
+    original: &str,
+    rows: &'a [T],
+    locale: impl Fn(&T) -> &str,
+    complete: impl Fn(&T) -> bool,
+) -> Option<&'a T> {
     for wanted in chain.content() {
         let wanted = wanted.to_string();
         if wanted == original {
-            return original;
+            return None;
         }
-        if let Some(found) = translated.clone().into_iter().find(|t| *t == wanted) {
-            return found;
+        if let Some(row) = rows.iter().find(|r| locale(r) == wanted && complete(r)) {
+            return Some(row);
         }
     }
-    original
+    None
 }
 
 /// Whether a translation is complete: every (source, translation) pair
@@ -79,16 +83,28 @@ mod tests {
         LocaleChain::negotiate(&requested, &[langid!("en-US"), langid!("nb-NO")])
     }
 
+    /// The locale a reader gets with translations in `translated`.
+    fn shown<'a>(chain: &LocaleChain, original: &'a str, translated: &[&'a str]) -> &'a str {
+        pick(chain, original, translated, |t| t, |_| true).map_or(original, |t| t)
+    }
+
     #[test]
     fn the_first_locale_of_the_chain_with_text_wins() {
-        assert_eq!(resolve_locale(&chain(&["nb-NO"]), "en-US", ["nb-NO"]), "nb-NO");
-        assert_eq!(resolve_locale(&chain(&["nb-NO"]), "en-US", []), "en-US");
-        assert_eq!(resolve_locale(&chain(&["en-US"]), "nb-NO", ["en-US"]), "en-US");
+        assert_eq!(shown(&chain(&["nb-NO"]), "en-US", &["nb-NO"]), "nb-NO");
+        assert_eq!(shown(&chain(&["nb-NO"]), "en-US", &[]), "en-US");
+        assert_eq!(shown(&chain(&["en-US"]), "nb-NO", &["en-US"]), "en-US");
     }
 
     #[test]
     fn the_original_is_shown_when_nothing_in_the_chain_matches() {
-        assert_eq!(resolve_locale(&chain(&["en-US"]), "nb-NO", []), "nb-NO");
+        assert_eq!(shown(&chain(&["en-US"]), "nb-NO", &[]), "nb-NO");
+    }
+
+    #[test]
+    fn an_incomplete_translation_is_passed_over() {
+        let rows = [("nb-NO", false)];
+        let picked = pick(&chain(&["nb-NO"]), "en-US", &rows, |r| r.0, |r| r.1);
+        assert!(picked.is_none());
     }
 
     #[test]

@@ -41,15 +41,14 @@ pub fn resolve(
     material: &training_material::Model,
     translations: &[training_translation::Model],
 ) -> Texts {
-    let locale = content::resolve_locale(
+    let picked = content::pick(
         chain,
         &material.original_locale,
-        translations
-            .iter()
-            .filter(|t| complete(material, t))
-            .map(|t| t.locale.as_str()),
+        translations,
+        |t| &t.locale,
+        |t| complete(material, t),
     );
-    match translations.iter().find(|t| t.locale == locale) {
+    match picked {
         Some(t) => {
             let or = |translated: &str, original: &str| {
                 if translated.is_empty() {

@@ -8,6 +8,7 @@ use sammen_entities::{document, document_translation, document_version};
 use super::RequestState;
 use super::organisation::Organisation;
 use super::scalars::Date;
+use crate::auth::policy;
 use crate::domain::{DocumentKind, LocaleTag, SharePermission, TranslationStatus, Visibility};
 use crate::error::ApiResult;
 use crate::l10n::content;
@@ -77,20 +78,24 @@ impl Document {
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String, String)> {
         let state = RequestState::of(ctx)?;
         let rows = self.translation_rows(ctx).await?;
-        let locale = content::resolve_locale(
+        let picked = content::pick(
             &state.chain,
             &self.0.original_locale,
-            rows.iter()
-                .filter(|r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]))
-                .map(|r| r.locale.as_str()),
+            &rows,
+            |r| &r.locale,
+            |r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]),
         );
-        Ok(match rows.iter().find(|r| r.locale == locale) {
+        Ok(match picked {
             Some(row) => (
-                locale.to_owned(),
+                row.locale.clone(),
                 content::or_original(&row.title, &self.0.title),
                 content::or_original(&row.summary, &self.0.summary),
             ),
-            None => (locale.to_owned(), self.0.title.clone(), self.0.summary.clone()),
+            None => (
+                self.0.original_locale.clone(),
+                self.0.title.clone(),
+                self.0.summary.clone(),
+            ),
         })
     }
 
@@ -240,7 +245,7 @@ impl Document {
     #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn shares(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentShare>> {
         let state = RequestState::of(ctx)?;
-        if !can_see_shares(state, &self.0) {
+        if !policy::can_see_document_shares(&state.caller, &self.0) {
             return Ok(Vec::new());
         }
         let rows = state
@@ -258,7 +263,7 @@ impl Document {
         if state.caller.writer().is_err() {
             return Ok(false);
         }
-        if can_see_shares(state, &self.0) {
+        if policy::can_see_document_shares(&state.caller, &self.0) {
             return Ok(true);
         }
         let Some(own) = state.caller.organisation_id() else {
@@ -293,10 +298,6 @@ impl Document {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-}
-
-fn can_see_shares(state: &RequestState, document: &document::Model) -> bool {
-    state.caller.is_admin() || state.caller.organisation_id() == Some(document.owner_organisation_id)
 }
 
 fn string_list(json: &serde_json::Value) -> Vec<String> {

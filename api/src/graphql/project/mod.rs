@@ -44,20 +44,24 @@ impl Project {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let locale = content::resolve_locale(
+        let picked = content::pick(
             &state.chain,
             &self.0.original_locale,
-            rows.iter()
-                .filter(|r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]))
-                .map(|r| r.locale.as_str()),
+            &rows,
+            |r| &r.locale,
+            |r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]),
         );
-        Ok(match rows.iter().find(|r| r.locale == locale) {
+        Ok(match picked {
             Some(row) => (
-                locale.to_owned(),
+                row.locale.clone(),
                 content::or_original(&row.title, &self.0.title),
                 content::or_original(&row.summary, &self.0.summary),
             ),
-            None => (locale.to_owned(), self.0.title.clone(), self.0.summary.clone()),
+            None => (
+                self.0.original_locale.clone(),
+                self.0.title.clone(),
+                self.0.summary.clone(),
+            ),
         })
     }
 

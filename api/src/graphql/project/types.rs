@@ -139,16 +139,19 @@ impl Deliverable {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let locale = content::resolve_locale(
+        let picked = content::pick(
             &state.chain,
             &self.0.original_locale,
-            rows.iter()
-                .filter(|r| content::complete(&[(&self.0.title, &r.title)]))
-                .map(|r| r.locale.as_str()),
+            &rows,
+            |r| &r.locale,
+            |r| content::complete(&[(&self.0.title, &r.title)]),
         );
-        Ok(match rows.iter().find(|r| r.locale == locale) {
-            Some(row) => (locale.to_owned(), content::or_original(&row.title, &self.0.title)),
-            None => (locale.to_owned(), self.0.title.clone()),
+        Ok(match picked {
+            Some(row) => (
+                row.locale.clone(),
+                content::or_original(&row.title, &self.0.title),
+            ),
+            None => (self.0.original_locale.clone(), self.0.title.clone()),
         })
     }
 }

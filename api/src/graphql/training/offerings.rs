@@ -53,19 +53,18 @@ impl Offering {
         // Titles are matched to items by position, so a translation made for
         // another programme (reordered, changed) is not shown: it is OUTDATED.
         let digest = crate::translation::offering_digest(venue, &titles);
-        let locale = content::resolve_locale(
+        let picked = content::pick(
             &state.chain,
             &self.1,
-            rows.iter()
-                .filter(|r| {
-                    r.source_digest == digest
-                        && content::complete(&[(venue, &r.venue)])
-                        && content::complete_by_position(&titles, &string_list(&r.programme_titles))
-                })
-                .map(|r| r.locale.as_str()),
-        )
-        .to_owned();
-        Ok(rows.into_iter().find(|r| r.locale == locale))
+            &rows,
+            |r| &r.locale,
+            |r| {
+                r.source_digest == digest
+                    && content::complete(&[(venue, &r.venue)])
+                    && content::complete_by_position(&titles, &string_list(&r.programme_titles))
+            },
+        );
+        Ok(picked.cloned())
     }
 
     fn money(&self, amount: Option<i64>) -> Option<Money> {
