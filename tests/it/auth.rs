@@ -434,3 +434,34 @@ async fn only_network_admins_appoint_translators() {
     .await
     .expect_error("FORBIDDEN");
 }
+
+/// A translator's API token is a plain member of the organisation: it
+/// neither translates nor sees the queue, and `me` says so.
+#[tokio::test]
+async fn an_api_token_never_carries_its_creators_translator_rights() {
+    let app = TestApp::spawn().await;
+    let translator = app.login("translator@example.org").await;
+    let reply = app
+        .gql_as(
+            &translator,
+            CREATE_TOKEN,
+            json!({ "name": "Sync", "scope": "READ_WRITE" }),
+        )
+        .await;
+    let api = reply.ok()["createApiToken"]["token"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let me = app
+        .gql_as(&api, "{ me { translatorLocales orgRole } }", json!({}))
+        .await;
+    assert_eq!(me.ok()["me"]["translatorLocales"], json!([]));
+    let queue = "{ translationQueue(locale: \"nb-NO\") { totalCount } }";
+    app.gql_as(&api, queue, json!({})).await.expect_error("FORBIDDEN");
+    app.gql_as(&translator, queue, json!({})).await.ok();
+    let hub = app.organisation_id("erfaringssentrum").await;
+    let translate = "mutation($id: ID!) { translateContent(type: ORGANISATION, id: $id, locale: \"nb-NO\", fields: [{name: \"description\", text: \"Ny tekst\"}]) { state } }";
+    app.gql_as(&api, translate, json!({ "id": hub }))
+        .await
+        .expect_error("FORBIDDEN");
+}

@@ -18,10 +18,28 @@ use crate::error::{ApiError, ApiResult};
 
 use super::token::TokenKind;
 
+/// Whom a request acts as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acting {
+    /// Nobody signed in.
+    Anonymous,
+    /// A person with a session: their own rights (network admin,
+    /// organisation admin, translator, project memberships).
+    Person,
+    /// A partner's system with an API token: a plain member of the token's
+    /// organisation, and nothing more. It never carries its creator's
+    /// network-admin, organisation-admin or translator rights, nor their
+    /// project memberships.
+    Organisation(Uuid),
+}
+
 /// The caller of one request.
 #[derive(Clone, Debug)]
 pub struct Caller {
+    /// The person signed in, or who made the API token (as stored: their
+    /// rights are read through `acting`, never from this row directly).
     pub person: Option<person::Model>,
+    pub acting: Acting,
     pub token_id: Option<Uuid>,
     pub token_kind: Option<TokenKind>,
     pub scope: TokenScope,
@@ -37,6 +55,7 @@ impl Caller {
     pub fn anonymous() -> Self {
         Self {
             person: None,
+            acting: Acting::Anonymous,
             token_id: None,
             token_kind: None,
             scope: TokenScope::Read,
@@ -60,18 +79,50 @@ impl Caller {
         Ok(person)
     }
 
-    pub fn is_admin(&self) -> bool {
-        self.person.as_ref().is_some_and(|p| p.is_admin)
+    /// The person, when acting with their own rights (a session).
+    fn own(&self) -> Option<&person::Model> {
+        match self.acting {
+            Acting::Person => self.person.as_ref(),
+            Acting::Anonymous | Acting::Organisation(_) => None,
+        }
     }
 
+    /// A network admin with a session.
+    pub fn is_admin(&self) -> bool {
+        self.own().is_some_and(|p| p.is_admin)
+    }
+
+    /// The organisation the caller acts for: the person's, or the API token's.
     pub fn organisation_id(&self) -> Option<Uuid> {
-        self.person.as_ref().and_then(|p| p.organisation_id)
+        match self.acting {
+            Acting::Person => self.person.as_ref().and_then(|p| p.organisation_id),
+            Acting::Organisation(organisation) => Some(organisation),
+            Acting::Anonymous => None,
+        }
+    }
+
+    /// The person whose project memberships count (none for an API token).
+    pub fn member_id(&self) -> Option<Uuid> {
+        self.own().map(|p| p.id)
+    }
+
+    /// Whether the caller is an API token acting for its organisation.
+    pub fn is_api_token(&self) -> bool {
+        matches!(self.acting, Acting::Organisation(_))
     }
 
     fn is_org_admin_of(&self, organisation_id: Uuid) -> bool {
-        self.person.as_ref().is_some_and(|p| {
+        self.own().is_some_and(|p| {
             p.organisation_id == Some(organisation_id) && p.org_role == OrgRole::OrgAdmin.as_str()
         })
+    }
+
+    /// The locales the caller translates into (none for an API token).
+    fn translator_locales(&self) -> Vec<&str> {
+        self.own()
+            .and_then(|p| p.translator_locales.as_array())
+            .map(|l| l.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -152,12 +203,8 @@ pub fn can_translate(caller: &Caller, locale: &str) -> ApiResult<()> {
 /// Seeing what waits for translation into `locale` (the queue): its
 /// translators and admins, also with a READ token.
 pub fn translator_of(caller: &Caller, locale: &str) -> ApiResult<()> {
-    let person = caller.person()?;
-    let is_translator = person
-        .translator_locales
-        .as_array()
-        .is_some_and(|l| l.iter().any(|v| v.as_str() == Some(locale)));
-    if person.is_admin || is_translator {
+    caller.person()?;
+    if caller.is_admin() || caller.translator_locales().contains(&locale) {
         Ok(())
     } else {
         Err(ApiError::forbidden())
@@ -182,11 +229,11 @@ pub fn person_read(caller: &Caller) -> Condition {
     if let Some(own) = own {
         visible = visible.add(person::Column::OrganisationId.eq(own));
     }
-    if caller.token_kind != Some(TokenKind::Api) {
+    if let Some(member) = caller.member_id() {
         let my_projects = Query::select()
             .column(project_member::Column::ProjectId)
             .from(project_member::Entity)
-            .and_where(project_member::Column::PersonId.eq(me.id))
+            .and_where(project_member::Column::PersonId.eq(member))
             .to_owned();
         visible = visible
             .add(
@@ -233,9 +280,10 @@ pub fn can_see_person_details(caller: &Caller, person: &person::Model) -> bool {
         || person.organisation_id.is_some_and(|o| caller.is_org_admin_of(o))
 }
 
-/// Revoking an API token: its owner, admins of its organisation, admins.
+/// Revoking an API token: its owner, admins of its organisation, admins
+/// (each with a session: an API token manages no tokens).
 pub fn can_manage_token(caller: &Caller, owner: Uuid, organisation_id: Option<Uuid>) -> bool {
-    caller.person.as_ref().is_some_and(|c| c.id == owner)
+    caller.own().is_some_and(|c| c.id == owner)
         || caller.is_admin()
         || organisation_id.is_some_and(|o| caller.is_org_admin_of(o))
 }
@@ -309,13 +357,13 @@ pub fn project_read(caller: &Caller) -> Condition {
         return Condition::all();
     }
     let mut visible = Condition::any().add(project::Column::Visibility.eq(Visibility::Public.as_str()));
-    if let Some(person) = &caller.person {
+    if let Some(member) = caller.member_id() {
         visible = visible.add(
             project::Column::Id.in_subquery(
                 Query::select()
                     .column(project_member::Column::ProjectId)
                     .from(project_member::Entity)
-                    .and_where(project_member::Column::PersonId.eq(person.id))
+                    .and_where(project_member::Column::PersonId.eq(member))
                     .to_owned(),
             ),
         );
@@ -335,12 +383,12 @@ pub async fn project_role(
     caller: &Caller,
     project_id: Uuid,
 ) -> ApiResult<Option<MemberRole>> {
-    let Some(person) = &caller.person else {
+    let Some(member) = caller.member_id() else {
         return Ok(None);
     };
     let row = project_member::Entity::find()
         .filter(project_member::Column::ProjectId.eq(project_id))
-        .filter(project_member::Column::PersonId.eq(person.id))
+        .filter(project_member::Column::PersonId.eq(member))
         .one(db)
         .await?;
     Ok(row.and_then(|m| MemberRole::from_db(&m.role)))

@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::Caller;
-use crate::domain::{OrgRole, PartnershipStatus, TokenScope};
+use super::policy::Acting;
+use crate::domain::{PartnershipStatus, TokenScope};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
 pub const PREFIX: &str = "smn_";
@@ -133,20 +134,21 @@ async fn caller_of(
     } else {
         TokenKind::Session
     };
-    let person = match kind {
-        TokenKind::Session => person,
-        // An API token is a partner system acting for one organisation: it
-        // never carries its creator's network-admin or organisation-admin
-        // rights, nor their translator locales.
-        TokenKind::Api => person::Model {
-            is_admin: false,
-            org_role: OrgRole::Member.as_str().to_owned(),
-            organisation_id: token.organisation_id,
-            translator_locales: serde_json::json!([]),
-            ..person
-        },
+    // An API token is a partner system acting for one organisation (see
+    // `Acting::Organisation`): the policy reads its rights from that, not
+    // from its creator's row.
+    let acting = match (kind, token.organisation_id) {
+        (TokenKind::Session, _) => Acting::Person,
+        (TokenKind::Api, Some(organisation)) => Acting::Organisation(organisation),
+        (TokenKind::Api, None) => {
+            return Err(ApiError::new(ErrorCode::Unauthenticated, "error-token-invalid"));
+        }
     };
-    let organisation = match person.organisation_id {
+    let acting_organisation = match acting {
+        Acting::Organisation(organisation) => Some(organisation),
+        Acting::Person | Acting::Anonymous => person.organisation_id,
+    };
+    let organisation = match acting_organisation {
         Some(id) => organisation::Entity::find_by_id(id)
             .one(db)
             .await?
@@ -163,6 +165,7 @@ async fn caller_of(
         scope: TokenScope::from_db(&token.scope).unwrap_or(TokenScope::Read),
         token_id: Some(token.id),
         token_kind: Some(kind),
+        acting,
         person: Some(person),
     })
 }

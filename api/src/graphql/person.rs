@@ -23,6 +23,9 @@ pub struct User {
     pub person: person::Model,
     /// The person is the one who just signed in, though the request was anonymous.
     signing_in: bool,
+    /// `me` for an API token: the token's creator as the token acts, a plain
+    /// member of this organisation (no admin or translator rights).
+    token_organisation: Option<uuid::Uuid>,
 }
 
 impl User {
@@ -30,6 +33,15 @@ impl User {
         Self {
             person,
             signing_in: false,
+            token_organisation: None,
+        }
+    }
+
+    /// The person who just signed in.
+    pub fn signing_in(person: person::Model) -> Self {
+        Self {
+            signing_in: true,
+            ..Self::new(person)
         }
     }
 
@@ -59,7 +71,7 @@ impl User {
 
     /// The organisation the person belongs to, if the caller may see it.
     async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
-        let Some(id) = self.person.organisation_id else {
+        let Some(id) = self.token_organisation.or(self.person.organisation_id) else {
             return Ok(None);
         };
         let state = RequestState::of(ctx)?;
@@ -67,16 +79,22 @@ impl User {
     }
 
     async fn org_role(&self) -> OrgRole {
+        if self.token_organisation.is_some() {
+            return OrgRole::Member;
+        }
         OrgRole::from_db(&self.person.org_role).unwrap_or(OrgRole::Member)
     }
 
     /// Network administrator of the association.
     async fn is_admin(&self) -> bool {
-        self.person.is_admin
+        self.token_organisation.is_none() && self.person.is_admin
     }
 
     /// Locales this person may translate stored content into.
     async fn translator_locales(&self) -> Vec<String> {
+        if self.token_organisation.is_some() {
+            return Vec::new();
+        }
         self.person
             .translator_locales
             .as_array()
@@ -199,7 +217,14 @@ impl PersonQuery {
     /// The signed-in person; null for anonymous callers.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         let state = RequestState::of(ctx)?;
-        Ok(state.caller.person.clone().map(User::new))
+        let token_organisation = match state.caller.acting {
+            crate::auth::policy::Acting::Organisation(organisation) => Some(organisation),
+            _ => None,
+        };
+        Ok(state.caller.person.clone().map(|person| User {
+            token_organisation,
+            ..User::new(person)
+        }))
     }
 
     /// People the caller may see, by name: their own organisation's, those
@@ -338,10 +363,7 @@ impl PersonMutation {
         Ok(LoginPayload {
             token: session.token,
             expires_at: session.expires_at,
-            user: User {
-                person: session.person,
-                signing_in: true,
-            },
+            user: User::signing_in(session.person),
         })
     }
 
