@@ -14,6 +14,7 @@ use super::pagination::{self, ConnectionTotals, Listing, Page, Sort};
 use super::scalars::Date;
 use super::{RequestState, parse_id};
 use crate::auth::policy;
+use crate::domain::string_list;
 use crate::domain::{CountryCode, LocaleTag, OrganisationKind, PartnershipStatus, TranslationStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::l10n::content;
@@ -389,17 +390,6 @@ pub async fn find_visible(
     db: &impl ConnectionTrait,
 ) -> ApiResult<organisation::Model> {
     organisations::find_visible(&state.caller, id, db).await
-}
-
-fn string_list(json: &serde_json::Value) -> Vec<String> {
-    json.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[derive(Default)]

@@ -4,6 +4,7 @@
 
 use sammen_entities::{training_material, training_translation};
 
+pub use crate::domain::string_list;
 use crate::l10n::{LocaleChain, content};
 
 pub mod changes;
@@ -92,15 +93,4 @@ pub fn complete(material: &training_material::Model, translation: &training_tran
         (&material.prerequisites, &translation.prerequisites),
         (&outcomes, &translated),
     ])
-}
-
-pub fn string_list(json: &serde_json::Value) -> Vec<String> {
-    json.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }

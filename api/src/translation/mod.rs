@@ -100,16 +100,9 @@ pub struct Existing {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A stored list as one text, an item a line (how translators edit lists).
 fn list(json: &serde_json::Value) -> String {
-    json.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default()
+    crate::domain::string_list(json).join("\n")
 }
 
 fn status(raw: &str) -> TranslationStatus {

@@ -9,6 +9,7 @@ use super::RequestState;
 use super::organisation::Organisation;
 use super::scalars::Date;
 use crate::auth::policy;
+use crate::domain::string_list;
 use crate::domain::{DocumentKind, LocaleTag, SharePermission, TranslationStatus, Visibility};
 use crate::error::ApiResult;
 use crate::l10n::content;
@@ -298,15 +299,4 @@ impl Document {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-}
-
-fn string_list(json: &serde_json::Value) -> Vec<String> {
-    json.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }
