@@ -317,7 +317,7 @@ pub async fn find_visible(
         .ok_or_else(ApiError::not_found)
 }
 
-fn parse_focus_areas(raw: &[String]) -> ApiResult<serde_json::Value> {
+fn parse_focus_areas(raw: &[String]) -> ApiResult<sammen_entities::list::StringList> {
     if raw.len() > FOCUS_AREAS_MAX {
         return Err(ApiError::invalid("focusAreas", "input-too-many").arg("max", FOCUS_AREAS_MAX as u64));
     }
@@ -328,7 +328,7 @@ fn parse_focus_areas(raw: &[String]) -> ApiResult<serde_json::Value> {
             out.push(item);
         }
     }
-    Ok(serde_json::Value::from(out))
+    Ok(sammen_entities::list::StringList(out))
 }
 
 async fn ensure_slug_free(db: &impl ConnectionTrait, slug: &str, except: Option<Uuid>) -> ApiResult<()> {

@@ -22,10 +22,12 @@ pub struct Model {
     /// SPDX license id, e.g. `CC-BY-NC-SA-4.0`.
     pub license: Option<String>,
     /// A JSON array of names.
-    pub authors: Json,
+    #[sea_orm(column_type = "Json")]
+    pub authors: crate::list::StringList,
     pub published_on: Option<Date>,
     /// A JSON array of short strings.
-    pub topics: Json,
+    #[sea_orm(column_type = "Json")]
+    pub topics: crate::list::StringList,
     /// PRIVATE, PARTNERS, NETWORK or PUBLIC.
     pub visibility: String,
     pub created_by: Option<Uuid>,

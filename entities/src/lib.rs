@@ -13,6 +13,7 @@ pub mod document_share;
 pub mod document_translation;
 pub mod document_version;
 pub mod event;
+pub mod list;
 pub mod milestone;
 pub mod offering;
 pub mod offering_translation;

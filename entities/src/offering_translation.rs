@@ -12,7 +12,8 @@ pub struct Model {
     pub locale: String,
     pub venue: String,
     /// The programme items' titles, in programme order.
-    pub programme_titles: Json,
+    #[sea_orm(column_type = "Json")]
+    pub programme_titles: crate::list::StringList,
     pub source_digest: String,
     pub status: String,
     pub translator_id: Option<Uuid>,

@@ -25,7 +25,8 @@ pub struct Model {
     pub partnership_status: String,
     pub agreement_date: Option<Date>,
     /// A JSON array of short strings.
-    pub focus_areas: Json,
+    #[sea_orm(column_type = "Json")]
+    pub focus_areas: crate::list::StringList,
     pub is_hub: bool,
     pub archived_at: Option<DateTimeUtc>,
     pub version: i32,

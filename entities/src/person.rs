@@ -21,7 +21,8 @@ pub struct Model {
     /// Network administrator of the association.
     pub is_admin: bool,
     /// A JSON array of BCP 47 tags this person may translate into.
-    pub translator_locales: Json,
+    #[sea_orm(column_type = "Json")]
+    pub translator_locales: crate::list::StringList,
     pub preferred_locale: Option<String>,
     /// Argon2id PHC string; `None` means the person cannot sign in with a password.
     #[serde(skip_serializing)]

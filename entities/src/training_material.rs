@@ -17,10 +17,12 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub prerequisites: String,
     /// A JSON array of sentences.
-    pub learning_outcomes: Json,
+    #[sea_orm(column_type = "Json")]
+    pub learning_outcomes: crate::list::StringList,
     pub original_locale: String,
     /// A JSON array of audience names.
-    pub target_audiences: Json,
+    #[sea_orm(column_type = "Json")]
+    pub target_audiences: crate::list::StringList,
     /// 1–8.
     pub eqf_level: Option<i32>,
     pub ects_credits: Option<f64>,
@@ -29,10 +31,13 @@ pub struct Model {
     /// IN_PERSON, ONLINE or BLENDED.
     pub delivery_mode: String,
     /// BCP 47 tags.
-    pub languages: Json,
+    #[sea_orm(column_type = "Json")]
+    pub languages: crate::list::StringList,
     pub license: Option<String>,
-    pub topics: Json,
-    pub instructors: Json,
+    #[sea_orm(column_type = "Json")]
+    pub topics: crate::list::StringList,
+    #[sea_orm(column_type = "Json")]
+    pub instructors: crate::list::StringList,
     pub visibility: String,
     pub created_by: Option<Uuid>,
     pub version: i32,

@@ -15,7 +15,8 @@ pub struct Model {
     pub summary: String,
     #[sea_orm(column_type = "Text")]
     pub prerequisites: String,
-    pub learning_outcomes: Json,
+    #[sea_orm(column_type = "Json")]
+    pub learning_outcomes: crate::list::StringList,
     pub source_digest: String,
     pub status: String,
     pub translator_id: Option<Uuid>,

@@ -39,7 +39,7 @@ impl NewPerson {
             organisation_id: Set(self.organisation_id),
             org_role: Set(self.org_role.as_str().to_owned()),
             is_admin: Set(self.is_admin),
-            translator_locales: Set(serde_json::Value::from(self.translator_locales)),
+            translator_locales: Set(sammen_entities::list::StringList::from(self.translator_locales)),
             preferred_locale: Set(self.preferred_locale),
             password_hash: Set(Some(self.password_hash)),
             disabled: Set(false),

@@ -120,8 +120,7 @@ impl Caller {
     /// The locales the caller translates into (none for an API token).
     fn translator_locales(&self) -> Vec<&str> {
         self.own()
-            .and_then(|p| p.translator_locales.as_array())
-            .map(|l| l.iter().filter_map(|v| v.as_str()).collect())
+            .map(|p| p.translator_locales.items().iter().map(String::as_str).collect())
             .unwrap_or_default()
     }
 }

@@ -117,9 +117,9 @@ pub async fn create(ctx: &Ctx<'_>, input: CreateDocumentInput) -> ApiResult<docu
         original_locale: Set(original_locale),
         content_language: Set(content_language),
         license: Set(license.map(|l| l.as_str().to_owned())),
-        authors: Set(serde_json::Value::from(authors)),
+        authors: Set(sammen_entities::list::StringList::from(authors)),
         published_on: Set(input.published_on.map(|d| d.0)),
-        topics: Set(serde_json::Value::from(topics)),
+        topics: Set(sammen_entities::list::StringList::from(topics)),
         visibility: Set(input.visibility.as_str().to_owned()),
         created_by: Set(Some(person.id)),
         version: Set(1),
@@ -169,7 +169,9 @@ pub async fn update(ctx: &Ctx<'_>, input: UpdateDocumentInput) -> ApiResult<docu
         MaybeUndefined::Undefined => {}
     }
     if let Some(authors) = &input.authors {
-        change.authors = Set(serde_json::Value::from(text_list("authors", authors, 50, 200)?));
+        change.authors = Set(sammen_entities::list::StringList::from(text_list(
+            "authors", authors, 50, 200,
+        )?));
     }
     match &input.published_on {
         MaybeUndefined::Value(d) => change.published_on = Set(Some(d.0)),
@@ -177,7 +179,9 @@ pub async fn update(ctx: &Ctx<'_>, input: UpdateDocumentInput) -> ApiResult<docu
         MaybeUndefined::Undefined => {}
     }
     if let Some(topics) = &input.topics {
-        change.topics = Set(serde_json::Value::from(text_list("topics", topics, 20, 80)?));
+        change.topics = Set(sammen_entities::list::StringList::from(text_list(
+            "topics", topics, 20, 80,
+        )?));
     }
     if let Some(visibility) = input.visibility {
         if visibility.as_str() != current.visibility {

@@ -17,15 +17,8 @@ pub fn parse_id(field: &str, id: &str) -> crate::error::ApiResult<uuid::Uuid> {
     uuid::Uuid::parse_str(id).map_err(|_| crate::error::ApiError::invalid(field, "input-id-invalid"))
 }
 
-/// A stored JSON array of strings (topics, authors, learning outcomes,
-/// languages…) as a list; anything else in the column reads as empty.
-pub fn string_list(json: &serde_json::Value) -> Vec<String> {
-    json.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+/// A stored list of strings (topics, authors, learning outcomes,
+/// languages…) as a vector.
+pub fn string_list(list: &sammen_entities::list::StringList) -> Vec<String> {
+    list.0.clone()
 }

@@ -95,11 +95,7 @@ impl User {
         if self.token_organisation.is_some() {
             return Vec::new();
         }
-        self.person
-            .translator_locales
-            .as_array()
-            .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default()
+        self.person.translator_locales.0.clone()
     }
 
     async fn preferred_locale(&self) -> Option<&str> {

@@ -283,7 +283,7 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
             agreement_date: Set(org
                 .agreement
                 .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))),
-            focus_areas: Set(serde_json::json!(org.focus)),
+            focus_areas: Set(sammen_entities::list::StringList::from(org.focus)),
             is_hub: Set(org.hub),
             archived_at: Set(None),
             version: Set(1),

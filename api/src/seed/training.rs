@@ -11,7 +11,6 @@ use sammen_entities::{
     offering, offering_translation, programme_item, training_material, training_translation,
 };
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::training::digest;
@@ -364,17 +363,17 @@ pub(super) async fn load(
             title: Set(demo.title.0.into()),
             summary: Set(demo.summary.0.into()),
             prerequisites: Set(demo.prerequisites.0.into()),
-            learning_outcomes: Set(json!(demo.outcomes.0)),
+            learning_outcomes: Set(sammen_entities::list::StringList::from(demo.outcomes.0)),
             original_locale: Set("en-US".into()),
-            target_audiences: Set(json!(demo.audiences)),
+            target_audiences: Set(sammen_entities::list::StringList::from(demo.audiences)),
             eqf_level: Set(demo.eqf),
             ects_credits: Set(demo.ects),
             duration: Set(demo.duration.map(Into::into)),
             delivery_mode: Set(demo.mode.into()),
-            languages: Set(json!(demo.languages)),
+            languages: Set(sammen_entities::list::StringList::from(demo.languages)),
             license: Set(demo.license.map(Into::into)),
-            topics: Set(json!(demo.topics)),
-            instructors: Set(json!(demo.instructors)),
+            topics: Set(sammen_entities::list::StringList::from(demo.topics)),
+            instructors: Set(sammen_entities::list::StringList::from(demo.instructors)),
             visibility: Set(demo.visibility.into()),
             created_by: Set(created_by),
             version: Set(1),
@@ -410,7 +409,7 @@ pub(super) async fn load(
                 title: Set(text.title.into()),
                 summary: Set(text.summary.into()),
                 prerequisites: Set(text.prerequisites.into()),
-                learning_outcomes: Set(json!(text.outcomes)),
+                learning_outcomes: Set(sammen_entities::list::StringList::from(text.outcomes)),
                 source_digest: Set(source_digest.clone()),
                 status: Set("REVIEWED".into()),
                 translator_id: Set(None),
@@ -486,7 +485,7 @@ pub(super) async fn load(
                     offering_id: Set(offering_id),
                     locale: Set(text.locale.into()),
                     venue: Set(text.venue.into()),
-                    programme_titles: Set(json!(text.titles)),
+                    programme_titles: Set(sammen_entities::list::StringList::from(text.titles)),
                     source_digest: Set(offering_digest.clone()),
                     status: Set("REVIEWED".into()),
                     translator_id: Set(None),

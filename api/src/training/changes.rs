@@ -7,7 +7,7 @@ use async_graphql::MaybeUndefined;
 use chrono::{DateTime, Utc};
 use sammen_entities::{offering, training_document, training_material, training_share, training_translation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::digest;
@@ -117,8 +117,13 @@ pub async fn create(
             .as_deref()
             .map(|l| SpdxId::parse("license", l).map(|l| l.as_str().to_owned()))
             .transpose()?),
-        topics: Set(Value::from(text_list("topics", &input.topics, 20, 80)?)),
-        instructors: Set(Value::from(text_list(
+        topics: Set(sammen_entities::list::StringList::from(text_list(
+            "topics",
+            &input.topics,
+            20,
+            80,
+        )?)),
+        instructors: Set(sammen_entities::list::StringList::from(text_list(
             "instructors",
             &input.instructors,
             30,
@@ -203,10 +208,17 @@ pub async fn update(
         MaybeUndefined::Undefined => {}
     }
     if let Some(v) = &input.topics {
-        change.topics = Set(Value::from(text_list("topics", v, 20, 80)?));
+        change.topics = Set(sammen_entities::list::StringList::from(text_list(
+            "topics", v, 20, 80,
+        )?));
     }
     if let Some(v) = &input.instructors {
-        change.instructors = Set(Value::from(text_list("instructors", v, 30, 200)?));
+        change.instructors = Set(sammen_entities::list::StringList::from(text_list(
+            "instructors",
+            v,
+            30,
+            200,
+        )?));
     }
     if let Some(visibility) = input.visibility {
         if visibility.as_str() != current.visibility {

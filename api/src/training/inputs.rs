@@ -4,7 +4,6 @@ use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, NaiveDate, Utc};
 use sammen_entities::{offering, programme_item};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::domain::{
@@ -12,6 +11,7 @@ use crate::domain::{
     name_text, text_list,
 };
 use crate::error::{ApiError, ApiResult};
+use sammen_entities::list::StringList;
 
 pub(super) const TITLE_MAX: usize = 300;
 pub(super) const TEXT_MAX: usize = 10_000;
@@ -127,7 +127,7 @@ pub(super) fn ects(value: f64) -> ApiResult<f64> {
     }
 }
 
-pub(super) fn languages(raw: &[String]) -> ApiResult<Value> {
+pub(super) fn languages(raw: &[String]) -> ApiResult<StringList> {
     if raw.len() > 10 {
         return Err(ApiError::invalid("languages", "input-too-many").arg("max", 10u64));
     }
@@ -138,21 +138,21 @@ pub(super) fn languages(raw: &[String]) -> ApiResult<Value> {
             out.push(tag);
         }
     }
-    Ok(Value::from(out))
+    Ok(StringList(out))
 }
 
-pub(super) fn outcomes(raw: &[String]) -> ApiResult<Value> {
-    Ok(Value::from(text_list("learningOutcomes", raw, 30, 500)?))
+pub(super) fn outcomes(raw: &[String]) -> ApiResult<StringList> {
+    Ok(StringList(text_list("learningOutcomes", raw, 30, 500)?))
 }
 
-pub(super) fn audiences(raw: &[Audience]) -> Value {
-    let mut out: Vec<&str> = Vec::new();
+pub(super) fn audiences(raw: &[Audience]) -> StringList {
+    let mut out: Vec<String> = Vec::new();
     for audience in raw {
-        if !out.contains(&audience.as_str()) {
-            out.push(audience.as_str());
+        if !out.iter().any(|a| a == audience.as_str()) {
+            out.push(audience.as_str().to_owned());
         }
     }
-    Value::from(out)
+    StringList(out)
 }
 
 /// The checked fields of an offering.

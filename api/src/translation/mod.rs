@@ -101,8 +101,8 @@ pub struct Existing {
 }
 
 /// A stored list as one text, an item a line (how translators edit lists).
-fn list(json: &serde_json::Value) -> String {
-    crate::domain::string_list(json).join("\n")
+fn list(list: &sammen_entities::list::StringList) -> String {
+    list.items().join("\n")
 }
 
 fn status(raw: &str) -> TranslationStatus {
