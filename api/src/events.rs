@@ -149,17 +149,28 @@ impl Change {
         Ok(())
     }
 
-    /// Commits, then dispatches the events. A change that recorded no
-    /// event is a programming error: it is refused, and nothing is stored.
+    /// Commits, then dispatches the events (see [`commit`]).
     pub async fn commit(self, dispatcher: &Dispatcher) -> ApiResult<Vec<event::Model>> {
-        if self.events.is_empty() {
-            self.txn.rollback().await?;
-            return Err(ApiError::internal(anyhow::anyhow!("a change recorded no event")));
-        }
-        self.txn.commit().await?;
-        dispatcher.publish(self.events.iter().cloned());
+        commit(self.txn, self.events.clone(), dispatcher).await?;
         Ok(self.events)
     }
+}
+
+/// Commits a write transaction that recorded `events`, then dispatches
+/// them. A change that recorded no event is a programming error: it is
+/// refused, and nothing is stored.
+pub async fn commit(
+    txn: DatabaseTransaction,
+    events: Vec<event::Model>,
+    dispatcher: &Dispatcher,
+) -> ApiResult<()> {
+    if events.is_empty() {
+        txn.rollback().await?;
+        return Err(ApiError::internal(anyhow::anyhow!("a change recorded no event")));
+    }
+    txn.commit().await?;
+    dispatcher.publish(events);
+    Ok(())
 }
 
 /// Hands committed events to the consumers in this process (today the

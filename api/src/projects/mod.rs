@@ -133,15 +133,14 @@ pub(super) fn check_dates(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> A
     Ok(())
 }
 
-/// Commits a transaction, then publishes the activity it wrote.
+/// Commits a project change and dispatches its activity events (the one
+/// commit of every change, `events::commit`).
 pub(super) async fn commit(
     ctx: &Ctx<'_>,
     txn: DatabaseTransaction,
     entries: Vec<event::Model>,
 ) -> ApiResult<()> {
-    txn.commit().await?;
-    ctx.events.publish(entries);
-    Ok(())
+    crate::events::commit(txn, entries, ctx.events).await
 }
 
 pub(super) async fn participant_ids(
