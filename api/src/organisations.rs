@@ -113,16 +113,12 @@ pub async fn create(ctx: &Ctx<'_>, input: CreateOrganisationInput) -> ApiResult<
         name: Set(name),
         country: Set(country.alpha2().to_owned()),
         city: Set(city),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         website: Set(website.map(|w| w.as_str().to_owned())),
         contact_email: Set(contact_email.map(Email::into_string)),
         description: Set(description),
         original_locale: Set(original_locale),
-        partnership_status: Set(input
-            .partnership_status
-            .unwrap_or(PartnershipStatus::Prospect)
-            .as_str()
-            .to_owned()),
+        partnership_status: Set(input.partnership_status.unwrap_or(PartnershipStatus::Prospect)),
         agreement_date: Set(input.agreement_date.map(|d| d.0)),
         focus_areas: Set(focus_areas),
         is_hub: Set(false),
@@ -169,7 +165,7 @@ pub async fn update(ctx: &Ctx<'_>, input: UpdateOrganisationInput) -> ApiResult<
         MaybeUndefined::Undefined => {}
     }
     if let Some(kind) = input.kind {
-        change.kind = Set(kind.as_str().to_owned());
+        change.kind = Set(kind);
     }
     match &input.website {
         MaybeUndefined::Value(w) => {
@@ -236,7 +232,7 @@ pub async fn change_partnership_status(
 ) -> ApiResult<organisation::Model> {
     let current = find_visible(ctx.caller, id, ctx.db).await?;
     policy::require_admin(ctx.caller)?;
-    let from = PartnershipStatus::from_db(&current.partnership_status).unwrap_or(PartnershipStatus::Prospect);
+    let from = current.partnership_status;
     if !from.can_become(status) {
         return Err(
             ApiError::invalid("status", "organisation-status-transition-invalid")
@@ -245,7 +241,7 @@ pub async fn change_partnership_status(
         );
     }
     let mut change = organisation::ActiveModel {
-        partnership_status: Set(status.as_str().to_owned()),
+        partnership_status: Set(status),
         ..Default::default()
     };
     if status == PartnershipStatus::Agreement && current.agreement_date.is_none() {

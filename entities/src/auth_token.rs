@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     /// SESSION or API.
-    pub kind: String,
+    pub kind: crate::enums::TokenKind,
     /// The name an API token was given; `None` for sessions.
     pub name: Option<String>,
     #[sea_orm(unique)]
@@ -20,7 +20,7 @@ pub struct Model {
     /// The organisation an API token acts for.
     pub organisation_id: Option<Uuid>,
     /// READ or READ_WRITE.
-    pub scope: String,
+    pub scope: crate::enums::TokenScope,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
     pub last_used_at: Option<DateTimeUtc>,

@@ -14,8 +14,7 @@ pub struct Model {
     pub title: String,
     pub original_locale: String,
     pub due_on: Option<Date>,
-    /// PLANNED, IN_PROGRESS, SUBMITTED or ACCEPTED.
-    pub status: String,
+    pub status: crate::enums::DeliverableStatus,
     pub responsible_organisation_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,

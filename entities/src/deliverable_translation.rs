@@ -12,7 +12,7 @@ pub struct Model {
     pub locale: String,
     pub title: String,
     pub source_digest: String,
-    pub status: String,
+    pub status: crate::enums::TranslationStatus,
     pub translator_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -11,7 +11,7 @@ pub struct Model {
     pub owner_organisation_id: Uuid,
     /// The joint project the document belongs to, if any.
     pub project_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: crate::enums::DocumentKind,
     /// Title and summary in `original_locale`; translations live in `document_translation`.
     pub title: String,
     #[sea_orm(column_type = "Text")]
@@ -28,8 +28,7 @@ pub struct Model {
     /// A JSON array of short strings.
     #[sea_orm(column_type = "Json")]
     pub topics: crate::list::StringList,
-    /// PRIVATE, PARTNERS, NETWORK or PUBLIC.
-    pub visibility: String,
+    pub visibility: crate::enums::Visibility,
     pub created_by: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,

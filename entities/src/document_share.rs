@@ -11,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub organisation_id: Uuid,
     /// VIEW or EDIT.
-    pub permission: String,
+    pub permission: crate::enums::SharePermission,
     pub expires_at: Option<DateTimeUtc>,
     pub granted_by: Option<Uuid>,
     pub created_at: DateTimeUtc,

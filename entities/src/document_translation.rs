@@ -16,7 +16,7 @@ pub struct Model {
     /// Digest of the source title and summary this translation was made from.
     pub source_digest: String,
     /// DRAFT or REVIEWED.
-    pub status: String,
+    pub status: crate::enums::TranslationStatus,
     pub translator_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

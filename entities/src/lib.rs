@@ -1,8 +1,9 @@
 //! sea-orm entities of Sammen, one file per table.
 //!
-//! Enumerations are stored as their SCREAMING_CASE names in plain string
-//! columns so that SQLite and PostgreSQL share one schema; the API parses them
-//! into domain enums at the edge. IDs are UUIDv7, times are UTC.
+//! Enumerations (`enums`) are stored as their SCREAMING_CASE names in plain
+//! text columns so that SQLite and PostgreSQL share one schema, and typed in
+//! the models: a row holding an unknown name fails to load. IDs are UUIDv7,
+//! times are UTC.
 
 pub mod auth_token;
 pub mod deliverable;
@@ -12,6 +13,7 @@ pub mod document;
 pub mod document_share;
 pub mod document_translation;
 pub mod document_version;
+pub mod enums;
 pub mod event;
 pub mod list;
 pub mod milestone;

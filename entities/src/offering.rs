@@ -24,7 +24,7 @@ pub struct Model {
     pub capacity: Option<i32>,
     pub registration_url: Option<String>,
     /// SCHEDULED or CANCELLED.
-    pub status: String,
+    pub status: crate::enums::OfferingStatus,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

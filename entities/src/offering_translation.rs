@@ -15,7 +15,7 @@ pub struct Model {
     #[sea_orm(column_type = "Json")]
     pub programme_titles: crate::list::StringList,
     pub source_digest: String,
-    pub status: String,
+    pub status: crate::enums::TranslationStatus,
     pub translator_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

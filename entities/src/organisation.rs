@@ -14,7 +14,7 @@ pub struct Model {
     /// ISO 3166-1 alpha-2, upper case.
     pub country: String,
     pub city: Option<String>,
-    pub kind: String,
+    pub kind: crate::enums::OrganisationKind,
     pub website: Option<String>,
     pub contact_email: Option<String>,
     /// The description in `original_locale`; translations live in
@@ -22,7 +22,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub original_locale: String,
-    pub partnership_status: String,
+    pub partnership_status: crate::enums::PartnershipStatus,
     pub agreement_date: Option<Date>,
     /// A JSON array of short strings.
     #[sea_orm(column_type = "Json")]

@@ -16,7 +16,7 @@ pub struct Model {
     /// no longer matches the source, the translation is OUTDATED.
     pub source_digest: String,
     /// DRAFT or REVIEWED.
-    pub status: String,
+    pub status: crate::enums::TranslationStatus,
     pub translator_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,7 +17,7 @@ pub struct Model {
     pub search_name: String,
     pub organisation_id: Option<Uuid>,
     /// MEMBER or ORG_ADMIN.
-    pub org_role: String,
+    pub org_role: crate::enums::OrgRole,
     /// Network administrator of the association.
     pub is_admin: bool,
     /// A JSON array of BCP 47 tags this person may translate into.

@@ -14,8 +14,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub summary: String,
     pub original_locale: String,
-    /// PLANNED, ACTIVE, COMPLETED or CANCELLED.
-    pub status: String,
+    pub status: crate::enums::ProjectStatus,
     pub starts_on: Date,
     pub ends_on: Option<Date>,
     pub funding_programme: Option<String>,
@@ -24,7 +23,7 @@ pub struct Model {
     pub budget_minor: Option<i64>,
     /// ISO 4217.
     pub budget_currency: Option<String>,
-    pub visibility: String,
+    pub visibility: crate::enums::Visibility,
     pub created_by: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,

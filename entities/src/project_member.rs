@@ -10,7 +10,7 @@ pub struct Model {
     pub project_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub person_id: Uuid,
-    pub role: String,
+    pub role: crate::enums::MemberRole,
     pub created_at: DateTimeUtc,
 }
 

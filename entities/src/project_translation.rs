@@ -14,7 +14,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub summary: String,
     pub source_digest: String,
-    pub status: String,
+    pub status: crate::enums::TranslationStatus,
     pub translator_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -9,8 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub provider_organisation_id: Uuid,
-    /// COURSE, MODULE, WEBINAR, GUIDE or CURRICULUM.
-    pub kind: String,
+    pub kind: crate::enums::TrainingKind,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub summary: String,
@@ -28,8 +27,7 @@ pub struct Model {
     pub ects_credits: Option<f64>,
     /// How long it takes, as the provider says it.
     pub duration: Option<String>,
-    /// IN_PERSON, ONLINE or BLENDED.
-    pub delivery_mode: String,
+    pub delivery_mode: crate::enums::DeliveryMode,
     /// BCP 47 tags.
     #[sea_orm(column_type = "Json")]
     pub languages: crate::list::StringList,
@@ -38,7 +36,7 @@ pub struct Model {
     pub topics: crate::list::StringList,
     #[sea_orm(column_type = "Json")]
     pub instructors: crate::list::StringList,
-    pub visibility: String,
+    pub visibility: crate::enums::Visibility,
     pub created_by: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,

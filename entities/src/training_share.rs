@@ -10,7 +10,7 @@ pub struct Model {
     pub training_material_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub organisation_id: Uuid,
-    pub permission: String,
+    pub permission: crate::enums::SharePermission,
     pub expires_at: Option<DateTimeUtc>,
     pub granted_by: Option<Uuid>,
     pub created_at: DateTimeUtc,

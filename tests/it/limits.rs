@@ -270,3 +270,32 @@ async fn an_internal_failure_is_masked_with_a_reference() {
     }
     assert!(!text.contains(&app.config.global.database_url.to_lowercase()));
 }
+
+#[tokio::test]
+async fn a_stored_value_the_service_does_not_know_is_an_error_not_a_default() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let kbt = app.organisation_id("kbt").await;
+    let query = "query($id: ID!) { organisation(id: $id) { name kind partnershipStatus } }";
+    let before = app.gql_as(&admin, query, json!({ "id": kbt })).await;
+    assert_eq!(before.ok()["organisation"]["kind"], "COMPETENCE_CENTRE");
+
+    // A row written by hand (or by a newer version) with a name no
+    // enumeration has: reading it must fail loudly, not show PROSPECT.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        "UPDATE organisation SET partnership_status = 'FRIENDLY' WHERE slug = 'kbt'",
+    )
+    .await
+    .expect("update");
+    let reply = app.gql_as(&admin, query, json!({ "id": kbt })).await;
+    assert!(!reply.status.is_server_error());
+    reply.expect_error("INTERNAL");
+    assert!(reply.body["data"]["organisation"].is_null(), "{}", reply.body);
+    assert!(!reply.body.to_string().contains("FRIENDLY"));
+
+    // Other organisations still read.
+    let other = app.organisation_id("sorlandet-sykehus").await;
+    let other = app.gql_as(&admin, query, json!({ "id": other })).await;
+    assert!(other.ok()["organisation"]["partnershipStatus"].is_string());
+}

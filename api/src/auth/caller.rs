@@ -103,9 +103,8 @@ impl Caller {
     }
 
     pub(super) fn is_org_admin_of(&self, organisation_id: Uuid) -> bool {
-        self.own().is_some_and(|p| {
-            p.organisation_id == Some(organisation_id) && p.org_role == OrgRole::OrgAdmin.as_str()
-        })
+        self.own()
+            .is_some_and(|p| p.organisation_id == Some(organisation_id) && p.org_role == OrgRole::OrgAdmin)
     }
 
     /// The locales the caller translates into (none for an API token).

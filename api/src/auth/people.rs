@@ -37,7 +37,7 @@ impl NewPerson {
             search_name: Set(sammen_entities::search::fold(&self.display_name)),
             display_name: Set(self.display_name),
             organisation_id: Set(self.organisation_id),
-            org_role: Set(self.org_role.as_str().to_owned()),
+            org_role: Set(self.org_role),
             is_admin: Set(self.is_admin),
             translator_locales: Set(sammen_entities::list::StringList::from(self.translator_locales)),
             preferred_locale: Set(self.preferred_locale),

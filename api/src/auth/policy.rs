@@ -283,7 +283,7 @@ pub async fn project_role(
         .filter(project_member::Column::PersonId.eq(member))
         .one(db)
         .await?;
-    Ok(row.and_then(|m| MemberRole::from_db(&m.role)))
+    Ok(row.map(|m| m.role))
 }
 
 /// Whether the token a long-lived connection authenticated with is still

@@ -10,26 +10,12 @@ use uuid::Uuid;
 
 use super::Caller;
 use super::policy::Acting;
-use crate::domain::{PartnershipStatus, TokenScope};
+pub use sammen_entities::enums::TokenKind;
+
+use crate::domain::TokenScope;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
 pub const PREFIX: &str = "smn_";
-
-/// What a token was issued as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenKind {
-    Session,
-    Api,
-}
-
-impl TokenKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Session => "SESSION",
-            Self::Api => "API",
-        }
-    }
-}
 
 /// A fresh random token (shown once) and its hash (stored).
 pub fn generate() -> (String, String) {
@@ -63,12 +49,12 @@ pub async fn issue(db: &impl ConnectionTrait, new: NewToken<'_>) -> ApiResult<(S
     let now = Utc::now();
     let model = auth_token::ActiveModel {
         id: Set(Uuid::now_v7()),
-        kind: Set(new.kind.as_str().into()),
+        kind: Set(new.kind),
         name: Set(new.name.map(str::to_owned)),
         token_hash: Set(hash),
         person_id: Set(new.person_id),
         organisation_id: Set(new.organisation_id),
-        scope: Set(new.scope.as_str().into()),
+        scope: Set(new.scope),
         expires_at: Set(now + new.lifetime),
         revoked_at: Set(None),
         last_used_at: Set(None),
@@ -129,11 +115,7 @@ async fn caller_of(
     if token.revoked_at.is_some() || token.expires_at <= Utc::now() || person.disabled {
         return Err(ApiError::new(ErrorCode::Unauthenticated, "error-token-invalid"));
     }
-    let kind = if token.kind == TokenKind::Api.as_str() {
-        TokenKind::Api
-    } else {
-        TokenKind::Session
-    };
+    let kind = token.kind;
     // An API token is a partner system acting for one organisation (see
     // `Acting::Organisation`): the policy reads its rights from that, not
     // from its creator's row.
@@ -155,14 +137,14 @@ async fn caller_of(
             .filter(|o| o.archived_at.is_none()),
         None => None,
     };
-    let network_member = organisation.as_ref().is_some_and(|o| {
-        PartnershipStatus::from_db(&o.partnership_status).is_some_and(|s| s.is_network_member())
-    });
+    let network_member = organisation
+        .as_ref()
+        .is_some_and(|o| o.partnership_status.is_network_member());
     let hub_member = organisation.as_ref().is_some_and(|o| o.is_hub);
     Ok(Caller {
         network_member,
         hub_member,
-        scope: TokenScope::from_db(&token.scope).unwrap_or(TokenScope::Read),
+        scope: token.scope,
         token_id: Some(token.id),
         token_kind: Some(kind),
         acting,

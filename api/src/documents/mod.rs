@@ -111,7 +111,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CreateDocumentInput) -> ApiResult<docu
         id: Set(Uuid::now_v7()),
         owner_organisation_id: Set(owner),
         project_id: Set(None),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         title: Set(title),
         summary: Set(summary),
         original_locale: Set(original_locale),
@@ -120,7 +120,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CreateDocumentInput) -> ApiResult<docu
         authors: Set(sammen_entities::list::StringList::from(authors)),
         published_on: Set(input.published_on.map(|d| d.0)),
         topics: Set(sammen_entities::list::StringList::from(topics)),
-        visibility: Set(input.visibility.as_str().to_owned()),
+        visibility: Set(input.visibility),
         created_by: Set(Some(person.id)),
         version: Set(1),
         created_at: Set(now),
@@ -150,7 +150,7 @@ pub async fn update(ctx: &Ctx<'_>, input: UpdateDocumentInput) -> ApiResult<docu
     }
     let mut change = <document::ActiveModel as Default>::default();
     if let Some(kind) = input.kind {
-        change.kind = Set(kind.as_str().to_owned());
+        change.kind = Set(kind);
     }
     if let Some(title) = &input.title {
         change.title = Set(name_text("title", title, TITLE_MAX)?);
@@ -184,10 +184,10 @@ pub async fn update(ctx: &Ctx<'_>, input: UpdateDocumentInput) -> ApiResult<docu
         )?));
     }
     if let Some(visibility) = input.visibility {
-        if visibility.as_str() != current.visibility {
+        if visibility != current.visibility {
             policy::can_manage_document(ctx.caller, &current)?;
         }
-        change.visibility = Set(visibility.as_str().to_owned());
+        change.visibility = Set(visibility);
     }
     let columns = crate::db::Versioned {
         id: document::Column::Id,
@@ -225,7 +225,7 @@ pub async fn share(
     if organisation == document.owner_organisation_id {
         return Err(ApiError::invalid("organisationId", "document-share-owner"));
     }
-    if document.visibility == Visibility::Private.as_str() {
+    if document.visibility == Visibility::Private {
         return Err(ApiError::invalid("documentId", "document-share-private"));
     }
     if expires_at.is_some_and(|t| t <= Utc::now()) {
@@ -241,7 +241,7 @@ pub async fn share(
     let share = document_share::ActiveModel {
         document_id: Set(document.id),
         organisation_id: Set(organisation),
-        permission: Set(permission.as_str().to_owned()),
+        permission: Set(permission),
         expires_at: Set(expires_at),
         granted_by: Set(Some(person.id)),
         created_at: Set(Utc::now()),
@@ -316,7 +316,7 @@ pub async fn translate(
         title: Set(title),
         summary: Set(summary),
         source_digest: Set(digest),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         translator_id: Set(Some(person.id)),
         created_at: Set(now),
         updated_at: Set(now),

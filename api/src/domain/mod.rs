@@ -1,13 +1,12 @@
 //! Parsed domain types. Input becomes one of these once, at the edge, and a
 //! failure is a field error; inside, the type carries the guarantee.
 
-mod enums;
 mod money;
 mod scalars;
 mod text;
 
-pub use enums::*;
 pub use money::MoneyInput;
+pub use sammen_entities::enums::*;
 pub use scalars::Date;
 pub use text::*;
 

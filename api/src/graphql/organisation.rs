@@ -66,7 +66,7 @@ impl Organisation {
         OrganisationTranslation {
             locale: row.locale,
             description: row.description,
-            status: TranslationStatus::from_db(&row.status).unwrap_or(TranslationStatus::Draft),
+            status: row.status,
             updated_at: row.updated_at,
             source_digest: row.source_digest,
             current_digest: self.current_digest(),
@@ -94,11 +94,11 @@ impl Organisation {
     }
 
     fn parsed_kind(&self) -> OrganisationKind {
-        OrganisationKind::from_db(&self.0.kind).unwrap_or(OrganisationKind::Other)
+        self.0.kind
     }
 
     fn parsed_status(&self) -> PartnershipStatus {
-        PartnershipStatus::from_db(&self.0.partnership_status).unwrap_or(PartnershipStatus::Prospect)
+        self.0.partnership_status
     }
 }
 

@@ -82,7 +82,7 @@ impl User {
         if self.token_organisation.is_some() {
             return OrgRole::Member;
         }
-        OrgRole::from_db(&self.person.org_role).unwrap_or(OrgRole::Member)
+        self.person.org_role
     }
 
     /// Network administrator of the association.
@@ -145,7 +145,7 @@ impl ApiToken {
     }
 
     async fn scope(&self) -> TokenScope {
-        TokenScope::from_db(&self.0.scope).unwrap_or(TokenScope::Read)
+        self.0.scope
     }
 
     /// The organisation the token acts for.

@@ -47,14 +47,14 @@ pub async fn create_project(ctx: &Ctx<'_>, input: CreateProjectInput) -> ApiResu
         title: Set(title.clone()),
         summary: Set(summary),
         original_locale: Set(original_locale),
-        status: Set(ProjectStatus::Planned.as_str().to_owned()),
+        status: Set(ProjectStatus::Planned),
         starts_on: Set(input.starts_on.0),
         ends_on: Set(input.ends_on.map(|d| d.0)),
         funding_programme: Set(funding_programme),
         grant_reference: Set(grant_reference),
         budget_minor: Set(budget.map(|(amount, _)| amount)),
         budget_currency: Set(budget.map(|(_, currency)| currency.code().to_owned())),
-        visibility: Set(input.visibility.as_str().to_owned()),
+        visibility: Set(input.visibility),
         created_by: Set(Some(person.id)),
         version: Set(1),
         created_at: Set(now),
@@ -68,7 +68,7 @@ pub async fn create_project(ctx: &Ctx<'_>, input: CreateProjectInput) -> ApiResu
     project_participant::ActiveModel {
         project_id: Set(id),
         organisation_id: Set(organisation),
-        role: Set(ParticipantRole::Coordinator.as_str().to_owned()),
+        role: Set(ParticipantRole::Coordinator),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -76,7 +76,7 @@ pub async fn create_project(ctx: &Ctx<'_>, input: CreateProjectInput) -> ApiResu
     project_member::ActiveModel {
         project_id: Set(id),
         person_id: Set(person.id),
-        role: Set(MemberRole::Coordinator.as_str().to_owned()),
+        role: Set(MemberRole::Coordinator),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -160,7 +160,7 @@ pub async fn update_project(ctx: &Ctx<'_>, input: UpdateProjectInput) -> ApiResu
         MaybeUndefined::Undefined => {}
     }
     if let Some(visibility) = input.visibility {
-        change.visibility = Set(visibility.as_str().to_owned());
+        change.visibility = Set(visibility);
     }
     let txn = crate::db::begin_write(ctx.db).await?;
     let updated = crate::db::versioned_update(&txn, PROJECT, id, input.expected_version, change).await?;
@@ -190,14 +190,14 @@ pub async fn change_project_status(
     let current = find_readable(ctx, id).await?;
     policy::require_coordinator(ctx.db, ctx.caller, id).await?;
     let person = actor(ctx)?;
-    let from = ProjectStatus::from_db(&current.status).unwrap_or(ProjectStatus::Planned);
+    let from = current.status;
     if !from.can_become(status) {
         return Err(ApiError::invalid("status", "project-status-transition-invalid")
             .arg("from", ctx.t(&from.label_id()))
             .arg("to", ctx.t(&status.label_id())));
     }
     let change = project::ActiveModel {
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         ..Default::default()
     };
     let txn = crate::db::begin_write(ctx.db).await?;
@@ -249,7 +249,7 @@ pub async fn translate_project(
         title: Set(title),
         summary: Set(summary),
         source_digest: Set(content::source_digest(&[&project.title, &project.summary])),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         translator_id: Set(Some(person.id)),
         created_at: Set(now),
         updated_at: Set(now),

@@ -44,7 +44,7 @@ pub async fn create_deliverable(
         title: Set(title.clone()),
         original_locale: Set(original_locale),
         due_on: Set(input.due_on.map(|d| d.0)),
-        status: Set(DeliverableStatus::Planned.as_str().to_owned()),
+        status: Set(DeliverableStatus::Planned),
         responsible_organisation_id: Set(responsible),
         version: Set(1),
         created_at: Set(now),
@@ -133,7 +133,7 @@ pub async fn change_deliverable_status(
         // Accepting is the coordinators' call, not the contributors'.
         policy::require_coordinator(ctx.db, ctx.caller, current.project_id).await?;
     }
-    let from = DeliverableStatus::from_db(&current.status).unwrap_or(DeliverableStatus::Planned);
+    let from = current.status;
     if !from.can_become(status) {
         return Err(
             ApiError::invalid("status", "deliverable-status-transition-invalid")
@@ -142,7 +142,7 @@ pub async fn change_deliverable_status(
         );
     }
     let change = deliverable::ActiveModel {
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         ..Default::default()
     };
     let txn = crate::db::begin_write(ctx.db).await?;

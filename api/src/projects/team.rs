@@ -34,7 +34,7 @@ pub async fn add_project_participant(
     project_participant::ActiveModel {
         project_id: Set(project_id),
         organisation_id: Set(organisation_id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         created_at: Set(Utc::now()),
     }
     .insert(&txn)
@@ -77,9 +77,9 @@ pub async fn remove_project_participant(
     };
     let coordinators = participants
         .iter()
-        .filter(|p| p.role == ParticipantRole::Coordinator.as_str())
+        .filter(|p| p.role == ParticipantRole::Coordinator)
         .count();
-    if leaving.role == ParticipantRole::Coordinator.as_str() && coordinators <= 1 {
+    if leaving.role == ParticipantRole::Coordinator && coordinators <= 1 {
         return Err(ApiError::invalid("organisationId", "project-last-coordinator"));
     }
     // The organisation's people leave with it; a coordinator must remain.
@@ -97,7 +97,7 @@ pub async fn remove_project_participant(
         .collect();
     let remaining_coordinators = members
         .iter()
-        .filter(|m| m.role == MemberRole::Coordinator.as_str() && !leaving_people.contains(&m.person_id))
+        .filter(|m| m.role == MemberRole::Coordinator && !leaving_people.contains(&m.person_id))
         .count();
     if remaining_coordinators == 0 {
         return Err(ApiError::invalid("organisationId", "project-last-coordinator"));
@@ -160,7 +160,7 @@ pub async fn add_project_member(
     project_member::ActiveModel {
         project_id: Set(project_id),
         person_id: Set(user_id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         created_at: Set(Utc::now()),
     }
     .insert(&txn)
@@ -202,9 +202,9 @@ pub async fn remove_project_member(ctx: &Ctx<'_>, project_id: ID, user_id: ID) -
     };
     let coordinators = members
         .iter()
-        .filter(|m| m.role == MemberRole::Coordinator.as_str())
+        .filter(|m| m.role == MemberRole::Coordinator)
         .count();
-    if leaving.role == MemberRole::Coordinator.as_str() && coordinators <= 1 {
+    if leaving.role == MemberRole::Coordinator && coordinators <= 1 {
         return Err(ApiError::invalid("userId", "project-last-coordinator"));
     }
     project_member::Entity::delete_many()

@@ -3,6 +3,7 @@
 //! N projects with participants, deliverables and milestones, and N
 //! training materials with an offering each. Inserted in batches.
 
+use super::stored;
 use chrono::{Duration, NaiveDate, Utc};
 use sammen_entities::{
     deliverable, document, milestone, offering, organisation, project, project_participant, training_material,
@@ -33,14 +34,14 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             name: Set(format!("Bench organisation {i}")),
             country: Set(COUNTRIES[i % COUNTRIES.len()].into()),
             city: Set(Some("Oslo".into())),
-            kind: Set("NGO".into()),
+            kind: Set(stored("NGO")),
             website: Set(None),
             contact_email: Set(None),
             description: Set(format!(
                 "Benchmark organisation number {i} working on peer support."
             )),
             original_locale: Set("en-US".into()),
-            partnership_status: Set(if i % 3 == 0 { "PROSPECT" } else { "ACTIVE" }.into()),
+            partnership_status: Set(stored(if i % 3 == 0 { "PROSPECT" } else { "ACTIVE" })),
             agreement_date: Set(None),
             focus_areas: Set(sammen_entities::list::StringList::from(&["peer support"][..])),
             is_hub: Set(false),
@@ -58,7 +59,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             id: Set(Uuid::now_v7()),
             owner_organisation_id: Set(org_ids[i % org_ids.len()]),
             project_id: Set(None),
-            kind: Set("REPORT".into()),
+            kind: Set(stored("REPORT")),
             title: Set(format!("Benchmark report {i} on peer support work")),
             summary: Set("A report written for the benchmark.".into()),
             original_locale: Set("en-US".into()),
@@ -67,7 +68,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             authors: Set(sammen_entities::list::StringList::from(&["Bench"][..])),
             published_on: Set(None),
             topics: Set(sammen_entities::list::StringList::from(&["bench", "survey"][..])),
-            visibility: Set(VISIBILITIES[i % VISIBILITIES.len()].into()),
+            visibility: Set(stored(VISIBILITIES[i % VISIBILITIES.len()])),
             created_by: Set(None),
             version: Set(1),
             created_at: Set(now),
@@ -88,14 +89,14 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             title: Set(format!("Benchmark project {i}")),
             summary: Set("A project for the benchmark.".into()),
             original_locale: Set("en-US".into()),
-            status: Set("ACTIVE".into()),
+            status: Set(stored("ACTIVE")),
             starts_on: Set(start),
             ends_on: Set(Some(start + Duration::days(365))),
             funding_programme: Set(Some("Erasmus+".into())),
             grant_reference: Set(None),
             budget_minor: Set(Some(10_000_000)),
             budget_currency: Set(Some("EUR".into())),
-            visibility: Set(if i % 2 == 0 { "PUBLIC" } else { "NETWORK" }.into()),
+            visibility: Set(stored(if i % 2 == 0 { "PUBLIC" } else { "NETWORK" })),
             created_by: Set(None),
             version: Set(1),
             created_at: Set(now),
@@ -113,7 +114,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             participants.push(project_participant::ActiveModel {
                 project_id: Set(id),
                 organisation_id: Set(*organisation),
-                role: Set(if n == 0 { "COORDINATOR" } else { "PARTNER" }.into()),
+                role: Set(stored(if n == 0 { "COORDINATOR" } else { "PARTNER" })),
                 created_at: Set(now),
             });
         }
@@ -125,7 +126,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
                 title: Set(format!("Deliverable {d}")),
                 original_locale: Set("en-US".into()),
                 due_on: Set(Some(start + Duration::days(60 * d))),
-                status: Set("PLANNED".into()),
+                status: Set(stored("PLANNED")),
                 responsible_organisation_id: Set(Some(hub.id)),
                 version: Set(1),
                 created_at: Set(now),
@@ -153,7 +154,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
         materials.push(training_material::ActiveModel {
             id: Set(id),
             provider_organisation_id: Set(org_ids[i % org_ids.len()]),
-            kind: Set("COURSE".into()),
+            kind: Set(stored("COURSE")),
             title: Set(format!("Benchmark course {i}")),
             summary: Set("A course for the benchmark.".into()),
             prerequisites: Set(String::new()),
@@ -165,12 +166,12 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             eqf_level: Set(Some((i % 8) as i32 + 1)),
             ects_credits: Set(Some(7.5)),
             duration: Set(Some("2 days".into())),
-            delivery_mode: Set("IN_PERSON".into()),
+            delivery_mode: Set(stored("IN_PERSON")),
             languages: Set(sammen_entities::list::StringList::from(&["en"][..])),
             license: Set(None),
             topics: Set(sammen_entities::list::StringList::from(&["bench"][..])),
             instructors: Set(sammen_entities::list::StringList::default()),
-            visibility: Set(VISIBILITIES[i % VISIBILITIES.len()].into()),
+            visibility: Set(stored(VISIBILITIES[i % VISIBILITIES.len()])),
             created_by: Set(None),
             version: Set(1),
             created_at: Set(now),
@@ -192,7 +193,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             early_bird_deadline: Set(None),
             capacity: Set(Some(30)),
             registration_url: Set(None),
-            status: Set("SCHEDULED".into()),
+            status: Set(stored("SCHEDULED")),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

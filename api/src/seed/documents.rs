@@ -3,6 +3,7 @@
 //! summary is in English and Norwegian; the ethics draft and the EQF guide
 //! are also in Danish and Dutch.
 
+use super::stored;
 use chrono::{NaiveDate, Utc};
 use sammen_entities::{document, document_share, document_translation, document_version};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
@@ -203,7 +204,7 @@ pub(super) async fn load(
             id: Set(id),
             owner_organisation_id: Set(owner),
             project_id: Set(None),
-            kind: Set(demo.kind.into()),
+            kind: Set(stored(demo.kind)),
             title: Set(pick.0.into()),
             summary: Set(pick.1.into()),
             original_locale: Set(demo.original_locale.into()),
@@ -216,7 +217,7 @@ pub(super) async fn load(
                 demo.published.2,
             )),
             topics: Set(sammen_entities::list::StringList::from(demo.topics)),
-            visibility: Set(demo.visibility.into()),
+            visibility: Set(stored(demo.visibility)),
             created_by: Set(uploader),
             version: Set(1),
             created_at: Set(now),
@@ -243,7 +244,7 @@ pub(super) async fn load(
                 title: Set(title.into()),
                 summary: Set(summary.into()),
                 source_digest: Set(digest.clone()),
-                status: Set("REVIEWED".into()),
+                status: Set(stored("REVIEWED")),
                 translator_id: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -258,7 +259,7 @@ pub(super) async fn load(
             document_share::ActiveModel {
                 document_id: Set(id),
                 organisation_id: Set(organisation),
-                permission: Set((*permission).into()),
+                permission: Set(stored(*permission)),
                 expires_at: Set(None),
                 granted_by: Set(uploader),
                 created_at: Set(now),

@@ -274,12 +274,12 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
             name: Set(org.name.into()),
             country: Set(org.country.into()),
             city: Set(Some(org.city.into())),
-            kind: Set(org.kind.into()),
+            kind: Set(stored(org.kind)),
             website: Set(org.website.map(Into::into)),
             contact_email: Set(None),
             description: Set(original.into()),
             original_locale: Set(org.original_locale.into()),
-            partnership_status: Set(org.status.into()),
+            partnership_status: Set(stored(org.status)),
             agreement_date: Set(org
                 .agreement
                 .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))),
@@ -298,7 +298,7 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
             locale: Set(other_locale.into()),
             description: Set(translated.into()),
             source_digest: Set(source_digest(&[original])),
-            status: Set(TranslationStatus::Reviewed.as_str().into()),
+            status: Set(TranslationStatus::Reviewed),
             translator_id: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
@@ -512,4 +512,9 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
     txn.commit().await?;
     tracing::info!(organisations = ORGANISATIONS.len(), "demo data loaded");
     Ok(())
+}
+
+/// A stored enumeration from its name in the demo tables above.
+fn stored<E: sea_orm::ActiveEnum<Value = String>>(name: &str) -> E {
+    E::try_from_value(&name.to_owned()).expect("the demo data names a stored value")
 }

@@ -4,6 +4,7 @@
 //! prerequisites and learning outcomes), and the Trondheim course is also
 //! in Danish and Dutch, its programme too.
 
+use super::stored;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -359,7 +360,7 @@ pub(super) async fn load(
         let material = training_material::ActiveModel {
             id: Set(id),
             provider_organisation_id: Set(provider),
-            kind: Set(demo.kind.into()),
+            kind: Set(stored(demo.kind)),
             title: Set(demo.title.0.into()),
             summary: Set(demo.summary.0.into()),
             prerequisites: Set(demo.prerequisites.0.into()),
@@ -369,12 +370,12 @@ pub(super) async fn load(
             eqf_level: Set(demo.eqf),
             ects_credits: Set(demo.ects),
             duration: Set(demo.duration.map(Into::into)),
-            delivery_mode: Set(demo.mode.into()),
+            delivery_mode: Set(stored(demo.mode)),
             languages: Set(sammen_entities::list::StringList::from(demo.languages)),
             license: Set(demo.license.map(Into::into)),
             topics: Set(sammen_entities::list::StringList::from(demo.topics)),
             instructors: Set(sammen_entities::list::StringList::from(demo.instructors)),
-            visibility: Set(demo.visibility.into()),
+            visibility: Set(stored(demo.visibility)),
             created_by: Set(created_by),
             version: Set(1),
             created_at: Set(now),
@@ -411,7 +412,7 @@ pub(super) async fn load(
                 prerequisites: Set(text.prerequisites.into()),
                 learning_outcomes: Set(sammen_entities::list::StringList::from(text.outcomes)),
                 source_digest: Set(source_digest.clone()),
-                status: Set("REVIEWED".into()),
+                status: Set(stored("REVIEWED")),
                 translator_id: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -437,7 +438,7 @@ pub(super) async fn load(
                 early_bird_deadline: Set(demo_offering.early_bird.map(|(_, day)| date(day)).transpose()?),
                 capacity: Set(Some(40)),
                 registration_url: Set(None),
-                status: Set("SCHEDULED".into()),
+                status: Set(stored("SCHEDULED")),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -487,7 +488,7 @@ pub(super) async fn load(
                     venue: Set(text.venue.into()),
                     programme_titles: Set(sammen_entities::list::StringList::from(text.titles)),
                     source_digest: Set(offering_digest.clone()),
-                    status: Set("REVIEWED".into()),
+                    status: Set(stored("REVIEWED")),
                     translator_id: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),

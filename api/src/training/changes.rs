@@ -96,7 +96,7 @@ pub async fn create(
     let model = training_material::ActiveModel {
         id: Set(Uuid::now_v7()),
         provider_organisation_id: Set(provider),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         title: Set(name_text("title", &input.title, TITLE_MAX)?),
         summary: Set(long_text("summary", &input.summary, TEXT_MAX)?),
         prerequisites: Set(long_text("prerequisites", &input.prerequisites, TEXT_MAX)?),
@@ -110,7 +110,7 @@ pub async fn create(
             .as_deref()
             .map(|d| name_text("duration", d, 200))
             .transpose()?),
-        delivery_mode: Set(input.delivery_mode.as_str().to_owned()),
+        delivery_mode: Set(input.delivery_mode),
         languages: Set(languages(&input.languages)?),
         license: Set(input
             .license
@@ -129,7 +129,7 @@ pub async fn create(
             30,
             200,
         )?)),
-        visibility: Set(input.visibility.as_str().to_owned()),
+        visibility: Set(input.visibility),
         created_by: Set(Some(person.id)),
         version: Set(1),
         created_at: Set(now),
@@ -162,7 +162,7 @@ pub async fn update(
     }
     let mut change = <training_material::ActiveModel as Default>::default();
     if let Some(kind) = input.kind {
-        change.kind = Set(kind.as_str().to_owned());
+        change.kind = Set(kind);
     }
     if let Some(v) = &input.title {
         change.title = Set(name_text("title", v, TITLE_MAX)?);
@@ -195,7 +195,7 @@ pub async fn update(
         MaybeUndefined::Undefined => {}
     }
     if let Some(mode) = input.delivery_mode {
-        change.delivery_mode = Set(mode.as_str().to_owned());
+        change.delivery_mode = Set(mode);
     }
     if let Some(v) = &input.languages {
         change.languages = Set(languages(v)?);
@@ -221,10 +221,10 @@ pub async fn update(
         )?));
     }
     if let Some(visibility) = input.visibility {
-        if visibility.as_str() != current.visibility {
+        if visibility != current.visibility {
             policy::can_manage_training(ctx.caller, &current)?;
         }
-        change.visibility = Set(visibility.as_str().to_owned());
+        change.visibility = Set(visibility);
     }
     let fields = changed_fields(&change);
     let mut write = Change::begin(ctx.db).await?;
@@ -304,7 +304,7 @@ pub async fn share(
     if organisation == material.provider_organisation_id {
         return Err(ApiError::invalid("organisationId", "document-share-owner"));
     }
-    if material.visibility == Visibility::Private.as_str() {
+    if material.visibility == Visibility::Private {
         return Err(ApiError::invalid("trainingMaterialId", "document-share-private"));
     }
     if expires_at.is_some_and(|t| t <= Utc::now()) {
@@ -320,7 +320,7 @@ pub async fn share(
     training_share::ActiveModel {
         training_material_id: Set(material.id),
         organisation_id: Set(organisation),
-        permission: Set(permission.as_str().to_owned()),
+        permission: Set(permission),
         expires_at: Set(expires_at),
         granted_by: Set(Some(person.id)),
         created_at: Set(Utc::now()),
@@ -393,7 +393,7 @@ pub async fn translate(
         prerequisites: Set(long_text("prerequisites", &prerequisites, TEXT_MAX)?),
         learning_outcomes: Set(outcomes(&learning_outcomes)?),
         source_digest: Set(digest(&material)),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         translator_id: Set(Some(person.id)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -429,7 +429,7 @@ pub async fn schedule_offering(
     let mut model = offering::ActiveModel {
         id: Set(id),
         training_material_id: Set(material.id),
-        status: Set(OfferingStatus::Scheduled.as_str().to_owned()),
+        status: Set(OfferingStatus::Scheduled),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -489,11 +489,11 @@ pub async fn update_offering(
 pub async fn cancel_offering(ctx: &Ctx<'_>, id: Uuid) -> ApiResult<(offering::Model, String)> {
     let current = find_offering(ctx, id).await?;
     let material = find_writable(ctx, current.training_material_id).await?;
-    if current.status == OfferingStatus::Cancelled.as_str() {
+    if current.status == OfferingStatus::Cancelled {
         return Ok((current, material.original_locale));
     }
     let change = offering::ActiveModel {
-        status: Set(OfferingStatus::Cancelled.as_str().to_owned()),
+        status: Set(OfferingStatus::Cancelled),
         ..Default::default()
     };
     let mut write = Change::begin(ctx.db).await?;

@@ -5,7 +5,7 @@ use sammen_entities::{offering, offering_translation, organisation, training_mat
 use serde_json::{Value, json};
 
 use super::{Texts, string_list};
-use crate::domain::{Audience, DeliveryMode, OfferingStatus};
+use crate::domain::{Audience, OfferingStatus};
 use crate::l10n::format::minor_unit_digits;
 use crate::l10n::negotiate::parse_tag;
 use crate::l10n::{LocaleChain, Localizer};
@@ -103,10 +103,10 @@ pub fn course(
     provider: Option<&organisation::Model>,
     labels: &Labels<'_>,
 ) -> Value {
-    let mode = DeliveryMode::from_db(&material.delivery_mode).unwrap_or(DeliveryMode::InPerson);
+    let mode = material.delivery_mode;
     let instances: Vec<Value> = offerings
         .iter()
-        .filter(|o| o.status == OfferingStatus::Scheduled.as_str())
+        .filter(|o| o.status == OfferingStatus::Scheduled)
         .map(|o| {
             let mut instance = json!({
                 "@type": "CourseInstance",

@@ -9,7 +9,7 @@ use sammen_entities::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
-use super::{ContentType, Existing, list, status};
+use super::{ContentType, Existing, list};
 use crate::error::ApiResult;
 
 /// The translations of a type into `locale`, by item id.
@@ -54,7 +54,7 @@ async fn translations_where(
                     Existing {
                         fields: vec![("venue", t.venue), ("programme", list(&t.programme_titles))],
                         source_digest: t.source_digest,
-                        status: status(&t.status),
+                        status: t.status,
                         updated_at: t.updated_at,
                     },
                 )
@@ -74,7 +74,7 @@ async fn translations_where(
                     Existing {
                         fields: vec![("description", t.description)],
                         source_digest: t.source_digest,
-                        status: status(&t.status),
+                        status: t.status,
                         updated_at: t.updated_at,
                     },
                 )
@@ -94,7 +94,7 @@ async fn translations_where(
                     Existing {
                         fields: vec![("title", t.title), ("summary", t.summary)],
                         source_digest: t.source_digest,
-                        status: status(&t.status),
+                        status: t.status,
                         updated_at: t.updated_at,
                     },
                 )
@@ -114,7 +114,7 @@ async fn translations_where(
                     Existing {
                         fields: vec![("title", t.title), ("summary", t.summary)],
                         source_digest: t.source_digest,
-                        status: status(&t.status),
+                        status: t.status,
                         updated_at: t.updated_at,
                     },
                 )
@@ -134,7 +134,7 @@ async fn translations_where(
                     Existing {
                         fields: vec![("title", t.title)],
                         source_digest: t.source_digest,
-                        status: status(&t.status),
+                        status: t.status,
                         updated_at: t.updated_at,
                     },
                 )
@@ -159,7 +159,7 @@ async fn translations_where(
                             ("learningOutcomes", list(&t.learning_outcomes)),
                         ],
                         source_digest: t.source_digest,
-                        status: status(&t.status),
+                        status: t.status,
                         updated_at: t.updated_at,
                     },
                 )

@@ -105,10 +105,6 @@ fn list(list: &sammen_entities::list::StringList) -> String {
     list.items().join("\n")
 }
 
-fn status(raw: &str) -> TranslationStatus {
-    TranslationStatus::from_db(raw).unwrap_or(TranslationStatus::Draft)
-}
-
 /// The source digest of an offering's texts.
 pub fn offering_digest(venue: &str, titles: &[String]) -> String {
     source_digest(&[venue, &titles.join("\n")])

@@ -41,7 +41,6 @@ pub async fn save(
     let txn = change.db();
     let digest = item.digest.clone();
     let status_name = status.as_str();
-    let status = status.as_str().to_owned();
     match item.content_type {
         ContentType::Offering => {
             offering_translation::Entity::delete_by_id((item.id, locale.to_owned()))

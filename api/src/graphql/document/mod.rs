@@ -68,7 +68,7 @@ impl Document {
             locale: row.locale,
             title: row.title,
             summary: row.summary,
-            status: TranslationStatus::from_db(&row.status).unwrap_or(TranslationStatus::Draft),
+            status: row.status,
             updated_at: row.updated_at,
             source_digest: row.source_digest,
             current_digest: self.digest(),
@@ -111,11 +111,11 @@ impl Document {
     }
 
     fn parsed_kind(&self) -> DocumentKind {
-        DocumentKind::from_db(&self.0.kind).unwrap_or(DocumentKind::Other)
+        self.0.kind
     }
 
     fn parsed_visibility(&self) -> Visibility {
-        Visibility::from_db(&self.0.visibility).unwrap_or(Visibility::Private)
+        self.0.visibility
     }
 }
 
@@ -282,7 +282,7 @@ impl Document {
         let now = Utc::now();
         Ok(shares.iter().any(|s| {
             s.organisation_id == own
-                && s.permission == SharePermission::Edit.as_str()
+                && s.permission == SharePermission::Edit
                 && s.expires_at.is_none_or(|t| t > now)
         }))
     }

@@ -79,7 +79,7 @@ impl DocumentShare {
     }
 
     async fn permission(&self) -> SharePermission {
-        SharePermission::from_db(&self.0.permission).unwrap_or(SharePermission::View)
+        self.0.permission
     }
 
     /// After this time the grant no longer counts.

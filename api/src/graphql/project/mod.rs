@@ -66,7 +66,7 @@ impl Project {
     }
 
     fn parsed_status(&self) -> ProjectStatus {
-        ProjectStatus::from_db(&self.0.status).unwrap_or(ProjectStatus::Planned)
+        self.0.status
     }
 }
 
@@ -132,7 +132,7 @@ impl Project {
             .into_iter()
             .map(|row| ProjectTranslation {
                 outdated: row.source_digest != current,
-                status: TranslationStatus::from_db(&row.status).unwrap_or(TranslationStatus::Draft),
+                status: row.status,
                 locale: row.locale,
                 title: row.title,
                 summary: row.summary,
@@ -178,7 +178,7 @@ impl Project {
     }
 
     async fn visibility(&self) -> Visibility {
-        Visibility::from_db(&self.0.visibility).unwrap_or(Visibility::Private)
+        self.0.visibility
     }
 
     /// Organisations taking part, in the order they joined.
@@ -311,10 +311,7 @@ impl Project {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(members
-            .iter()
-            .find(|m| m.person_id == person.id)
-            .and_then(|m| MemberRole::from_db(&m.role)))
+        Ok(members.iter().find(|m| m.person_id == person.id).map(|m| m.role))
     }
 
     /// Increases with every change; send it back as `expectedVersion`.

@@ -30,7 +30,7 @@ impl Participant {
     }
 
     async fn role(&self) -> ParticipantRole {
-        ParticipantRole::from_db(&self.0.role).unwrap_or(ParticipantRole::Partner)
+        self.0.role
     }
 
     async fn joined_at(&self) -> DateTime<Utc> {
@@ -54,7 +54,7 @@ impl Member {
     }
 
     async fn role(&self) -> MemberRole {
-        MemberRole::from_db(&self.0.role).unwrap_or(MemberRole::Viewer)
+        self.0.role
     }
 }
 
@@ -91,11 +91,11 @@ impl Deliverable {
     }
 
     async fn status(&self) -> DeliverableStatus {
-        DeliverableStatus::from_db(&self.0.status).unwrap_or(DeliverableStatus::Planned)
+        self.0.status
     }
 
     async fn status_label(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        let status = DeliverableStatus::from_db(&self.0.status).unwrap_or(DeliverableStatus::Planned);
+        let status = self.0.status;
         Ok(RequestState::of(ctx)?.t(&status.label_id()))
     }
 

@@ -54,7 +54,7 @@ impl TrainingMaterial {
     }
 
     fn parsed_kind(&self) -> TrainingKind {
-        TrainingKind::from_db(&self.0.kind).unwrap_or(TrainingKind::Course)
+        self.0.kind
     }
 }
 
@@ -149,7 +149,7 @@ impl TrainingMaterial {
             .into_iter()
             .map(|t| TrainingTranslation {
                 outdated: t.source_digest != current,
-                status: TranslationStatus::from_db(&t.status).unwrap_or(TranslationStatus::Draft),
+                status: t.status,
                 learning_outcomes: string_list(&t.learning_outcomes),
                 locale: t.locale,
                 title: t.title,
@@ -182,12 +182,12 @@ impl TrainingMaterial {
     }
 
     async fn delivery_mode(&self) -> DeliveryMode {
-        DeliveryMode::from_db(&self.0.delivery_mode).unwrap_or(DeliveryMode::InPerson)
+        self.0.delivery_mode
     }
 
     /// The delivery mode in the reader's language.
     async fn delivery_mode_label(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        let mode = DeliveryMode::from_db(&self.0.delivery_mode).unwrap_or(DeliveryMode::InPerson);
+        let mode = self.0.delivery_mode;
         Ok(RequestState::of(ctx)?.t(&mode.label_id()))
     }
 
@@ -219,7 +219,7 @@ impl TrainingMaterial {
     }
 
     async fn visibility(&self) -> Visibility {
-        Visibility::from_db(&self.0.visibility).unwrap_or(Visibility::Private)
+        self.0.visibility
     }
 
     /// Dated runs, soonest first.

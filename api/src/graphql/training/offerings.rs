@@ -179,7 +179,7 @@ impl Offering {
     }
 
     async fn status(&self) -> OfferingStatus {
-        OfferingStatus::from_db(&self.0.status).unwrap_or(OfferingStatus::Scheduled)
+        self.0.status
     }
 
     /// The timed programme, in order.
