@@ -7,7 +7,7 @@ mod versions;
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
-use sammen_entities::{document, document_share, document_translation, document_version};
+use sammen_entities::{document, document_share, document_version};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
@@ -24,8 +24,8 @@ use crate::domain::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::events::{Change, NewEvent, changed_fields};
-use crate::l10n::content;
 use crate::organisations;
+use crate::translation;
 
 pub const TITLE_MAX: usize = 300;
 pub const SUMMARY_MAX: usize = 10_000;
@@ -295,41 +295,12 @@ pub async fn translate(
 ) -> ApiResult<document::Model> {
     let document = find_readable(ctx.caller, id, ctx.db).await?;
     let locale = ctx.content_locale("locale", locale)?;
-    policy::can_translate(ctx.caller, &locale)?;
-    if locale == document.original_locale {
-        return Err(ApiError::invalid("locale", "translation-original-locale"));
-    }
-    let title = name_text("title", title, TITLE_MAX)?;
-    let summary = long_text("summary", summary, SUMMARY_MAX)?;
-    let person = ctx.caller.writer()?;
-    let now = Utc::now();
-    let digest = content::source_digest(&[&document.title, &document.summary]);
-    let mut change = Change::begin(ctx.db).await?;
-    document_translation::Entity::delete_many()
-        .filter(document_translation::Column::DocumentId.eq(document.id))
-        .filter(document_translation::Column::Locale.eq(locale.clone()))
-        .exec(change.db())
-        .await?;
-    document_translation::ActiveModel {
-        document_id: Set(document.id),
-        locale: Set(locale.clone()),
-        title: Set(title),
-        summary: Set(summary),
-        source_digest: Set(digest),
-        status: Set(status),
-        translator_id: Set(Some(person.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(change.db())
-    .await?;
-    change
-        .record(
-            NewEvent::new("translation.saved", "Document", document.id, Some(person))
-                .payload(json!({ "locale": locale, "status": status.as_str() })),
-        )
-        .await?;
-    change.commit(ctx.events).await?;
+    translation::may_translate(ctx, &document, &locale)?;
+    let texts = vec![
+        ("title", name_text("title", title, TITLE_MAX)?),
+        ("summary", long_text("summary", summary, SUMMARY_MAX)?),
+    ];
+    translation::save(ctx, &document, &locale, texts, status).await?;
     Ok(document)
 }
 

@@ -17,8 +17,8 @@ use crate::auth::policy;
 use crate::domain::string_list;
 use crate::domain::{CountryCode, LocaleTag, OrganisationKind, PartnershipStatus, TranslationStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::l10n::content;
 use crate::organisations::{self, CreateOrganisationInput, UpdateOrganisationInput};
+use crate::translation::{self, Translatable};
 
 /// An organisation in the network: the hub association or a partner.
 pub struct Organisation(pub organisation::Model);
@@ -58,10 +58,6 @@ impl Organisation {
             .unwrap_or_default())
     }
 
-    fn current_digest(&self) -> String {
-        content::source_digest(&[&self.0.description])
-    }
-
     fn to_translation(&self, row: organisation_translation::Model) -> OrganisationTranslation {
         OrganisationTranslation {
             locale: row.locale,
@@ -69,7 +65,7 @@ impl Organisation {
             status: row.status,
             updated_at: row.updated_at,
             source_digest: row.source_digest,
-            current_digest: self.current_digest(),
+            current_digest: self.0.digest(),
         }
     }
 
@@ -77,20 +73,8 @@ impl Organisation {
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String)> {
         let state = RequestState::of(ctx)?;
         let rows = self.translation_rows(ctx).await?;
-        let picked = content::pick(
-            &state.chain,
-            &self.0.original_locale,
-            &rows,
-            |r| &r.locale,
-            |r| content::complete(&[(&self.0.description, &r.description)]),
-        );
-        Ok(match picked {
-            Some(row) => (
-                row.locale.clone(),
-                content::or_original(&row.description, &self.0.description),
-            ),
-            None => (self.0.original_locale.clone(), self.0.description.clone()),
-        })
+        let texts = translation::resolve(&state.chain, &self.0, &rows);
+        Ok((texts.locale.clone(), texts.text("description")))
     }
 
     fn parsed_kind(&self) -> OrganisationKind {
@@ -190,15 +174,7 @@ impl Organisation {
 
     /// Every locale the description exists in, the original first.
     async fn available_locales(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
-        let mut out = vec![self.0.original_locale.clone()];
-        out.extend(
-            self.translation_rows(ctx)
-                .await?
-                .into_iter()
-                .filter(|r| content::complete(&[(&self.0.description, &r.description)]))
-                .map(|r| r.locale),
-        );
-        Ok(out)
+        Ok(self.0.available_locales(&self.translation_rows(ctx).await?))
     }
 
     /// The organisation's people the caller may see, by name (see `people`).

@@ -126,7 +126,7 @@ impl TranslationQuery {
         state.caller.person()?;
         let mut items = Vec::new();
         for content_type in ContentType::ALL {
-            items.extend(translation::items(&state.db, &state.caller, content_type).await?);
+            items.extend(translation::items(&state.db, &state.caller, content_type, None).await?);
         }
         let mut out = Vec::new();
         let summaries = state.localizer.coverage();
@@ -136,7 +136,7 @@ impl TranslationQuery {
             let summary = summaries.iter().find(|s| s.locale == locale);
             let mut content = ContentCoverage::default();
             for content_type in ContentType::ALL {
-                let existing = translation::translations(&state.db, content_type, &locale).await?;
+                let existing = translation::translations(&state.db, content_type, &locale, None).await?;
                 for item in items
                     .iter()
                     .filter(|i| i.content_type == content_type && i.original_locale != locale)
@@ -193,8 +193,8 @@ impl TranslationQuery {
         };
         let mut tasks = Vec::new();
         for content_type in types {
-            let existing = translation::translations(&state.db, content_type, &locale).await?;
-            for item in translation::items(&state.db, &state.caller, content_type).await? {
+            let existing = translation::translations(&state.db, content_type, &locale, None).await?;
+            for item in translation::items(&state.db, &state.caller, content_type, None).await? {
                 if item.original_locale == locale {
                     continue;
                 }
@@ -262,30 +262,15 @@ impl TranslationMutation {
         let state = RequestState::of(ctx)?;
         let id = parse_id("id", &id)?;
         let locale = state.content_locale("locale", &locale)?;
-        let item = translation::item(&state.db, &state.caller, content_type, id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        policy::can_translate(&state.caller, &locale)?;
-        if locale == item.original_locale {
-            return Err(ApiError::invalid("locale", "translation-original-locale"));
-        }
-        if fields.is_empty() {
-            return Err(ApiError::invalid("fields", "input-required"));
-        }
         let raw: Vec<(String, String)> = fields.into_iter().map(|f| (f.name, f.text)).collect();
-        let parsed = translation::parse_fields(content_type, &raw)?;
-        let person = state.caller.writer()?;
-        translation::save(
-            &state.db,
-            &state.events,
-            &item,
-            &locale,
-            parsed,
-            status,
-            person.id,
-        )
-        .await?;
-        let existing = translation::translation(&state.db, content_type, &locale, item.id).await?;
+        translation::save_content(&state.ctx(), content_type, id, &locale, &raw, status).await?;
+        let item = translation::items(&state.db, &state.caller, content_type, Some(id))
+            .await?
+            .pop()
+            .ok_or_else(ApiError::not_found)?;
+        let existing = translation::translations(&state.db, content_type, &locale, Some(id))
+            .await?
+            .remove(&id);
         Ok(TranslationTask::new(&item, &locale, existing.as_ref()))
     }
 }

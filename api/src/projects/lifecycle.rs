@@ -3,9 +3,7 @@
 
 use async_graphql::{ID, MaybeUndefined};
 use chrono::Utc;
-use sammen_entities::{
-    document, project, project_member, project_participant, project_training_material, project_translation,
-};
+use sammen_entities::{document, project, project_member, project_participant, project_training_material};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
@@ -16,7 +14,7 @@ use crate::auth::policy;
 use crate::context::Ctx;
 use crate::domain::*;
 use crate::error::{ApiError, ApiResult};
-use crate::l10n::content;
+use crate::translation;
 
 use super::*;
 
@@ -229,40 +227,12 @@ pub async fn translate_project(
 ) -> ApiResult<project::Model> {
     let project = find_readable(ctx, parse_id("id", id.as_str())?).await?;
     let locale = ctx.content_locale("locale", &locale)?;
-    policy::can_translate(ctx.caller, &locale)?;
-    if locale == project.original_locale {
-        return Err(ApiError::invalid("locale", "translation-original-locale"));
-    }
-    let title = name_text("title", &title, TITLE_MAX)?;
-    let summary = long_text("summary", &summary, SUMMARY_MAX)?;
-    let person = actor(ctx)?;
-    let now = Utc::now();
-    let txn = crate::db::begin_write(ctx.db).await?;
-    project_translation::Entity::delete_many()
-        .filter(project_translation::Column::ProjectId.eq(project.id))
-        .filter(project_translation::Column::Locale.eq(locale.clone()))
-        .exec(&txn)
-        .await?;
-    project_translation::ActiveModel {
-        project_id: Set(project.id),
-        locale: Set(locale.clone()),
-        title: Set(title),
-        summary: Set(summary),
-        source_digest: Set(content::source_digest(&[&project.title, &project.summary])),
-        status: Set(status),
-        translator_id: Set(Some(person.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    let event = crate::events::record(
-        &txn,
-        crate::events::NewEvent::new("translation.saved", "Project", project.id, Some(person))
-            .payload(json!({ "locale": locale, "status": status.as_str() })),
-    )
-    .await?;
-    commit(ctx, txn, vec![event]).await?;
+    translation::may_translate(ctx, &project, &locale)?;
+    let texts = vec![
+        ("title", name_text("title", &title, TITLE_MAX)?),
+        ("summary", long_text("summary", &summary, SUMMARY_MAX)?),
+    ];
+    translation::save(ctx, &project, &locale, texts, status).await?;
     Ok(project)
 }
 

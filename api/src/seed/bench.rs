@@ -3,7 +3,10 @@
 //! N projects with participants, deliverables and milestones, and N
 //! training materials with an offering each. Inserted in batches.
 
-use super::stored;
+use crate::domain::{
+    DeliverableStatus, DeliveryMode, DocumentKind, OfferingStatus, OrganisationKind, ParticipantRole,
+    PartnershipStatus, ProjectStatus, TrainingKind, Visibility,
+};
 use chrono::{Duration, NaiveDate, Utc};
 use sammen_entities::{
     deliverable, document, milestone, offering, organisation, project, project_participant, training_material,
@@ -13,7 +16,12 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 const COUNTRIES: [&str; 5] = ["NO", "US", "DK", "ZA", "NL"];
-const VISIBILITIES: [&str; 4] = ["PRIVATE", "PARTNERS", "NETWORK", "PUBLIC"];
+const VISIBILITIES: [Visibility; 4] = [
+    Visibility::Private,
+    Visibility::Partners,
+    Visibility::Network,
+    Visibility::Public,
+];
 const BATCH: usize = 500;
 
 pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
@@ -34,14 +42,18 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             name: Set(format!("Bench organisation {i}")),
             country: Set(COUNTRIES[i % COUNTRIES.len()].into()),
             city: Set(Some("Oslo".into())),
-            kind: Set(stored("NGO")),
+            kind: Set(OrganisationKind::Ngo),
             website: Set(None),
             contact_email: Set(None),
             description: Set(format!(
                 "Benchmark organisation number {i} working on peer support."
             )),
             original_locale: Set("en-US".into()),
-            partnership_status: Set(stored(if i % 3 == 0 { "PROSPECT" } else { "ACTIVE" })),
+            partnership_status: Set(if i % 3 == 0 {
+                PartnershipStatus::Prospect
+            } else {
+                PartnershipStatus::Active
+            }),
             agreement_date: Set(None),
             focus_areas: Set(sammen_entities::list::StringList::from(&["peer support"][..])),
             is_hub: Set(false),
@@ -59,7 +71,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             id: Set(Uuid::now_v7()),
             owner_organisation_id: Set(org_ids[i % org_ids.len()]),
             project_id: Set(None),
-            kind: Set(stored("REPORT")),
+            kind: Set(DocumentKind::Report),
             title: Set(format!("Benchmark report {i} on peer support work")),
             summary: Set("A report written for the benchmark.".into()),
             original_locale: Set("en-US".into()),
@@ -68,7 +80,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             authors: Set(sammen_entities::list::StringList::from(&["Bench"][..])),
             published_on: Set(None),
             topics: Set(sammen_entities::list::StringList::from(&["bench", "survey"][..])),
-            visibility: Set(stored(VISIBILITIES[i % VISIBILITIES.len()])),
+            visibility: Set(VISIBILITIES[i % VISIBILITIES.len()]),
             created_by: Set(None),
             version: Set(1),
             created_at: Set(now),
@@ -89,14 +101,18 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             title: Set(format!("Benchmark project {i}")),
             summary: Set("A project for the benchmark.".into()),
             original_locale: Set("en-US".into()),
-            status: Set(stored("ACTIVE")),
+            status: Set(ProjectStatus::Active),
             starts_on: Set(start),
             ends_on: Set(Some(start + Duration::days(365))),
             funding_programme: Set(Some("Erasmus+".into())),
             grant_reference: Set(None),
             budget_minor: Set(Some(10_000_000)),
             budget_currency: Set(Some("EUR".into())),
-            visibility: Set(stored(if i % 2 == 0 { "PUBLIC" } else { "NETWORK" })),
+            visibility: Set(if i % 2 == 0 {
+                Visibility::Public
+            } else {
+                Visibility::Network
+            }),
             created_by: Set(None),
             version: Set(1),
             created_at: Set(now),
@@ -114,7 +130,11 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             participants.push(project_participant::ActiveModel {
                 project_id: Set(id),
                 organisation_id: Set(*organisation),
-                role: Set(stored(if n == 0 { "COORDINATOR" } else { "PARTNER" })),
+                role: Set(if n == 0 {
+                    ParticipantRole::Coordinator
+                } else {
+                    ParticipantRole::Partner
+                }),
                 created_at: Set(now),
             });
         }
@@ -126,7 +146,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
                 title: Set(format!("Deliverable {d}")),
                 original_locale: Set("en-US".into()),
                 due_on: Set(Some(start + Duration::days(60 * d))),
-                status: Set(stored("PLANNED")),
+                status: Set(DeliverableStatus::Planned),
                 responsible_organisation_id: Set(Some(hub.id)),
                 version: Set(1),
                 created_at: Set(now),
@@ -154,7 +174,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
         materials.push(training_material::ActiveModel {
             id: Set(id),
             provider_organisation_id: Set(org_ids[i % org_ids.len()]),
-            kind: Set(stored("COURSE")),
+            kind: Set(TrainingKind::Course),
             title: Set(format!("Benchmark course {i}")),
             summary: Set("A course for the benchmark.".into()),
             prerequisites: Set(String::new()),
@@ -166,12 +186,12 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             eqf_level: Set(Some((i % 8) as i32 + 1)),
             ects_credits: Set(Some(7.5)),
             duration: Set(Some("2 days".into())),
-            delivery_mode: Set(stored("IN_PERSON")),
+            delivery_mode: Set(DeliveryMode::InPerson),
             languages: Set(sammen_entities::list::StringList::from(&["en"][..])),
             license: Set(None),
             topics: Set(sammen_entities::list::StringList::from(&["bench"][..])),
             instructors: Set(sammen_entities::list::StringList::default()),
-            visibility: Set(stored(VISIBILITIES[i % VISIBILITIES.len()])),
+            visibility: Set(VISIBILITIES[i % VISIBILITIES.len()]),
             created_by: Set(None),
             version: Set(1),
             created_at: Set(now),
@@ -193,7 +213,7 @@ pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             early_bird_deadline: Set(None),
             capacity: Set(Some(30)),
             registration_url: Set(None),
-            status: Set(stored("SCHEDULED")),
+            status: Set(OfferingStatus::Scheduled),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

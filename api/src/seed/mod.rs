@@ -274,12 +274,12 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
             name: Set(org.name.into()),
             country: Set(org.country.into()),
             city: Set(Some(org.city.into())),
-            kind: Set(stored(org.kind)),
+            kind: Set(stored(org.kind)?),
             website: Set(org.website.map(Into::into)),
             contact_email: Set(None),
             description: Set(original.into()),
             original_locale: Set(org.original_locale.into()),
-            partnership_status: Set(stored(org.status)),
+            partnership_status: Set(stored(org.status)?),
             agreement_date: Set(org
                 .agreement
                 .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))),
@@ -515,6 +515,6 @@ pub async fn demo(db: &DatabaseConnection, storage: &Storage) -> anyhow::Result<
 }
 
 /// A stored enumeration from its name in the demo tables above.
-fn stored<E: sea_orm::ActiveEnum<Value = String>>(name: &str) -> E {
-    E::try_from_value(&name.to_owned()).expect("the demo data names a stored value")
+fn stored<E: sea_orm::ActiveEnum<Value = String>>(name: &str) -> anyhow::Result<E> {
+    E::try_from_value(&name.to_owned()).map_err(|e| anyhow::anyhow!("demo data: {e}"))
 }

@@ -178,14 +178,14 @@ pub(super) async fn load(
             title: Set(demo.title.into()),
             summary: Set(demo.summary.into()),
             original_locale: Set("en-US".into()),
-            status: Set(stored(demo.status)),
+            status: Set(stored(demo.status)?),
             starts_on: Set(day(demo.dates.0)?),
             ends_on: Set(demo.dates.1.map(day).transpose()?),
             funding_programme: Set(demo.funding.map(Into::into)),
             grant_reference: Set(None),
             budget_minor: Set(demo.budget.map(|(amount, _)| amount)),
             budget_currency: Set(demo.budget.map(|(_, currency)| currency.into())),
-            visibility: Set(stored(demo.visibility)),
+            visibility: Set(stored(demo.visibility)?),
             created_by: Set(coordinator),
             version: Set(1),
             created_at: Set(now),
@@ -197,7 +197,7 @@ pub(super) async fn load(
             project_participant::ActiveModel {
                 project_id: Set(id),
                 organisation_id: Set(org(slug)?),
-                role: Set(stored(*role)),
+                role: Set(stored(role)?),
                 created_at: Set(now + chrono::Duration::milliseconds(joined as i64)),
             }
             .insert(txn)
@@ -216,7 +216,7 @@ pub(super) async fn load(
             project_member::ActiveModel {
                 project_id: Set(id),
                 person_id: Set(person),
-                role: Set(stored(role)),
+                role: Set(stored(role)?),
                 created_at: Set(now + chrono::Duration::milliseconds(joined as i64)),
             }
             .insert(txn)
@@ -231,7 +231,7 @@ pub(super) async fn load(
                 title: Set((*title).into()),
                 original_locale: Set("en-US".into()),
                 due_on: Set(Some(day(*due)?)),
-                status: Set(stored(*status)),
+                status: Set(stored(status)?),
                 responsible_organisation_id: Set(Some(org(responsible)?)),
                 version: Set(1),
                 created_at: Set(now),

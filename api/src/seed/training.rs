@@ -14,7 +14,7 @@ use sammen_entities::{
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use uuid::Uuid;
 
-use crate::training::digest;
+use crate::translation::Translatable;
 
 struct DemoTraining {
     provider: &'static str,
@@ -360,7 +360,7 @@ pub(super) async fn load(
         let material = training_material::ActiveModel {
             id: Set(id),
             provider_organisation_id: Set(provider),
-            kind: Set(stored(demo.kind)),
+            kind: Set(stored(demo.kind)?),
             title: Set(demo.title.0.into()),
             summary: Set(demo.summary.0.into()),
             prerequisites: Set(demo.prerequisites.0.into()),
@@ -370,12 +370,12 @@ pub(super) async fn load(
             eqf_level: Set(demo.eqf),
             ects_credits: Set(demo.ects),
             duration: Set(demo.duration.map(Into::into)),
-            delivery_mode: Set(stored(demo.mode)),
+            delivery_mode: Set(stored(demo.mode)?),
             languages: Set(sammen_entities::list::StringList::from(demo.languages)),
             license: Set(demo.license.map(Into::into)),
             topics: Set(sammen_entities::list::StringList::from(demo.topics)),
             instructors: Set(sammen_entities::list::StringList::from(demo.instructors)),
-            visibility: Set(stored(demo.visibility)),
+            visibility: Set(stored(demo.visibility)?),
             created_by: Set(created_by),
             version: Set(1),
             created_at: Set(now),
@@ -395,7 +395,7 @@ pub(super) async fn load(
         };
         let mut texts: Vec<&DemoText> = vec![&norwegian];
         texts.extend(demo.translations.iter());
-        let source_digest = digest(&material);
+        let source_digest = material.digest();
         for text in texts {
             anyhow::ensure!(
                 text.outcomes.len() == demo.outcomes.0.len()
@@ -412,7 +412,7 @@ pub(super) async fn load(
                 prerequisites: Set(text.prerequisites.into()),
                 learning_outcomes: Set(sammen_entities::list::StringList::from(text.outcomes)),
                 source_digest: Set(source_digest.clone()),
-                status: Set(stored("REVIEWED")),
+                status: Set(stored("REVIEWED")?),
                 translator_id: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -438,7 +438,7 @@ pub(super) async fn load(
                 early_bird_deadline: Set(demo_offering.early_bird.map(|(_, day)| date(day)).transpose()?),
                 capacity: Set(Some(40)),
                 registration_url: Set(None),
-                status: Set(stored("SCHEDULED")),
+                status: Set(stored("SCHEDULED")?),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -473,7 +473,7 @@ pub(super) async fn load(
                 .map(|(_, title, _)| (*title).to_owned())
                 .collect();
             let offering_digest =
-                crate::translation::offering_digest(demo_offering.venue.unwrap_or(""), &titles);
+                crate::l10n::content::source_digest(&[demo_offering.venue.unwrap_or(""), &titles.join("\n")]);
             for text in demo_offering.translations {
                 anyhow::ensure!(
                     text.titles.len() == titles.len()
@@ -488,7 +488,7 @@ pub(super) async fn load(
                     venue: Set(text.venue.into()),
                     programme_titles: Set(sammen_entities::list::StringList::from(text.titles)),
                     source_digest: Set(offering_digest.clone()),
-                    status: Set(stored("REVIEWED")),
+                    status: Set(stored("REVIEWED")?),
                     translator_id: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),

@@ -5,12 +5,11 @@
 
 use async_graphql::MaybeUndefined;
 use chrono::{DateTime, Utc};
-use sammen_entities::{offering, training_document, training_material, training_share, training_translation};
+use sammen_entities::{offering, training_document, training_material, training_share};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::digest;
 use crate::auth::{Caller, policy};
 use crate::context::Ctx;
 use crate::domain::{
@@ -19,6 +18,7 @@ use crate::domain::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::events::{Change, NewEvent, changed_fields};
+use crate::translation;
 
 use super::inputs::*;
 
@@ -379,39 +379,20 @@ pub async fn translate(
     } = texts;
     let material = find_readable(ctx.caller, id, ctx.db).await?;
     let locale = ctx.content_locale("locale", locale)?;
-    policy::can_translate(ctx.caller, &locale)?;
-    if locale == material.original_locale {
-        return Err(ApiError::invalid("locale", "translation-original-locale"));
-    }
-    let person = ctx.caller.writer()?;
-    let now = Utc::now();
-    let row = training_translation::ActiveModel {
-        training_material_id: Set(material.id),
-        locale: Set(locale.clone()),
-        title: Set(name_text("title", &title, TITLE_MAX)?),
-        summary: Set(long_text("summary", &summary, TEXT_MAX)?),
-        prerequisites: Set(long_text("prerequisites", &prerequisites, TEXT_MAX)?),
-        learning_outcomes: Set(outcomes(&learning_outcomes)?),
-        source_digest: Set(digest(&material)),
-        status: Set(status),
-        translator_id: Set(Some(person.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-    };
-    let mut change = Change::begin(ctx.db).await?;
-    training_translation::Entity::delete_many()
-        .filter(training_translation::Column::TrainingMaterialId.eq(material.id))
-        .filter(training_translation::Column::Locale.eq(locale.clone()))
-        .exec(change.db())
-        .await?;
-    row.insert(change.db()).await?;
-    change
-        .record(
-            NewEvent::new("translation.saved", "TrainingMaterial", material.id, Some(person))
-                .payload(json!({ "locale": locale, "status": status.as_str() })),
-        )
-        .await?;
-    change.commit(ctx.events).await?;
+    translation::may_translate(ctx, &material, &locale)?;
+    let texts = vec![
+        ("title", name_text("title", &title, TITLE_MAX)?),
+        ("summary", long_text("summary", &summary, TEXT_MAX)?),
+        (
+            "prerequisites",
+            long_text("prerequisites", &prerequisites, TEXT_MAX)?,
+        ),
+        (
+            "learningOutcomes",
+            outcomes(&learning_outcomes)?.items().join("\n"),
+        ),
+    ];
+    translation::save(ctx, &material, &locale, texts, status).await?;
     Ok(material)
 }
 

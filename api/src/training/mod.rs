@@ -5,7 +5,7 @@
 use sammen_entities::{training_material, training_translation};
 
 pub use crate::domain::string_list;
-use crate::l10n::{LocaleChain, content};
+use crate::l10n::LocaleChain;
 
 pub mod changes;
 mod inputs;
@@ -25,72 +25,23 @@ pub struct Texts {
     pub learning_outcomes: Vec<String>,
 }
 
-/// The digest translations are checked against.
-pub fn digest(material: &training_material::Model) -> String {
-    let outcomes = string_list(&material.learning_outcomes).join("\u{1e}");
-    content::source_digest(&[
-        &material.title,
-        &material.summary,
-        &material.prerequisites,
-        &outcomes,
-    ])
-}
-
-/// Picks the texts for a locale chain.
+/// The texts a reader with `chain` gets (see `Translatable::pick`).
 pub fn resolve(
     chain: &LocaleChain,
     material: &training_material::Model,
     translations: &[training_translation::Model],
 ) -> Texts {
-    let picked = content::pick(
-        chain,
-        &material.original_locale,
-        translations,
-        |t| &t.locale,
-        |t| complete(material, t),
-    );
-    match picked {
-        Some(t) => {
-            let or = |translated: &str, original: &str| {
-                if translated.is_empty() {
-                    original
-                } else {
-                    translated
-                }
-                .to_owned()
-            };
-            let outcomes = string_list(&t.learning_outcomes);
-            Texts {
-                locale: t.locale.clone(),
-                title: content::or_original(&t.title, &material.title),
-                summary: or(&t.summary, &material.summary),
-                prerequisites: or(&t.prerequisites, &material.prerequisites),
-                learning_outcomes: if outcomes.is_empty() {
-                    string_list(&material.learning_outcomes)
-                } else {
-                    outcomes
-                },
-            }
-        }
-        None => Texts {
-            locale: material.original_locale.clone(),
-            title: material.title.clone(),
-            summary: material.summary.clone(),
-            prerequisites: material.prerequisites.clone(),
-            learning_outcomes: string_list(&material.learning_outcomes),
-        },
+    let texts = crate::translation::resolve(chain, material, translations);
+    Texts {
+        locale: texts.locale.clone(),
+        title: texts.text("title"),
+        summary: texts.text("summary"),
+        prerequisites: texts.text("prerequisites"),
+        learning_outcomes: texts
+            .text("learningOutcomes")
+            .split('\n')
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
     }
-}
-
-/// Whether a translation has every text the material has: only complete
-/// translations are shown, so a page is in one language.
-pub fn complete(material: &training_material::Model, translation: &training_translation::Model) -> bool {
-    let outcomes = string_list(&material.learning_outcomes).join("\n");
-    let translated = string_list(&translation.learning_outcomes).join("\n");
-    content::complete(&[
-        (&material.title, &translation.title),
-        (&material.summary, &translation.summary),
-        (&material.prerequisites, &translation.prerequisites),
-        (&outcomes, &translated),
-    ])
 }

@@ -1,175 +1,108 @@
-//! Storing a translation of an item, with its event.
+//! Storing a translation of any translatable item, with its event: the one
+//! way translations are written, by `translateContent` and by each type's
+//! own translate mutation.
 
 use chrono::Utc;
-use sammen_entities::{
-    deliverable_translation, document_translation, offering_translation, organisation_translation,
-    project_translation, training_translation,
-};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use uuid::Uuid;
 
-use super::{ContentType, Item, translation};
+use super::{ContentType, NewTranslation, Texts, Translatable, by_type, parse_fields};
+use crate::auth::policy;
+use crate::context::Ctx;
 use crate::domain::TranslationStatus;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::events::{Change, NewEvent};
 
-/// Stores a translation of `item` into `locale`, keeping fields it does not
-/// mention from the previous translation (or empty, which reads as the original).
-pub async fn save(
-    db: &sea_orm::DatabaseConnection,
-    events: &crate::events::Dispatcher,
-    item: &Item,
-    locale: &str,
-    fields: Vec<(&'static str, String)>,
-    status: TranslationStatus,
-    translator: Uuid,
-) -> ApiResult<()> {
-    let previous = translation(db, item.content_type, locale, item.id).await?;
-    let get = |name: &str| -> String {
-        fields
-            .iter()
-            .find(|(f, _)| *f == name)
-            .map(|(_, t)| t.clone())
-            .or_else(|| {
-                previous
-                    .as_ref()
-                    .and_then(|p| p.fields.iter().find(|(f, _)| *f == name).map(|(_, t)| t.clone()))
-            })
-            .unwrap_or_default()
-    };
-    let now = Utc::now();
-    let mut change = crate::events::Change::begin(db).await?;
-    let txn = change.db();
-    let digest = item.digest.clone();
-    let status_name = status.as_str();
-    match item.content_type {
-        ContentType::Offering => {
-            offering_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(txn)
-                .await?;
-            let titles: Vec<String> = get("programme")
-                .split('\n')
-                .map(|l| l.trim().to_owned())
-                .collect();
-            offering_translation::ActiveModel {
-                offering_id: Set(item.id),
-                locale: Set(locale.to_owned()),
-                venue: Set(get("venue")),
-                programme_titles: Set(sammen_entities::list::StringList::from(titles)),
-                source_digest: Set(digest),
-                status: Set(status),
-                translator_id: Set(Some(translator)),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
-        ContentType::Organisation => {
-            organisation_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(txn)
-                .await?;
-            organisation_translation::ActiveModel {
-                organisation_id: Set(item.id),
-                locale: Set(locale.to_owned()),
-                description: Set(get("description")),
-                source_digest: Set(digest),
-                status: Set(status),
-                translator_id: Set(Some(translator)),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
-        ContentType::Document => {
-            document_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(txn)
-                .await?;
-            document_translation::ActiveModel {
-                document_id: Set(item.id),
-                locale: Set(locale.to_owned()),
-                title: Set(get("title")),
-                summary: Set(get("summary")),
-                source_digest: Set(digest),
-                status: Set(status),
-                translator_id: Set(Some(translator)),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
-        ContentType::Project => {
-            project_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(txn)
-                .await?;
-            project_translation::ActiveModel {
-                project_id: Set(item.id),
-                locale: Set(locale.to_owned()),
-                title: Set(get("title")),
-                summary: Set(get("summary")),
-                source_digest: Set(digest),
-                status: Set(status),
-                translator_id: Set(Some(translator)),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
-        ContentType::Deliverable => {
-            deliverable_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(txn)
-                .await?;
-            deliverable_translation::ActiveModel {
-                deliverable_id: Set(item.id),
-                locale: Set(locale.to_owned()),
-                title: Set(get("title")),
-                source_digest: Set(digest),
-                status: Set(status),
-                translator_id: Set(Some(translator)),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
-        ContentType::TrainingMaterial => {
-            training_translation::Entity::delete_by_id((item.id, locale.to_owned()))
-                .exec(txn)
-                .await?;
-            let outcomes: Vec<String> = get("learningOutcomes")
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect();
-            training_translation::ActiveModel {
-                training_material_id: Set(item.id),
-                locale: Set(locale.to_owned()),
-                title: Set(get("title")),
-                summary: Set(get("summary")),
-                prerequisites: Set(get("prerequisites")),
-                learning_outcomes: Set(sammen_entities::list::StringList::from(outcomes)),
-                source_digest: Set(digest),
-                status: Set(status),
-                translator_id: Set(Some(translator)),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
+/// Whether the caller may translate `item` into `locale` (a content locale,
+/// already parsed): translators of that locale and admins, and never into
+/// the item's own language.
+pub fn may_translate<T: Translatable>(ctx: &Ctx<'_>, item: &T, locale: &str) -> ApiResult<()> {
+    policy::can_translate(ctx.caller, locale)?;
+    if locale == item.original_locale() {
+        return Err(ApiError::invalid("locale", "translation-original-locale"));
     }
-    let event = crate::events::NewEvent {
-        kind: "translation.saved",
-        subject_type: item.content_type.subject_type(),
-        subject_id: item.id,
-        project_id: None,
-        actor_id: Some(translator),
-        payload: serde_json::json!({ "locale": locale, "status": status_name }),
-    };
-    change.record(event).await?;
-    change.commit(events).await?;
     Ok(())
+}
+
+/// Stores a translation of `item` into `locale` (checked with
+/// `may_translate`): the fields given replace those of the previous
+/// translation, the others stay (or are empty, which reads as the original).
+pub async fn save<T: Translatable>(
+    ctx: &Ctx<'_>,
+    item: &T,
+    locale: &str,
+    fields: Texts,
+    status: TranslationStatus,
+) -> ApiResult<()> {
+    let translator = ctx.caller.writer()?;
+    let previous = T::translations(ctx.db, locale, Some(item.id()))
+        .await?
+        .first()
+        .map(|t| T::existing(t).fields)
+        .unwrap_or_default();
+    let texts = T::TYPE
+        .fields()
+        .iter()
+        .map(|(name, _)| {
+            let given = fields.iter().chain(&previous).find(|(f, _)| f == name);
+            (*name, given.map(|(_, t)| t.clone()).unwrap_or_default())
+        })
+        .collect();
+    let mut change = Change::begin(ctx.db).await?;
+    T::store(
+        change.db(),
+        NewTranslation {
+            id: item.id(),
+            locale: locale.to_owned(),
+            texts,
+            source_digest: item.digest(),
+            status,
+            translator: translator.id,
+            now: Utc::now(),
+        },
+    )
+    .await?;
+    change
+        .record(
+            NewEvent::new(
+                "translation.saved",
+                T::TYPE.subject_type(),
+                item.id(),
+                Some(translator),
+            )
+            .payload(serde_json::json!({ "locale": locale, "status": status.as_str() })),
+        )
+        .await?;
+    change.commit(ctx.events).await?;
+    Ok(())
+}
+
+/// `translateContent`: a translation of item `id` of any type, its fields
+/// by name. NOT_FOUND unless the caller may read the item.
+pub async fn save_content(
+    ctx: &Ctx<'_>,
+    content_type: ContentType,
+    id: Uuid,
+    locale: &str,
+    fields: &[(String, String)],
+    status: TranslationStatus,
+) -> ApiResult<()> {
+    async fn typed<T: Translatable>(
+        ctx: &Ctx<'_>,
+        id: Uuid,
+        locale: &str,
+        fields: &[(String, String)],
+        status: TranslationStatus,
+    ) -> ApiResult<()> {
+        let item = T::readable(ctx.db, ctx.caller, Some(id))
+            .await?
+            .pop()
+            .ok_or_else(ApiError::not_found)?;
+        may_translate(ctx, &item, locale)?;
+        if fields.is_empty() {
+            return Err(ApiError::invalid("fields", "input-required"));
+        }
+        let fields = parse_fields(T::TYPE, fields)?;
+        save(ctx, &item, locale, fields, status).await
+    }
+    by_type!(content_type, T => typed::<T>(ctx, id, locale, fields, status).await)
 }

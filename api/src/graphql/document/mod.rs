@@ -12,7 +12,7 @@ use crate::auth::policy;
 use crate::domain::string_list;
 use crate::domain::{DocumentKind, LocaleTag, SharePermission, TranslationStatus, Visibility};
 use crate::error::ApiResult;
-use crate::l10n::content;
+use crate::translation::{self, Translatable};
 
 mod mutation;
 mod query;
@@ -49,10 +49,6 @@ impl DocumentTranslation {
 }
 
 impl Document {
-    fn digest(&self) -> String {
-        content::source_digest(&[&self.0.title, &self.0.summary])
-    }
-
     async fn translation_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<document_translation::Model>> {
         let state = RequestState::of(ctx)?;
         Ok(state
@@ -71,7 +67,7 @@ impl Document {
             status: row.status,
             updated_at: row.updated_at,
             source_digest: row.source_digest,
-            current_digest: self.digest(),
+            current_digest: self.0.digest(),
         }
     }
 
@@ -79,25 +75,8 @@ impl Document {
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String, String)> {
         let state = RequestState::of(ctx)?;
         let rows = self.translation_rows(ctx).await?;
-        let picked = content::pick(
-            &state.chain,
-            &self.0.original_locale,
-            &rows,
-            |r| &r.locale,
-            |r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]),
-        );
-        Ok(match picked {
-            Some(row) => (
-                row.locale.clone(),
-                content::or_original(&row.title, &self.0.title),
-                content::or_original(&row.summary, &self.0.summary),
-            ),
-            None => (
-                self.0.original_locale.clone(),
-                self.0.title.clone(),
-                self.0.summary.clone(),
-            ),
-        })
+        let texts = translation::resolve(&state.chain, &self.0, &rows);
+        Ok((texts.locale.clone(), texts.text("title"), texts.text("summary")))
     }
 
     async fn version_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<document_version::Model>> {
@@ -156,15 +135,7 @@ impl Document {
 
     /// Every locale the title and summary exist in, the original first.
     async fn available_locales(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
-        let mut out = vec![self.0.original_locale.clone()];
-        out.extend(
-            self.translation_rows(ctx)
-                .await?
-                .into_iter()
-                .filter(|r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]))
-                .map(|r| r.locale),
-        );
-        Ok(out)
+        Ok(self.0.available_locales(&self.translation_rows(ctx).await?))
     }
 
     /// Translations of the title and summary (the original is not among them).

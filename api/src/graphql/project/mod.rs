@@ -17,7 +17,7 @@ use super::training::TrainingMaterial;
 use crate::auth::policy;
 use crate::domain::{MemberRole, ProjectStatus, TranslationStatus, Visibility};
 use crate::error::{ApiError, ApiResult};
-use crate::l10n::content;
+use crate::translation::{self, Translatable};
 
 mod activity;
 mod mutation;
@@ -44,25 +44,8 @@ impl Project {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let picked = content::pick(
-            &state.chain,
-            &self.0.original_locale,
-            &rows,
-            |r| &r.locale,
-            |r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]),
-        );
-        Ok(match picked {
-            Some(row) => (
-                row.locale.clone(),
-                content::or_original(&row.title, &self.0.title),
-                content::or_original(&row.summary, &self.0.summary),
-            ),
-            None => (
-                self.0.original_locale.clone(),
-                self.0.title.clone(),
-                self.0.summary.clone(),
-            ),
-        })
+        let texts = translation::resolve(&state.chain, &self.0, &rows);
+        Ok((texts.locale.clone(), texts.text("title"), texts.text("summary")))
     }
 
     fn parsed_status(&self) -> ProjectStatus {
@@ -108,13 +91,7 @@ impl Project {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let mut out = vec![self.0.original_locale.clone()];
-        out.extend(
-            rows.into_iter()
-                .filter(|r| content::complete(&[(&self.0.title, &r.title), (&self.0.summary, &r.summary)]))
-                .map(|r| r.locale),
-        );
-        Ok(out)
+        Ok(self.0.available_locales(&rows))
     }
 
     /// Translations of the title and summary (the original is not among them).
@@ -127,7 +104,7 @@ impl Project {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let current = content::source_digest(&[&self.0.title, &self.0.summary]);
+        let current = self.0.digest();
         Ok(rows
             .into_iter()
             .map(|row| ProjectTranslation {

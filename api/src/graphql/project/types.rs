@@ -12,7 +12,7 @@ use crate::graphql::document::Document;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::person::User;
 use crate::graphql::scalars::Date;
-use crate::l10n::content;
+use crate::translation;
 
 /// An organisation taking part in a project.
 pub struct Participant(pub project_participant::Model);
@@ -139,20 +139,8 @@ impl Deliverable {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let picked = content::pick(
-            &state.chain,
-            &self.0.original_locale,
-            &rows,
-            |r| &r.locale,
-            |r| content::complete(&[(&self.0.title, &r.title)]),
-        );
-        Ok(match picked {
-            Some(row) => (
-                row.locale.clone(),
-                content::or_original(&row.title, &self.0.title),
-            ),
-            None => (self.0.original_locale.clone(), self.0.title.clone()),
-        })
+        let texts = translation::resolve(&state.chain, &self.0, &rows);
+        Ok((texts.locale.clone(), texts.text("title")))
     }
 }
 

@@ -12,7 +12,8 @@ use super::organisation::Organisation;
 use crate::domain::{Audience, DeliveryMode, TrainingKind, TranslationStatus, Visibility};
 use crate::error::ApiResult;
 use crate::training::jsonld;
-pub use crate::training::{Texts, complete, digest, resolve, string_list};
+pub use crate::training::{Texts, resolve, string_list};
+use crate::translation::Translatable;
 
 mod mutation;
 mod offerings;
@@ -129,20 +130,12 @@ impl TrainingMaterial {
 
     /// Every locale all the texts exist in, the original first.
     async fn available_locales(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
-        let mut out = vec![self.0.original_locale.clone()];
-        out.extend(
-            self.translation_rows(ctx)
-                .await?
-                .into_iter()
-                .filter(|t| complete(&self.0, t))
-                .map(|t| t.locale),
-        );
-        Ok(out)
+        Ok(self.0.available_locales(&self.translation_rows(ctx).await?))
     }
 
     #[graphql(complexity = "crate::graphql::cost::list(child_complexity)")]
     async fn translations(&self, ctx: &Context<'_>) -> ApiResult<Vec<TrainingTranslation>> {
-        let current = digest(&self.0);
+        let current = self.0.digest();
         Ok(self
             .translation_rows(ctx)
             .await?

@@ -10,8 +10,8 @@ use crate::error::ApiResult;
 use crate::graphql::RequestState;
 use crate::graphql::money::Money;
 use crate::graphql::scalars::Date;
-use crate::l10n::content;
 use crate::training::string_list;
+use crate::translation::{OfferingTexts, Translatable};
 
 /// One dated run of a training material.
 pub struct Offering(pub offering::Model, String);
@@ -43,27 +43,17 @@ impl Offering {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let titles: Vec<String> = self
-            .programme_rows(ctx)
-            .await?
-            .into_iter()
-            .map(|r| r.title)
-            .collect();
-        let venue = self.0.venue.as_deref().unwrap_or_default();
-        // Titles are matched to items by position, so a translation made for
-        // another programme (reordered, changed) is not shown: it is OUTDATED.
-        let digest = crate::translation::offering_digest(venue, &titles);
-        let picked = content::pick(
-            &state.chain,
-            &self.1,
-            &rows,
-            |r| &r.locale,
-            |r| {
-                r.source_digest == digest
-                    && content::complete(&[(venue, &r.venue)])
-                    && content::complete_by_position(&titles, &string_list(&r.programme_titles))
-            },
-        );
+        let texts = OfferingTexts {
+            offering: self.0.clone(),
+            titles: self
+                .programme_rows(ctx)
+                .await?
+                .into_iter()
+                .map(|r| r.title)
+                .collect(),
+            original_locale: self.1.clone(),
+        };
+        let picked = texts.pick(&state.chain, &rows);
         Ok(picked.cloned())
     }
 
