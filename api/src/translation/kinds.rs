@@ -45,285 +45,114 @@ macro_rules! replace {
     };
 }
 
-impl Translatable for organisation::Model {
-    type Translation = organisation_translation::Model;
-    const TYPE: ContentType = ContentType::Organisation;
+/// `Translatable` for a type whose translatable texts are plain text
+/// columns of the same names in it and in its translation rows.
+macro_rules! text_translatable {
+    (
+        $model:ident, $translation:ident, $item_id:ident ($item_column:ident), $type:ident,
+        readable: |$caller:ident| $readable:expr,
+        texts: { $($name:literal => $field:ident),+ $(,)? }
+    ) => {
+        impl Translatable for $model::Model {
+            type Translation = $translation::Model;
+            const TYPE: ContentType = ContentType::$type;
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
+            fn id(&self) -> Uuid {
+                self.id
+            }
 
-    fn original_locale(&self) -> &str {
-        &self.original_locale
-    }
+            fn original_locale(&self) -> &str {
+                &self.original_locale
+            }
 
-    fn source(&self) -> Texts {
-        vec![("description", self.description.clone())]
-    }
+            fn source(&self) -> Texts {
+                vec![$(($name, self.$field.clone())),+]
+            }
 
-    fn locale_of(t: &Self::Translation) -> &str {
-        &t.locale
-    }
+            fn locale_of(t: &Self::Translation) -> &str {
+                &t.locale
+            }
 
-    fn item_id(t: &Self::Translation) -> Uuid {
-        t.organisation_id
-    }
+            fn item_id(t: &Self::Translation) -> Uuid {
+                t.$item_id
+            }
 
-    fn existing(t: &Self::Translation) -> Existing {
-        Existing {
-            fields: vec![("description", t.description.clone())],
-            source_digest: t.source_digest.clone(),
-            status: t.status,
-            updated_at: t.updated_at,
+            fn existing(t: &Self::Translation) -> Existing {
+                Existing {
+                    fields: vec![$(($name, t.$field.clone())),+],
+                    source_digest: t.source_digest.clone(),
+                    status: t.status,
+                    updated_at: t.updated_at,
+                }
+            }
+
+            async fn readable(db: &DatabaseConnection, $caller: &Caller, only: Option<Uuid>) -> ApiResult<Vec<Self>> {
+                Ok($model::Entity::find()
+                    .apply_if(only, |q, id| q.filter($model::Column::Id.eq(id)))
+                    .filter($readable)
+                    .order_by_asc($model::Column::Id)
+                    .all(db)
+                    .await?)
+            }
+
+            async fn translations(
+                db: &DatabaseConnection,
+                locale: &str,
+                only: Option<Uuid>,
+            ) -> ApiResult<Vec<Self::Translation>> {
+                translations_of!(db, $translation, $item_column, locale, only)
+            }
+
+            async fn store(txn: &DatabaseTransaction, row: NewTranslation) -> ApiResult<()> {
+                replace!(txn, $translation, row);
+                $translation::ActiveModel {
+                    $item_id: Set(row.id),
+                    locale: Set(row.locale.clone()),
+                    $($field: Set(row.text($name)),)+
+                    source_digest: Set(row.source_digest),
+                    status: Set(row.status),
+                    translator_id: Set(Some(row.translator)),
+                    created_at: Set(row.now),
+                    updated_at: Set(row.now),
+                }
+                .insert(txn)
+                .await?;
+                Ok(())
+            }
         }
-    }
-
-    async fn readable(db: &DatabaseConnection, caller: &Caller, only: Option<Uuid>) -> ApiResult<Vec<Self>> {
-        Ok(organisation::Entity::find()
-            .apply_if(only, |q, id| q.filter(organisation::Column::Id.eq(id)))
-            .filter(policy::organisation_read(caller))
-            .order_by_asc(organisation::Column::Id)
-            .all(db)
-            .await?)
-    }
-
-    async fn translations(
-        db: &DatabaseConnection,
-        locale: &str,
-        only: Option<Uuid>,
-    ) -> ApiResult<Vec<Self::Translation>> {
-        translations_of!(db, organisation_translation, OrganisationId, locale, only)
-    }
-
-    async fn store(txn: &DatabaseTransaction, row: NewTranslation) -> ApiResult<()> {
-        replace!(txn, organisation_translation, row);
-        organisation_translation::ActiveModel {
-            organisation_id: Set(row.id),
-            locale: Set(row.locale.clone()),
-            description: Set(row.text("description")),
-            source_digest: Set(row.source_digest),
-            status: Set(row.status),
-            translator_id: Set(Some(row.translator)),
-            created_at: Set(row.now),
-            updated_at: Set(row.now),
-        }
-        .insert(txn)
-        .await?;
-        Ok(())
-    }
+    };
 }
 
-impl Translatable for document::Model {
-    type Translation = document_translation::Model;
-    const TYPE: ContentType = ContentType::Document;
+text_translatable!(
+    organisation, organisation_translation, organisation_id (OrganisationId), Organisation,
+    readable: |caller| policy::organisation_read(caller),
+    texts: { "description" => description }
+);
 
-    fn id(&self) -> Uuid {
-        self.id
-    }
+text_translatable!(
+    document, document_translation, document_id (DocumentId), Document,
+    readable: |caller| policy::document_read(caller),
+    texts: { "title" => title, "summary" => summary }
+);
 
-    fn original_locale(&self) -> &str {
-        &self.original_locale
-    }
+text_translatable!(
+    project, project_translation, project_id (ProjectId), Project,
+    readable: |caller| policy::project_read(caller),
+    texts: { "title" => title, "summary" => summary }
+);
 
-    fn source(&self) -> Texts {
-        vec![("title", self.title.clone()), ("summary", self.summary.clone())]
-    }
-
-    fn locale_of(t: &Self::Translation) -> &str {
-        &t.locale
-    }
-
-    fn item_id(t: &Self::Translation) -> Uuid {
-        t.document_id
-    }
-
-    fn existing(t: &Self::Translation) -> Existing {
-        Existing {
-            fields: vec![("title", t.title.clone()), ("summary", t.summary.clone())],
-            source_digest: t.source_digest.clone(),
-            status: t.status,
-            updated_at: t.updated_at,
-        }
-    }
-
-    async fn readable(db: &DatabaseConnection, caller: &Caller, only: Option<Uuid>) -> ApiResult<Vec<Self>> {
-        Ok(document::Entity::find()
-            .apply_if(only, |q, id| q.filter(document::Column::Id.eq(id)))
-            .filter(policy::document_read(caller))
-            .order_by_asc(document::Column::Id)
-            .all(db)
-            .await?)
-    }
-
-    async fn translations(
-        db: &DatabaseConnection,
-        locale: &str,
-        only: Option<Uuid>,
-    ) -> ApiResult<Vec<Self::Translation>> {
-        translations_of!(db, document_translation, DocumentId, locale, only)
-    }
-
-    async fn store(txn: &DatabaseTransaction, row: NewTranslation) -> ApiResult<()> {
-        replace!(txn, document_translation, row);
-        document_translation::ActiveModel {
-            document_id: Set(row.id),
-            locale: Set(row.locale.clone()),
-            title: Set(row.text("title")),
-            summary: Set(row.text("summary")),
-            source_digest: Set(row.source_digest),
-            status: Set(row.status),
-            translator_id: Set(Some(row.translator)),
-            created_at: Set(row.now),
-            updated_at: Set(row.now),
-        }
-        .insert(txn)
-        .await?;
-        Ok(())
-    }
-}
-
-impl Translatable for project::Model {
-    type Translation = project_translation::Model;
-    const TYPE: ContentType = ContentType::Project;
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn original_locale(&self) -> &str {
-        &self.original_locale
-    }
-
-    fn source(&self) -> Texts {
-        vec![("title", self.title.clone()), ("summary", self.summary.clone())]
-    }
-
-    fn locale_of(t: &Self::Translation) -> &str {
-        &t.locale
-    }
-
-    fn item_id(t: &Self::Translation) -> Uuid {
-        t.project_id
-    }
-
-    fn existing(t: &Self::Translation) -> Existing {
-        Existing {
-            fields: vec![("title", t.title.clone()), ("summary", t.summary.clone())],
-            source_digest: t.source_digest.clone(),
-            status: t.status,
-            updated_at: t.updated_at,
-        }
-    }
-
-    async fn readable(db: &DatabaseConnection, caller: &Caller, only: Option<Uuid>) -> ApiResult<Vec<Self>> {
-        Ok(project::Entity::find()
-            .apply_if(only, |q, id| q.filter(project::Column::Id.eq(id)))
-            .filter(policy::project_read(caller))
-            .order_by_asc(project::Column::Id)
-            .all(db)
-            .await?)
-    }
-
-    async fn translations(
-        db: &DatabaseConnection,
-        locale: &str,
-        only: Option<Uuid>,
-    ) -> ApiResult<Vec<Self::Translation>> {
-        translations_of!(db, project_translation, ProjectId, locale, only)
-    }
-
-    async fn store(txn: &DatabaseTransaction, row: NewTranslation) -> ApiResult<()> {
-        replace!(txn, project_translation, row);
-        project_translation::ActiveModel {
-            project_id: Set(row.id),
-            locale: Set(row.locale.clone()),
-            title: Set(row.text("title")),
-            summary: Set(row.text("summary")),
-            source_digest: Set(row.source_digest),
-            status: Set(row.status),
-            translator_id: Set(Some(row.translator)),
-            created_at: Set(row.now),
-            updated_at: Set(row.now),
-        }
-        .insert(txn)
-        .await?;
-        Ok(())
-    }
-}
-
-impl Translatable for deliverable::Model {
-    type Translation = deliverable_translation::Model;
-    const TYPE: ContentType = ContentType::Deliverable;
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-
-    fn original_locale(&self) -> &str {
-        &self.original_locale
-    }
-
-    fn source(&self) -> Texts {
-        vec![("title", self.title.clone())]
-    }
-
-    fn locale_of(t: &Self::Translation) -> &str {
-        &t.locale
-    }
-
-    fn item_id(t: &Self::Translation) -> Uuid {
-        t.deliverable_id
-    }
-
-    fn existing(t: &Self::Translation) -> Existing {
-        Existing {
-            fields: vec![("title", t.title.clone())],
-            source_digest: t.source_digest.clone(),
-            status: t.status,
-            updated_at: t.updated_at,
-        }
-    }
-
-    /// The deliverables of projects the caller may read.
-    async fn readable(db: &DatabaseConnection, caller: &Caller, only: Option<Uuid>) -> ApiResult<Vec<Self>> {
-        let readable_projects = sea_orm::sea_query::Query::select()
+// The deliverables of projects the caller may read.
+text_translatable!(
+    deliverable, deliverable_translation, deliverable_id (DeliverableId), Deliverable,
+    readable: |caller| deliverable::Column::ProjectId.in_subquery(
+        sea_orm::sea_query::Query::select()
             .column(project::Column::Id)
             .from(project::Entity)
             .cond_where(policy::project_read(caller))
-            .to_owned();
-        Ok(deliverable::Entity::find()
-            .apply_if(only, |q, id| q.filter(deliverable::Column::Id.eq(id)))
-            .filter(deliverable::Column::ProjectId.in_subquery(readable_projects))
-            .order_by_asc(deliverable::Column::Id)
-            .all(db)
-            .await?)
-    }
-
-    async fn translations(
-        db: &DatabaseConnection,
-        locale: &str,
-        only: Option<Uuid>,
-    ) -> ApiResult<Vec<Self::Translation>> {
-        translations_of!(db, deliverable_translation, DeliverableId, locale, only)
-    }
-
-    async fn store(txn: &DatabaseTransaction, row: NewTranslation) -> ApiResult<()> {
-        replace!(txn, deliverable_translation, row);
-        deliverable_translation::ActiveModel {
-            deliverable_id: Set(row.id),
-            locale: Set(row.locale.clone()),
-            title: Set(row.text("title")),
-            source_digest: Set(row.source_digest),
-            status: Set(row.status),
-            translator_id: Set(Some(row.translator)),
-            created_at: Set(row.now),
-            updated_at: Set(row.now),
-        }
-        .insert(txn)
-        .await?;
-        Ok(())
-    }
-}
+            .to_owned(),
+    ),
+    texts: { "title" => title }
+);
 
 impl Translatable for training_material::Model {
     type Translation = training_translation::Model;
