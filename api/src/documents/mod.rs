@@ -312,21 +312,46 @@ pub async fn upload_version(
     file: async_graphql::UploadValue,
     change_note: Option<&str>,
 ) -> ApiResult<document_version::Model> {
+    let stream = versions::file_stream(file.content);
+    store_version(
+        ctx,
+        document_id,
+        file.filename,
+        file.content_type,
+        stream,
+        change_note,
+    )
+    .await
+}
+
+/// Adds a version from bytes in hand, with the file name and media type
+/// their sender gave: an upload, or the files of the demo data. Checked and
+/// stored as an upload is.
+pub async fn store_version<S>(
+    ctx: &Ctx<'_>,
+    document_id: Uuid,
+    filename: String,
+    declared_type: Option<String>,
+    source: S,
+    change_note: Option<&str>,
+) -> ApiResult<document_version::Model>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Unpin,
+{
     let document = find_writable(ctx, document_id).await?;
     let change_note = change_note
         .map(|n| long_text("changeNote", n, 2000))
         .transpose()?;
-    let stream = versions::file_stream(file.content);
     versions::add_version(
         ctx,
         &document,
         NewVersion {
-            filename: file.filename,
-            declared_type: file.content_type,
+            filename,
+            declared_type,
             source_url: None,
             change_note,
         },
-        stream,
+        source,
     )
     .await
 }
