@@ -2,7 +2,8 @@
 //! a session, or an organisation's system with an API token), and the
 //! rights that follow, which `policy` reads.
 
-use sammen_entities::person;
+use sammen_entities::{organisation, person};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::token::TokenKind;
@@ -53,6 +54,22 @@ impl Caller {
             network_member: false,
             hub_member: false,
         }
+    }
+
+    /// `person` acting with their own rights, as with a session (what
+    /// `auth::token` makes of a session token, without one): for the demo
+    /// data, which acts as its people without signing them in.
+    pub async fn session_of(db: &impl ConnectionTrait, person: person::Model) -> ApiResult<Self> {
+        let (network_member, hub_member) = standing(db, person.organisation_id).await?;
+        Ok(Self {
+            person: Some(person),
+            acting: Acting::Person,
+            token_id: None,
+            token_kind: Some(TokenKind::Session),
+            scope: TokenScope::ReadWrite,
+            network_member,
+            hub_member,
+        })
     }
 
     /// The signed-in person, or UNAUTHENTICATED.
@@ -113,4 +130,22 @@ impl Caller {
             .map(|p| p.translator_locales.items().iter().map(String::as_str).collect())
             .unwrap_or_default()
     }
+}
+
+/// Whether an organisation is in the network (AGREEMENT or ACTIVE) and
+/// whether it is the hub: neither for no organisation or an archived one.
+pub(super) async fn standing(db: &impl ConnectionTrait, organisation: Option<Uuid>) -> ApiResult<(bool, bool)> {
+    let found = match organisation {
+        Some(id) => organisation::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .filter(|o| o.archived_at.is_none()),
+        None => None,
+    };
+    Ok((
+        found
+            .as_ref()
+            .is_some_and(|o| o.partnership_status.is_network_member()),
+        found.as_ref().is_some_and(|o| o.is_hub),
+    ))
 }

@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use chrono::{Duration, Utc};
-use sammen_entities::{auth_token, organisation, person};
+use sammen_entities::{auth_token, person};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -130,17 +130,7 @@ async fn caller_of(
         Acting::Organisation(organisation) => Some(organisation),
         Acting::Person | Acting::Anonymous => person.organisation_id,
     };
-    let organisation = match acting_organisation {
-        Some(id) => organisation::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .filter(|o| o.archived_at.is_none()),
-        None => None,
-    };
-    let network_member = organisation
-        .as_ref()
-        .is_some_and(|o| o.partnership_status.is_network_member());
-    let hub_member = organisation.as_ref().is_some_and(|o| o.is_hub);
+    let (network_member, hub_member) = super::caller::standing(db, acting_organisation).await?;
     Ok(Caller {
         network_member,
         hub_member,
