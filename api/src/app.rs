@@ -17,7 +17,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::auth::throttle::LoginThrottle;
-use crate::config::ServeConfig;
+use crate::config::{GlobalArgs, ServeArgs, ServeConfig};
 pub use crate::config::Settings;
 use crate::events::Dispatcher;
 use crate::graphql::{self, SammenSchema};
@@ -76,10 +76,7 @@ impl App {
             crate::db::migrate(&db).await?;
         }
         let storage = Storage::configured(&config.global).context("opening file storage")?;
-        if config.serve.demo {
-            crate::seed::demo(&db, &storage).await?;
-        }
-        let locales = Arc::new(Locales::new(load_localizer(&config)?));
+        let locales = Arc::new(Locales::new(load_localizer(&config.global)?));
         if config.serve.watch_locales {
             let dir = config
                 .global
@@ -88,21 +85,24 @@ impl App {
                 .unwrap_or_else(|| "locales".into());
             crate::l10n::watch(locales.clone(), dir, std::time::Duration::from_millis(500));
         }
-        let settings = Arc::new(Settings {
-            limits: config.serve.limits.clone(),
-            max_upload_bytes: config.serve.max_upload_bytes,
-            session_lifetime: chrono::Duration::hours(i64::from(config.serve.session_hours.max(1))),
-            trusted_proxies: config.serve.trusted_proxies.clone(),
-            ws_max_operations: config.serve.ws_max_operations.max(1),
-            ws_max_sockets_per_token: config.serve.ws_max_sockets_per_token.max(1),
-            ws_init_timeout: std::time::Duration::from_secs(config.serve.ws_init_timeout_secs.max(1)),
-            ws_idle_timeout: std::time::Duration::from_secs(config.serve.idle_timeout_secs.max(1)),
-            upload_temp_dir: config.serve.upload_temp_dir.clone(),
-            introspection: !config.serve.no_introspection,
-            content_locales: config.serve.content_locales.clone(),
-            event_retention_days: config.serve.event_retention_days.max(1),
-        });
+        let settings = Arc::new(Settings::from_args(&config.serve));
         storage.sweep_unfinished(settings.limits.request_timeout()).await;
+        let events = Dispatcher::default();
+        let fetcher = fetcher(&config.serve)?;
+        if config.serve.demo {
+            // Through the domain, as the API would: it needs the settings,
+            // locales and dispatcher, so it runs once they exist.
+            let localizer = locales.current();
+            crate::seed::demo(crate::seed::Service {
+                db: &db,
+                settings: &settings,
+                localizer: &localizer,
+                events: &events,
+                storage: &storage,
+                fetcher: &fetcher,
+            })
+            .await?;
+        }
         let state = AppState {
             schema: graphql::build_schema(&settings.limits, !config.serve.no_introspection),
             db,
@@ -110,13 +110,8 @@ impl App {
             settings,
             metrics,
             storage,
-            events: Dispatcher::default(),
-            fetcher: Fetcher::new(NetConfig {
-                allow_loopback: config.serve.import_allow_loopback,
-                allow_http: config.serve.import_allow_http,
-                timeout: std::time::Duration::from_secs(config.serve.import_timeout_secs.max(1)),
-                max_redirects: 3,
-            })?,
+            events,
+            fetcher,
             login_throttle: Arc::new(LoginThrottle::new(
                 config.serve.login_max_failures,
                 config.serve.login_max_failures_per_address,
@@ -233,14 +228,60 @@ impl App {
     }
 }
 
-fn load_localizer(config: &ServeConfig) -> anyhow::Result<Localizer> {
-    let sources = match &config.global.locales_dir {
+/// The locales of `--locales-dir`, else the compiled-in copy.
+fn load_localizer(global: &GlobalArgs) -> anyhow::Result<Localizer> {
+    let sources = match &global.locales_dir {
         Some(dir) => {
             LocaleSources::from_dir(dir).with_context(|| format!("reading locales from {}", dir.display()))?
         }
         None => LocaleSources::embedded(),
     };
     Ok(Localizer::from_sources(&sources))
+}
+
+/// The client for imports from URLs, as `serve`'s options say.
+fn fetcher(serve: &ServeArgs) -> anyhow::Result<Fetcher> {
+    Fetcher::new(NetConfig {
+        allow_loopback: serve.import_allow_loopback,
+        allow_http: serve.import_allow_http,
+        timeout: std::time::Duration::from_secs(serve.import_timeout_secs.max(1)),
+        max_redirects: 3,
+    })
+}
+
+/// What the domain needs of the service besides the database and the
+/// caller, built as [`App::build`] builds it, for changing data without
+/// serving (`sammen seed`, tests). Its dispatcher has no listeners.
+pub struct ServiceParts {
+    pub settings: Settings,
+    pub localizer: Localizer,
+    pub events: Dispatcher,
+    pub storage: Storage,
+    pub fetcher: Fetcher,
+}
+
+impl ServiceParts {
+    pub fn new(global: &GlobalArgs, serve: &ServeArgs) -> anyhow::Result<Self> {
+        Ok(Self {
+            settings: Settings::from_args(serve),
+            localizer: load_localizer(global)?,
+            events: Dispatcher::default(),
+            storage: Storage::configured(global).context("opening file storage")?,
+            fetcher: fetcher(serve)?,
+        })
+    }
+
+    /// The service the demo and benchmark data are loaded into.
+    pub fn seed_service<'a>(&'a self, db: &'a DatabaseConnection) -> crate::seed::Service<'a> {
+        crate::seed::Service {
+            db,
+            settings: &self.settings,
+            localizer: &self.localizer,
+            events: &self.events,
+            storage: &self.storage,
+            fetcher: &self.fetcher,
+        }
+    }
 }
 
 /// The HTTP routes with their middleware.

@@ -12,7 +12,8 @@ use crate::app::App;
 use crate::auth::people::NewPerson;
 use crate::auth::token::{self, NewToken, TokenKind};
 use crate::config::{
-    Cli, Command, LocalesAction, MigrateAction, ScopeArg, SeedWhat, ServeConfig, TokenAction, UserAction,
+    Cli, Command, LocalesAction, MigrateAction, ScopeArg, SeedWhat, ServeArgs, ServeConfig, TokenAction,
+    UserAction,
 };
 use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
 use crate::l10n::LocaleSources;
@@ -93,11 +94,14 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
         Command::Seed { what } => {
             let db = crate::db::connect(&global).await?;
             crate::db::migrate(&db).await?;
-            let storage = crate::storage::Storage::configured(&global)?;
-            crate::seed::demo(&db, &storage).await?;
+            // The domain checks content locales and file sizes as the
+            // server would with the same environment.
+            let parts = crate::app::ServiceParts::new(&global, &ServeArgs::from_env()?)?;
+            let service = parts.seed_service(&db);
+            crate::seed::demo(service).await?;
             println!("Demo data is loaded.");
             if let SeedWhat::Bench { scale } = what {
-                crate::seed::bench::load(&db, scale).await?;
+                crate::seed::bench::load(service, scale).await?;
                 println!("Benchmark data is loaded (scale {scale}).");
             }
         }

@@ -307,6 +307,21 @@ pub struct ServeArgs {
     pub upload_temp_dir: Option<PathBuf>,
 }
 
+impl ServeArgs {
+    /// The options `sammen serve` would run with here: the defaults and the
+    /// `SAMMEN_…` environment. For commands that change data through the
+    /// domain without serving (`sammen seed`), so they accept the same
+    /// content locales and file sizes as the server.
+    pub fn from_env() -> anyhow::Result<Self> {
+        #[derive(Parser)]
+        struct Serve {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Ok(Serve::try_parse_from(["sammen"])?.serve)
+    }
+}
+
 /// Request limits. Each has a clear error when exceeded.
 #[derive(Args, Debug, Clone)]
 pub struct Limits {
@@ -446,6 +461,24 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The settings of `serve`'s options.
+    pub fn from_args(serve: &ServeArgs) -> Self {
+        Self {
+            limits: serve.limits.clone(),
+            max_upload_bytes: serve.max_upload_bytes,
+            session_lifetime: chrono::Duration::hours(i64::from(serve.session_hours.max(1))),
+            trusted_proxies: serve.trusted_proxies.clone(),
+            ws_max_operations: serve.ws_max_operations.max(1),
+            ws_max_sockets_per_token: serve.ws_max_sockets_per_token.max(1),
+            ws_init_timeout: std::time::Duration::from_secs(serve.ws_init_timeout_secs.max(1)),
+            ws_idle_timeout: std::time::Duration::from_secs(serve.idle_timeout_secs.max(1)),
+            upload_temp_dir: serve.upload_temp_dir.clone(),
+            introspection: !serve.no_introspection,
+            content_locales: serve.content_locales.clone(),
+            event_retention_days: serve.event_retention_days.max(1),
+        }
+    }
+
     /// The locales stored content may be in: `--content-locales` and every
     /// locale the interface has, en-US first.
     pub fn content_locales(
