@@ -85,7 +85,7 @@ async fn migrations_go_up_down_and_up_again() {
             .is_empty()
     );
     Migrator::up(&app.db, None).await.expect("up again");
-    let storage = sammen_api::storage::Storage::local(&app.config.global.storage_dir).expect("storage");
+    let parts = sammen_api::app::ServiceParts::new(&app.config.global, &app.config.serve).expect("service");
     assert_eq!(
         Migrator::get_applied_migrations(&app.db)
             .await
@@ -93,10 +93,10 @@ async fn migrations_go_up_down_and_up_again() {
             .len(),
         all
     );
-    sammen_api::seed::demo(&app.db, &storage)
+    sammen_api::seed::demo(parts.seed_service(&app.db))
         .await
         .expect("demo data loads into the re-created tables");
-    sammen_api::seed::demo(&app.db, &storage)
+    sammen_api::seed::demo(parts.seed_service(&app.db))
         .await
         .expect("and a second time changes nothing");
     let count = sammen_entities::organisation::Entity::find()
@@ -104,6 +104,22 @@ async fn migrations_go_up_down_and_up_again() {
         .await
         .expect("count");
     assert_eq!(count, 9);
+}
+
+#[tokio::test]
+async fn a_demo_load_that_was_interrupted_is_refused_rather_than_finished_or_passed_off() {
+    let app = TestApp::spawn().await;
+    // What a load that stopped near its end leaves: the hub, but not the
+    // last rows (the training translations).
+    sammen_entities::training_translation::Entity::delete_many()
+        .exec(&app.db)
+        .await
+        .expect("delete");
+    let parts = sammen_api::app::ServiceParts::new(&app.config.global, &app.config.serve).expect("service");
+    let refused = sammen_api::seed::demo(parts.seed_service(&app.db))
+        .await
+        .expect_err("a half-loaded demo is refused");
+    assert!(refused.to_string().contains("interrupted"), "{refused}");
 }
 
 #[test]

@@ -1,19 +1,29 @@
 //! `sammen seed bench --scale N`: a large network for benchmarks, on top of
 //! the demo data. N organisations, 10·N documents in all four visibilities,
-//! N projects with participants, deliverables and milestones, and N
-//! training materials with an offering each. Inserted in batches.
+//! N active projects with participants, deliverables and a milestone, and N
+//! training materials with an offering each.
+//!
+//! Everything is made by the demo admin through the same domain functions
+//! as the API, one change at a time, each with its event: slower than
+//! inserting in bulk, but the data is what the API would have made. She
+//! starts the projects, so her organisation (the hub) coordinates each one
+//! and she is each one's coordinating member.
 
+use chrono::{Duration, NaiveDate};
+use sammen_entities::{organisation, person};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{ForRow, Loader, Service, id, strings};
+use crate::context::Ctx;
+use crate::documents::CreateDocumentInput;
 use crate::domain::{
-    DeliverableStatus, DeliveryMode, DocumentKind, OfferingStatus, OrganisationKind, ParticipantRole,
+    Audience, Date, DeliveryMode, DocumentKind, MoneyInput, OrganisationKind, ParticipantRole,
     PartnershipStatus, ProjectStatus, TrainingKind, Visibility,
 };
-use chrono::{Duration, NaiveDate, Utc};
-use sammen_entities::{
-    deliverable, document, milestone, offering, organisation, project, project_participant, training_material,
-};
-use sea_orm::{ActiveValue::Set, ColumnTrait, QueryFilter};
-use sea_orm::{DatabaseConnection, EntityTrait};
-use uuid::Uuid;
+use crate::organisations::CreateOrganisationInput;
+use crate::projects::{CreateDeliverableInput, CreateMilestoneInput, CreateProjectInput};
+use crate::training::{CreateTrainingMaterialInput, OfferingInput};
 
 const COUNTRIES: [&str; 5] = ["NO", "US", "DK", "ZA", "NL"];
 const VISIBILITIES: [Visibility; 4] = [
@@ -22,221 +32,216 @@ const VISIBILITIES: [Visibility; 4] = [
     Visibility::Network,
     Visibility::Public,
 ];
-const BATCH: usize = 500;
 
-pub async fn load(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
+/// Loads the benchmark data as the demo admin; the demo data must be there.
+pub async fn load(service: Service<'_>, scale: usize) -> anyhow::Result<()> {
+    let db = service.db;
     let hub = organisation::Entity::find()
         .filter(organisation::Column::Slug.eq(super::HUB_SLUG))
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("load the demo data first"))?;
-    let now = Utc::now();
+    let email = super::people::admin()?.email;
+    let admin = person::Entity::find()
+        .filter(person::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("load the demo data first (no {email})"))?;
+    let loader = Loader::new(service);
+    let admin = loader.as_person(&admin).await?;
+    let ctx = loader.ctx(&admin);
     let run = Uuid::now_v7().simple().to_string();
     let tag = &run[run.len() - 6..];
     let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
 
-    let organisations: Vec<organisation::ActiveModel> = (0..scale)
-        .map(|i| organisation::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            slug: Set(format!("bench-{tag}-{i}")),
-            name: Set(format!("Bench organisation {i}")),
-            country: Set(COUNTRIES[i % COUNTRIES.len()].into()),
-            city: Set(Some("Oslo".into())),
-            kind: Set(OrganisationKind::Ngo),
-            website: Set(None),
-            contact_email: Set(None),
-            description: Set(format!(
-                "Benchmark organisation number {i} working on peer support."
-            )),
-            original_locale: Set("en-US".into()),
-            partnership_status: Set(if i % 3 == 0 {
-                PartnershipStatus::Prospect
-            } else {
-                PartnershipStatus::Active
-            }),
-            agreement_date: Set(None),
-            focus_areas: Set(sammen_entities::list::StringList::from(&["peer support"][..])),
-            is_hub: Set(false),
-            archived_at: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .collect();
-    let org_ids: Vec<Uuid> = organisations.iter().map(|o| *o.id.as_ref()).collect();
-    insert_batches(db, organisations).await?;
-
-    let documents: Vec<document::ActiveModel> = (0..scale * 10)
-        .map(|i| document::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            owner_organisation_id: Set(org_ids[i % org_ids.len()]),
-            project_id: Set(None),
-            kind: Set(DocumentKind::Report),
-            title: Set(format!("Benchmark report {i} on peer support work")),
-            summary: Set("A report written for the benchmark.".into()),
-            original_locale: Set("en-US".into()),
-            content_language: Set("en".into()),
-            license: Set(None),
-            authors: Set(sammen_entities::list::StringList::from(&["Bench"][..])),
-            published_on: Set(None),
-            topics: Set(sammen_entities::list::StringList::from(&["bench", "survey"][..])),
-            visibility: Set(VISIBILITIES[i % VISIBILITIES.len()]),
-            created_by: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .collect();
-    insert_batches(db, documents).await?;
-
-    let mut projects = Vec::new();
-    let mut participants = Vec::new();
-    let mut deliverables = Vec::new();
-    let mut milestones = Vec::new();
+    let mut organisations = Vec::with_capacity(scale);
     for i in 0..scale {
-        let id = Uuid::now_v7();
-        projects.push(project::ActiveModel {
-            id: Set(id),
-            code: Set(format!("BENCH-{tag}-{i}")),
-            title: Set(format!("Benchmark project {i}")),
-            summary: Set("A project for the benchmark.".into()),
-            original_locale: Set("en-US".into()),
-            status: Set(ProjectStatus::Active),
-            starts_on: Set(start),
-            ends_on: Set(Some(start + Duration::days(365))),
-            funding_programme: Set(Some("Erasmus+".into())),
-            grant_reference: Set(None),
-            budget_minor: Set(Some(10_000_000)),
-            budget_currency: Set(Some("EUR".into())),
-            visibility: Set(if i % 2 == 0 {
-                Visibility::Public
-            } else {
-                Visibility::Network
-            }),
-            created_by: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
-        let members = [
-            hub.id,
-            org_ids[i % org_ids.len()],
-            org_ids[(i + 1) % org_ids.len()],
-        ];
-        for (n, organisation) in members.iter().enumerate() {
-            if n > 0 && (*organisation == hub.id || *organisation == members[n - 1]) {
-                continue;
-            }
-            participants.push(project_participant::ActiveModel {
-                project_id: Set(id),
-                organisation_id: Set(*organisation),
-                role: Set(if n == 0 {
-                    ParticipantRole::Coordinator
+        let created = crate::organisations::create(
+            &ctx,
+            CreateOrganisationInput {
+                slug: format!("bench-{tag}-{i}"),
+                name: format!("Bench organisation {i}"),
+                country: COUNTRIES[i % COUNTRIES.len()].into(),
+                city: Some("Oslo".into()),
+                kind: OrganisationKind::Ngo,
+                website: None,
+                contact_email: None,
+                description: format!("Benchmark organisation number {i} working on peer support."),
+                original_locale: Some("en-US".into()),
+                partnership_status: Some(if i % 3 == 0 {
+                    PartnershipStatus::Prospect
                 } else {
-                    ParticipantRole::Partner
+                    PartnershipStatus::Active
                 }),
-                created_at: Set(now),
-            });
-        }
-        for d in 0..5 {
-            deliverables.push(deliverable::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                project_id: Set(id),
-                code: Set(format!("D{d}")),
-                title: Set(format!("Deliverable {d}")),
-                original_locale: Set("en-US".into()),
-                due_on: Set(Some(start + Duration::days(60 * d))),
-                status: Set(DeliverableStatus::Planned),
-                responsible_organisation_id: Set(Some(hub.id)),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            });
-        }
-        milestones.push(milestone::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            project_id: Set(id),
-            title: Set("Kick-off".into()),
-            due_on: Set(start),
-            reached_on: Set(None),
-            created_at: Set(now),
-        });
+                agreement_date: None,
+                focus_areas: strings(&["peer support"]),
+            },
+        )
+        .await
+        .for_row(format!("bench organisation {i}"))?;
+        organisations.push(created.id);
     }
-    insert_batches(db, projects).await?;
-    insert_batches(db, participants).await?;
-    insert_batches(db, deliverables).await?;
-    insert_batches(db, milestones).await?;
+    tracing::info!(scale, "benchmark organisations loaded");
 
-    let mut materials = Vec::new();
-    let mut offerings = Vec::new();
-    for i in 0..scale {
-        let id = Uuid::now_v7();
-        materials.push(training_material::ActiveModel {
-            id: Set(id),
-            provider_organisation_id: Set(org_ids[i % org_ids.len()]),
-            kind: Set(TrainingKind::Course),
-            title: Set(format!("Benchmark course {i}")),
-            summary: Set("A course for the benchmark.".into()),
-            prerequisites: Set(String::new()),
-            learning_outcomes: Set(sammen_entities::list::StringList::from(
-                &["Know the benchmark."][..],
-            )),
-            original_locale: Set("en-US".into()),
-            target_audiences: Set(sammen_entities::list::StringList::from(&["PEER_WORKERS"][..])),
-            eqf_level: Set(Some((i % 8) as i32 + 1)),
-            ects_credits: Set(Some(7.5)),
-            duration: Set(Some("2 days".into())),
-            delivery_mode: Set(DeliveryMode::InPerson),
-            languages: Set(sammen_entities::list::StringList::from(&["en"][..])),
-            license: Set(None),
-            topics: Set(sammen_entities::list::StringList::from(&["bench"][..])),
-            instructors: Set(sammen_entities::list::StringList::default()),
-            visibility: Set(VISIBILITIES[i % VISIBILITIES.len()]),
-            created_by: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
-        offerings.push(offering::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            training_material_id: Set(id),
-            starts_on: Set(start + Duration::days(i as i64 % 300)),
-            ends_on: Set(start + Duration::days(i as i64 % 300 + 1)),
-            venue: Set(None),
-            city: Set(Some("Oslo".into())),
-            country: Set(Some(COUNTRIES[i % COUNTRIES.len()].into())),
-            online_url: Set(None),
-            language: Set("en".into()),
-            price_minor: Set(Some(170_000)),
-            price_currency: Set(Some("NOK".into())),
-            early_bird_minor: Set(None),
-            early_bird_deadline: Set(None),
-            capacity: Set(Some(30)),
-            registration_url: Set(None),
-            status: Set(OfferingStatus::Scheduled),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+    for i in 0..scale * 10 {
+        crate::documents::create(
+            &ctx,
+            CreateDocumentInput {
+                owner_organisation_id: Some(id(organisations[i % organisations.len()])),
+                kind: DocumentKind::Report,
+                title: format!("Benchmark report {i} on peer support work"),
+                summary: "A report written for the benchmark.".into(),
+                original_locale: Some("en-US".into()),
+                content_language: Some("en".into()),
+                license: None,
+                authors: strings(&["Bench"]),
+                published_on: None,
+                topics: strings(&["bench", "survey"]),
+                visibility: VISIBILITIES[i % VISIBILITIES.len()],
+            },
+        )
+        .await
+        .for_row(format!("bench document {i}"))?;
     }
-    insert_batches(db, materials).await?;
-    insert_batches(db, offerings).await?;
+    tracing::info!(scale, "benchmark documents loaded");
+
+    for i in 0..scale {
+        let partners = [
+            organisations[i % organisations.len()],
+            organisations[(i + 1) % organisations.len()],
+        ];
+        project(&ctx, tag, i, start, hub.id, partners).await?;
+    }
+    tracing::info!(scale, "benchmark projects loaded");
+
+    for i in 0..scale {
+        let material = crate::training::changes::create(
+            &ctx,
+            CreateTrainingMaterialInput {
+                provider_organisation_id: Some(id(organisations[i % organisations.len()])),
+                kind: TrainingKind::Course,
+                title: format!("Benchmark course {i}"),
+                summary: "A course for the benchmark.".into(),
+                prerequisites: String::new(),
+                learning_outcomes: strings(&["Know the benchmark."]),
+                original_locale: Some("en-US".into()),
+                target_audiences: vec![Audience::PeerWorkers],
+                eqf_level: Some((i % 8) as i32 + 1),
+                ects_credits: Some(7.5),
+                duration: Some("2 days".into()),
+                delivery_mode: DeliveryMode::InPerson,
+                languages: strings(&["en"]),
+                license: None,
+                topics: strings(&["bench"]),
+                instructors: Vec::new(),
+                visibility: VISIBILITIES[i % VISIBILITIES.len()],
+            },
+        )
+        .await
+        .for_row(format!("bench course {i}"))?;
+        let starts_on = start + Duration::days(i as i64 % 300);
+        crate::training::changes::schedule_offering(
+            &ctx,
+            material.id,
+            OfferingInput {
+                starts_on: Date(starts_on),
+                ends_on: Some(Date(starts_on + Duration::days(1))),
+                venue: None,
+                city: Some("Oslo".into()),
+                country: Some(COUNTRIES[i % COUNTRIES.len()].into()),
+                online_url: None,
+                language: "en".into(),
+                price: Some(MoneyInput {
+                    amount_minor: 170_000,
+                    currency: "NOK".into(),
+                }),
+                early_bird_price: None,
+                early_bird_deadline: None,
+                capacity: Some(30),
+                registration_url: None,
+                programme: Vec::new(),
+            },
+        )
+        .await
+        .for_row(format!("bench course {i}, offering"))?;
+    }
     tracing::info!(scale, "benchmark data loaded");
     Ok(())
 }
 
-async fn insert_batches<A>(db: &DatabaseConnection, rows: Vec<A>) -> anyhow::Result<()>
-where
-    A: sea_orm::ActiveModelTrait + Send,
-{
-    let txn = crate::db::begin_write(db).await?;
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch: Vec<A> = rows.by_ref().take(BATCH).collect();
-        <A::Entity as EntityTrait>::insert_many(batch)
-            .exec_without_returning(&txn)
-            .await?;
+/// Starts benchmark project `i` (the hub coordinates it), adds `partners`
+/// once each, plans five deliverables and a kick-off, and makes it ACTIVE.
+async fn project(
+    ctx: &Ctx<'_>,
+    tag: &str,
+    i: usize,
+    start: NaiveDate,
+    hub: Uuid,
+    partners: [Uuid; 2],
+) -> anyhow::Result<()> {
+    let row = format!("bench project {i}");
+    let created = crate::projects::create_project(
+        ctx,
+        CreateProjectInput {
+            code: format!("BENCH-{tag}-{i}"),
+            title: format!("Benchmark project {i}"),
+            summary: "A project for the benchmark.".into(),
+            original_locale: Some("en-US".into()),
+            starts_on: Date(start),
+            ends_on: Some(Date(start + Duration::days(365))),
+            funding_programme: Some("Erasmus+".into()),
+            grant_reference: None,
+            budget: Some(MoneyInput {
+                amount_minor: 10_000_000,
+                currency: "EUR".into(),
+            }),
+            visibility: if i % 2 == 0 {
+                Visibility::Public
+            } else {
+                Visibility::Network
+            },
+        },
+    )
+    .await
+    .for_row(&row)?;
+    let project_id = id(created.id);
+    let mut joined = vec![hub];
+    for partner in partners {
+        if joined.contains(&partner) {
+            continue;
+        }
+        crate::projects::add_project_participant(ctx, project_id.clone(), id(partner), ParticipantRole::Partner)
+            .await
+            .for_row(&row)?;
+        joined.push(partner);
     }
-    txn.commit().await?;
+    for d in 0..5 {
+        crate::projects::create_deliverable(
+            ctx,
+            CreateDeliverableInput {
+                project_id: project_id.clone(),
+                code: format!("D{d}"),
+                title: format!("Deliverable {d}"),
+                original_locale: None,
+                due_on: Some(Date(start + Duration::days(60 * d))),
+                responsible_organisation_id: Some(id(hub)),
+            },
+        )
+        .await
+        .for_row(&row)?;
+    }
+    crate::projects::create_milestone(
+        ctx,
+        CreateMilestoneInput {
+            project_id: project_id.clone(),
+            title: "Kick-off".into(),
+            due_on: Date(start),
+        },
+    )
+    .await
+    .for_row(&row)?;
+    crate::projects::change_project_status(ctx, project_id, ProjectStatus::Active)
+        .await
+        .for_row(&row)?;
     Ok(())
 }

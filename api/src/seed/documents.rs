@@ -1,20 +1,18 @@
 //! Demo documents: the ones the association's own texts name, each with a
-//! small real file (Markdown, or a one-page PDF made here). Every title and
-//! summary is in English and Norwegian; the ethics draft and the EQF guide
-//! are also in Danish and Dutch.
+//! small real file (Markdown, or a one-page PDF made here) as its first
+//! version. Every title and summary is in English and Norwegian; the ethics
+//! draft and the EQF guide are also in Danish and Dutch. The admin adds
+//! them all, for their owners.
 
-use super::stored;
-use chrono::{NaiveDate, Utc};
-use sammen_entities::{document, document_share, document_translation, document_version};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
-use uuid::Uuid;
-
-use crate::l10n::content::source_digest;
-use crate::storage::Storage;
+use super::{ForRow, Loaded, Loader, Ymd, date, id, strings};
+use crate::auth::Caller;
+use crate::documents::{self, CreateDocumentInput};
+use crate::domain::{DocumentKind, SharePermission, TranslationStatus, Visibility};
 
 struct DemoDocument {
+    /// The owner's slug.
     owner: &'static str,
-    kind: &'static str,
+    kind: DocumentKind,
     /// (en-US, nb-NO) titles and summaries; the first of `original_locale`'s is the source.
     title: (&'static str, &'static str),
     summary: (&'static str, &'static str),
@@ -22,11 +20,11 @@ struct DemoDocument {
     content_language: &'static str,
     license: Option<&'static str>,
     authors: &'static [&'static str],
-    published: (i32, u32, u32),
+    published: Ymd,
     topics: &'static [&'static str],
-    visibility: &'static str,
-    /// (organisation slug, VIEW|EDIT)
-    shares: &'static [(&'static str, &'static str)],
+    visibility: Visibility,
+    /// (organisation slug, permission)
+    shares: &'static [(&'static str, SharePermission)],
     filename: &'static str,
     body: &'static str,
     pdf: bool,
@@ -37,7 +35,7 @@ struct DemoDocument {
 const DOCUMENTS: &[DemoDocument] = &[
     DemoDocument {
         owner: super::HUB_SLUG,
-        kind: "SURVEY",
+        kind: DocumentKind::Survey,
         title: (
             "Peer Support Worker Survey 2022",
             "Erfaringskonsulentundersøkelsen 2022",
@@ -52,7 +50,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         authors: &["Erfaringssentrum"],
         published: (2023, 2, 1),
         topics: &["survey", "working conditions", "barriers"],
-        visibility: "PUBLIC",
+        visibility: Visibility::Public,
         shares: &[],
         filename: "erfaringskonsulentundersokelsen-2022.md",
         body: "# Erfaringskonsulentundersøkelsen 2022\n\nSvar fra 168 erfaringskonsulenter om arbeidsvilkår, opplæring og barrierer.\n",
@@ -61,7 +59,7 @@ const DOCUMENTS: &[DemoDocument] = &[
     },
     DemoDocument {
         owner: super::HUB_SLUG,
-        kind: "ETHICS",
+        kind: DocumentKind::Ethics,
         title: (
             "Ethics guidelines for peer support workers (draft)",
             "Etiske retningslinjer for erfaringskonsulenter (utkast)",
@@ -76,8 +74,11 @@ const DOCUMENTS: &[DemoDocument] = &[
         authors: &["Erfaringssentrum", "KBT"],
         published: (2024, 9, 15),
         topics: &["ethics", "confidentiality"],
-        visibility: "PARTNERS",
-        shares: &[("kbt", "EDIT"), ("peer-netvaerket-danmark", "VIEW")],
+        visibility: Visibility::Partners,
+        shares: &[
+            ("kbt", SharePermission::Edit),
+            ("peer-netvaerket-danmark", SharePermission::View),
+        ],
         filename: "etiske-retningslinjer-utkast.md",
         body: "# Etiske retningslinjer (utkast)\n\n1. Profesjonalitet\n2. Taushetsplikt\n3. Lojalitetsplikt og ytringsfrihet\n",
         pdf: false,
@@ -96,7 +97,7 @@ const DOCUMENTS: &[DemoDocument] = &[
     },
     DemoDocument {
         owner: "sorlandet-sykehus",
-        kind: "GUIDELINE",
+        kind: DocumentKind::Guideline,
         title: (
             "Guide for the national implementation of the further training concept for peer support workers in Norway (EQF levels 4 and 5)",
             "Veileder for nasjonal innføring av videreutdanningen for erfaringskonsulenter i Norge (EQF-nivå 4 og 5)",
@@ -111,7 +112,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         authors: &["Sørlandet sykehus HF"],
         published: (2021, 8, 31),
         topics: &["EQF", "Erasmus+", "vocational training"],
-        visibility: "PUBLIC",
+        visibility: Visibility::Public,
         shares: &[],
         filename: "national-implementation-guide-eqf-4-5.pdf",
         body: "Guide for the national implementation of the further training concept for peer support workers in Norway (EQF levels 4 and 5)",
@@ -131,7 +132,7 @@ const DOCUMENTS: &[DemoDocument] = &[
     },
     DemoDocument {
         owner: super::HUB_SLUG,
-        kind: "ARTICLE",
+        kind: DocumentKind::Article,
         title: (
             "Barriers to integrating peer support workers",
             "Barrierer for å integrere erfaringskonsulenter",
@@ -146,7 +147,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         authors: &["Erfaringssentrum"],
         published: (2023, 6, 1),
         topics: &["barriers", "recognition", "leadership"],
-        visibility: "NETWORK",
+        visibility: Visibility::Network,
         shares: &[],
         filename: "barriers.md",
         body: "# Barriers to integrating peer support workers\n\nRecognition, roles, stigma, working conditions, culture, training.\n",
@@ -155,7 +156,7 @@ const DOCUMENTS: &[DemoDocument] = &[
     },
     DemoDocument {
         owner: super::HUB_SLUG,
-        kind: "POLICY",
+        kind: DocumentKind::Policy,
         title: ("Board minutes, spring 2024", "Styrereferat, våren 2024"),
         summary: ("Internal minutes of the board.", "Interne referater fra styret."),
         original_locale: "nb-NO",
@@ -164,7 +165,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         authors: &["Erfaringssentrum"],
         published: (2024, 6, 1),
         topics: &["board"],
-        visibility: "PRIVATE",
+        visibility: Visibility::Private,
         shares: &[],
         filename: "styrereferat-2024.md",
         body: "# Styrereferat\n\nInternt.\n",
@@ -173,20 +174,12 @@ const DOCUMENTS: &[DemoDocument] = &[
     },
 ];
 
-pub(super) async fn load(
-    txn: &DatabaseTransaction,
-    storage: &Storage,
-    ids: &std::collections::HashMap<&'static str, Uuid>,
-    uploader: Option<Uuid>,
-) -> anyhow::Result<std::collections::HashMap<&'static str, Uuid>> {
-    let now = Utc::now();
-    let mut by_file = std::collections::HashMap::new();
+/// Adds the documents, as the admin: each with its translations (reviewed),
+/// its shares and its file.
+pub(super) async fn load(loader: &Loader<'_>, admin: &Caller, loaded: &mut Loaded) -> anyhow::Result<()> {
+    let ctx = loader.ctx(admin);
     for demo in DOCUMENTS {
-        let owner = *ids
-            .get(demo.owner)
-            .ok_or_else(|| anyhow::anyhow!("no demo organisation {}", demo.owner))?;
-        let id = Uuid::now_v7();
-        by_file.insert(demo.filename, id);
+        let row = format!("document {}", demo.filename);
         let (pick, other, other_locale) = if demo.original_locale == "nb-NO" {
             (
                 (demo.title.1, demo.summary.1),
@@ -200,35 +193,26 @@ pub(super) async fn load(
                 "nb-NO",
             )
         };
-        document::ActiveModel {
-            id: Set(id),
-            owner_organisation_id: Set(owner),
-            project_id: Set(None),
-            kind: Set(stored(demo.kind)?),
-            title: Set(pick.0.into()),
-            summary: Set(pick.1.into()),
-            original_locale: Set(demo.original_locale.into()),
-            content_language: Set(demo.content_language.into()),
-            license: Set(demo.license.map(Into::into)),
-            authors: Set(sammen_entities::list::StringList::from(demo.authors)),
-            published_on: Set(NaiveDate::from_ymd_opt(
-                demo.published.0,
-                demo.published.1,
-                demo.published.2,
-            )),
-            topics: Set(sammen_entities::list::StringList::from(demo.topics)),
-            visibility: Set(stored(demo.visibility)?),
-            created_by: Set(uploader),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
-        super::record(txn, "document.created", "Document", id, uploader).await?;
+        let created = documents::create(
+            &ctx,
+            CreateDocumentInput {
+                owner_organisation_id: Some(id(loaded.organisation(demo.owner)?)),
+                kind: demo.kind,
+                title: pick.0.into(),
+                summary: pick.1.into(),
+                original_locale: Some(demo.original_locale.into()),
+                content_language: Some(demo.content_language.into()),
+                license: demo.license.map(Into::into),
+                authors: strings(demo.authors),
+                published_on: Some(date(demo.published)?),
+                topics: strings(demo.topics),
+                visibility: demo.visibility,
+            },
+        )
+        .await
+        .for_row(&row)?;
         // Complete translations only: readers are shown a translation when
-        // it has both texts, and all are made from the original's.
-        let digest = source_digest(&[pick.0, pick.1]);
+        // it has both texts.
         let mut translations = vec![(other_locale, other.0, other.1)];
         translations.extend_from_slice(demo.translations);
         for (locale, title, summary) in translations {
@@ -238,66 +222,42 @@ pub(super) async fn load(
                 locale,
                 demo.filename
             );
-            document_translation::ActiveModel {
-                document_id: Set(id),
-                locale: Set(locale.into()),
-                title: Set(title.into()),
-                summary: Set(summary.into()),
-                source_digest: Set(digest.clone()),
-                status: Set(stored("REVIEWED")?),
-                translator_id: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
+            documents::translate(
+                &ctx,
+                created.id,
+                locale,
+                title,
+                summary,
+                TranslationStatus::Reviewed,
+            )
+            .await
+            .for_row(format!("{row}, {locale}"))?;
         }
         for (slug, permission) in demo.shares {
-            let organisation = *ids
-                .get(slug)
-                .ok_or_else(|| anyhow::anyhow!("no demo organisation {slug}"))?;
-            document_share::ActiveModel {
-                document_id: Set(id),
-                organisation_id: Set(organisation),
-                permission: Set(stored(permission)?),
-                expires_at: Set(None),
-                granted_by: Set(uploader),
-                created_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
+            let organisation = loaded.organisation(slug)?;
+            documents::share(&ctx, created.id, organisation, *permission, None)
+                .await
+                .for_row(format!("{row}, shared with {slug}"))?;
         }
-        let (bytes, media_type) = if demo.pdf {
+        let (content, media_type) = if demo.pdf {
             (tiny_pdf(demo.body), "application/pdf")
         } else {
-            (demo.body.as_bytes().to_vec(), "text/plain")
+            (demo.body.as_bytes().to_vec(), "text/markdown")
         };
-        let version_id = Uuid::now_v7();
-        let key = format!("documents/{id}/{version_id}");
-        let chunk: Result<bytes::Bytes, std::io::Error> = Ok(bytes::Bytes::from(bytes));
-        let stored = storage
-            .write(&key, futures_util::stream::iter([chunk]), u64::MAX)
-            .await
-            .map_err(|e| anyhow::anyhow!("storing a demo file: {e}"))?;
-        document_version::ActiveModel {
-            id: Set(version_id),
-            document_id: Set(id),
-            number: Set(1),
-            filename: Set(demo.filename.into()),
-            media_type: Set(media_type.into()),
-            size: Set(stored.size as i64),
-            sha256: Set(stored.sha256),
-            storage_key: Set(key),
-            source_url: Set(None),
-            change_note: Set(Some("First version".into())),
-            uploaded_by: Set(uploader),
-            created_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
-        super::record(txn, "document.version_added", "Document", id, uploader).await?;
+        let file: Result<bytes::Bytes, std::io::Error> = Ok(bytes::Bytes::from(content));
+        documents::store_version(
+            &ctx,
+            created.id,
+            demo.filename.into(),
+            Some(media_type.into()),
+            futures_util::stream::iter([file]),
+            Some("First version"),
+        )
+        .await
+        .for_row(format!("{row}, its file"))?;
+        loaded.documents.insert(demo.filename, created.id);
     }
-    Ok(by_file)
+    Ok(())
 }
 
 /// A valid one-page PDF showing `text` (ASCII), with a correct xref table.

@@ -1,28 +1,25 @@
 //! Demo projects: the Erasmus+ project the association's guide came from,
 //! and the ethics-guidelines project with partners from all four partner
 //! countries and members from five (Norway, the United States, Denmark, the
-//! Netherlands and South Africa). Budgets and grant references are illustrative.
+//! Netherlands and South Africa). Budgets and grant references are
+//! illustrative.
+//!
+//! A project is made as people make one: someone starts it (their
+//! organisation becomes its coordinating participant, they its coordinating
+//! member), brings in the other organisations and people, and its
+//! coordinator plans it and walks it to where the table says it stands.
 
-use super::stored;
-use std::collections::HashMap;
-
-use chrono::{NaiveDate, Utc};
-use sammen_entities::{
-    deliverable, deliverable_document, document, milestone, project, project_member, project_participant,
-};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
-
-/// A calendar day as (year, month, day).
-type Ymd = (i32, u32, u32);
+use super::{ForRow, Loaded, Loader, Ymd, date, id};
+use crate::auth::Caller;
+use crate::domain::{DeliverableStatus, MemberRole, MoneyInput, ParticipantRole, ProjectStatus, Visibility};
+use crate::projects::{self, CreateDeliverableInput, CreateMilestoneInput, CreateProjectInput};
 
 /// (code, title, due, status, responsible organisation slug, linked document file)
 type DemoDeliverable = (
     &'static str,
     &'static str,
     Ymd,
-    &'static str,
+    DeliverableStatus,
     &'static str,
     Option<&'static str>,
 );
@@ -31,15 +28,22 @@ struct DemoProject {
     code: &'static str,
     title: &'static str,
     summary: &'static str,
-    status: &'static str,
+    status: ProjectStatus,
     dates: (Ymd, Option<Ymd>),
     funding: Option<&'static str>,
     budget: Option<(i64, &'static str)>,
-    visibility: &'static str,
-    /// (organisation slug, role)
-    participants: &'static [(&'static str, &'static str)],
+    visibility: Visibility,
+    /// The e-mail of who starts it, a person of its first participant (the
+    /// coordinating organisation). They stay a member only if `members`
+    /// names them.
+    started_by: &'static str,
+    /// (e-mail, role), each of an organisation that takes part; the first
+    /// COORDINATOR runs the project once it is started.
+    members: &'static [(&'static str, MemberRole)],
+    /// (organisation slug, role), in the order they join.
+    participants: &'static [(&'static str, ParticipantRole)],
     deliverables: &'static [DemoDeliverable],
-    /// (title, due, reached)
+    /// (title, due, reached on the day it was due)
     milestones: &'static [(&'static str, Ymd, bool)],
     /// Documents linked to the project as a whole.
     documents: &'static [&'static str],
@@ -50,23 +54,27 @@ const PROJECTS: &[DemoProject] = &[
         code: "ESPSW-2019",
         title: "European Standards for Peer Support Workers in Mental Health",
         summary: "An Erasmus+ project that developed a further training concept for peer support workers at EQF levels 4 and 5, with guides for its national implementation.",
-        status: "COMPLETED",
+        status: ProjectStatus::Completed,
         dates: ((2019, 9, 1), Some((2021, 8, 31))),
         funding: Some("Erasmus+ KA2 Strategic Partnerships"),
         budget: Some((29_800_000, "EUR")),
-        visibility: "PUBLIC",
+        visibility: Visibility::Public,
+        // The Erasmus+ coordinator's admin starts it and brings in the
+        // association's coordinator, who then runs it on her own.
+        started_by: "juergen@grone-bildungszentrum.example",
+        members: &[("coordinator@example.org", MemberRole::Coordinator)],
         participants: &[
-            ("grone-bildungszentrum", "COORDINATOR"),
-            ("sorlandet-sykehus", "PARTNER"),
-            ("platform-ervaringsdeskundigen", "PARTNER"),
-            (super::HUB_SLUG, "ASSOCIATE"),
+            ("grone-bildungszentrum", ParticipantRole::Coordinator),
+            ("sorlandet-sykehus", ParticipantRole::Partner),
+            ("platform-ervaringsdeskundigen", ParticipantRole::Partner),
+            (super::HUB_SLUG, ParticipantRole::Associate),
         ],
         deliverables: &[
             (
                 "IO1",
                 "Competence profile of peer support workers",
                 (2020, 3, 31),
-                "ACCEPTED",
+                DeliverableStatus::Accepted,
                 "grone-bildungszentrum",
                 None,
             ),
@@ -74,7 +82,7 @@ const PROJECTS: &[DemoProject] = &[
                 "IO2",
                 "Curriculum for further training at EQF levels 4 and 5",
                 (2020, 12, 31),
-                "ACCEPTED",
+                DeliverableStatus::Accepted,
                 "platform-ervaringsdeskundigen",
                 None,
             ),
@@ -82,7 +90,7 @@ const PROJECTS: &[DemoProject] = &[
                 "IO3",
                 "Guides for national implementation",
                 (2021, 6, 30),
-                "ACCEPTED",
+                DeliverableStatus::Accepted,
                 "sorlandet-sykehus",
                 Some("national-implementation-guide-eqf-4-5.pdf"),
             ),
@@ -97,24 +105,37 @@ const PROJECTS: &[DemoProject] = &[
         code: "ETHICS-2024",
         title: "Shared ethics guidelines for peer support work",
         summary: "Erfaringssentrum and partners in the United States, Denmark, South Africa and the Netherlands write shared ethics guidelines: professionalism, confidentiality, loyalty and the freedom of speech.",
-        status: "ACTIVE",
+        status: ProjectStatus::Active,
         dates: ((2024, 9, 1), Some((2025, 12, 31))),
         funding: None,
         budget: Some((17_000_000, "NOK")),
-        visibility: "PARTNERS",
+        visibility: Visibility::Partners,
+        started_by: "coordinator@example.org",
+        // People from Norway, the United States, Denmark, the Netherlands
+        // and South Africa.
+        members: &[
+            ("coordinator@example.org", MemberRole::Coordinator),
+            ("partner@example.org", MemberRole::Contributor),
+            ("mette@peer-netvaerket.example", MemberRole::Contributor),
+            (
+                "renee@platform-ervaringsdeskundigen.example",
+                MemberRole::Contributor,
+            ),
+            ("thandiwe@cape-peer-recovery.example", MemberRole::Viewer),
+        ],
         participants: &[
-            (super::HUB_SLUG, "COORDINATOR"),
-            ("new-england-peer-alliance", "PARTNER"),
-            ("peer-netvaerket-danmark", "PARTNER"),
-            ("cape-peer-recovery-forum", "ASSOCIATE"),
-            ("platform-ervaringsdeskundigen", "PARTNER"),
+            (super::HUB_SLUG, ParticipantRole::Coordinator),
+            ("new-england-peer-alliance", ParticipantRole::Partner),
+            ("peer-netvaerket-danmark", ParticipantRole::Partner),
+            ("cape-peer-recovery-forum", ParticipantRole::Associate),
+            ("platform-ervaringsdeskundigen", ParticipantRole::Partner),
         ],
         deliverables: &[
             (
                 "D1",
                 "Draft guidelines",
                 (2025, 3, 1),
-                "IN_PROGRESS",
+                DeliverableStatus::InProgress,
                 super::HUB_SLUG,
                 Some("etiske-retningslinjer-utkast.md"),
             ),
@@ -122,7 +143,7 @@ const PROJECTS: &[DemoProject] = &[
                 "D2",
                 "Consultation with partners",
                 (2025, 6, 1),
-                "PLANNED",
+                DeliverableStatus::Planned,
                 "peer-netvaerket-danmark",
                 None,
             ),
@@ -130,7 +151,7 @@ const PROJECTS: &[DemoProject] = &[
                 "D3",
                 "Guidelines in English and Norwegian",
                 (2025, 11, 30),
-                "PLANNED",
+                DeliverableStatus::Planned,
                 "new-england-peer-alliance",
                 None,
             ),
@@ -143,144 +164,164 @@ const PROJECTS: &[DemoProject] = &[
     },
 ];
 
-fn day((y, m, d): Ymd) -> anyhow::Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("bad demo date {y}-{m}-{d}"))
+
+/// Loads the demo projects.
+pub(super) async fn load(loader: &Loader<'_>, admin: &Caller, loaded: &Loaded) -> anyhow::Result<()> {
+    for demo in PROJECTS {
+        load_one(loader, admin, loaded, demo).await?;
+    }
+    Ok(())
 }
 
-/// Loads the demo projects. `coordinator` coordinates every one of them;
-/// `members` are further (project code, person, COORDINATOR|CONTRIBUTOR|VIEWER),
-/// each from an organisation that takes part in that project.
-pub(super) async fn load(
-    txn: &DatabaseTransaction,
-    organisations: &HashMap<&'static str, Uuid>,
-    documents: &HashMap<&'static str, Uuid>,
-    coordinator: Option<Uuid>,
-    members: &[(&'static str, Uuid, &'static str)],
+async fn load_one(
+    loader: &Loader<'_>,
+    admin: &Caller,
+    loaded: &Loaded,
+    demo: &DemoProject,
 ) -> anyhow::Result<()> {
-    let now = Utc::now();
-    let org = |slug: &str| {
-        organisations
-            .get(slug)
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("no demo organisation {slug}"))
+    let row = format!("project {}", demo.code);
+    let starter = loaded.person(demo.started_by)?;
+    let Some(((first, first_role), others)) = demo.participants.split_first() else {
+        anyhow::bail!("the demo {row} has no participants");
     };
-    let doc = |file: &str| {
-        documents
-            .get(file)
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("no demo document {file}"))
+    anyhow::ensure!(
+        *first_role == ParticipantRole::Coordinator
+            && starter.organisation_id == Some(loaded.organisation(first)?),
+        "the demo {row} is started by a person of its first participant, its coordinator"
+    );
+    let starting = loader.as_person(starter).await?;
+    let as_starter = loader.ctx(&starting);
+    let project = projects::create_project(
+        &as_starter,
+        CreateProjectInput {
+            code: demo.code.into(),
+            title: demo.title.into(),
+            summary: demo.summary.into(),
+            original_locale: Some("en-US".into()),
+            starts_on: date(demo.dates.0)?,
+            ends_on: demo.dates.1.map(date).transpose()?,
+            funding_programme: demo.funding.map(Into::into),
+            grant_reference: None,
+            budget: demo.budget.map(|(amount_minor, currency)| MoneyInput {
+                amount_minor,
+                currency: currency.into(),
+            }),
+            visibility: demo.visibility,
+        },
+    )
+    .await
+    .for_row(&row)?;
+    let project_id = id(project.id);
+
+    for (slug, role) in others {
+        let organisation = id(loaded.organisation(slug)?);
+        projects::add_project_participant(&as_starter, project_id.clone(), organisation, *role)
+            .await
+            .for_row(format!("{row}, participant {slug}"))?;
+    }
+    for (email, role) in demo.members.iter().filter(|(email, _)| *email != demo.started_by) {
+        let person = id(loaded.person(email)?.id);
+        projects::add_project_member(&as_starter, project_id.clone(), person, *role)
+            .await
+            .for_row(format!("{row}, member {email}"))?;
+    }
+    let Some((coordinator, _)) = demo
+        .members
+        .iter()
+        .find(|(_, role)| *role == MemberRole::Coordinator)
+    else {
+        anyhow::bail!("the demo {row} has no coordinating member");
     };
-    for demo in PROJECTS {
-        let id = Uuid::now_v7();
-        project::ActiveModel {
-            id: Set(id),
-            code: Set(demo.code.into()),
-            title: Set(demo.title.into()),
-            summary: Set(demo.summary.into()),
-            original_locale: Set("en-US".into()),
-            status: Set(stored(demo.status)?),
-            starts_on: Set(day(demo.dates.0)?),
-            ends_on: Set(demo.dates.1.map(day).transpose()?),
-            funding_programme: Set(demo.funding.map(Into::into)),
-            grant_reference: Set(None),
-            budget_minor: Set(demo.budget.map(|(amount, _)| amount)),
-            budget_currency: Set(demo.budget.map(|(_, currency)| currency.into())),
-            visibility: Set(stored(demo.visibility)?),
-            created_by: Set(coordinator),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
-        for (joined, (slug, role)) in demo.participants.iter().enumerate() {
-            project_participant::ActiveModel {
-                project_id: Set(id),
-                organisation_id: Set(org(slug)?),
-                role: Set(stored(role)?),
-                created_at: Set(now + chrono::Duration::milliseconds(joined as i64)),
-            }
-            .insert(txn)
-            .await?;
-        }
-        let mut joining: Vec<(Uuid, &'static str)> = Vec::new();
-        if let Some(coordinator) = coordinator {
-            joining.push((coordinator, "COORDINATOR"));
-        }
-        for (code, person, role) in members {
-            if *code == demo.code {
-                joining.push((*person, *role));
-            }
-        }
-        for (joined, (person, role)) in joining.into_iter().enumerate() {
-            project_member::ActiveModel {
-                project_id: Set(id),
-                person_id: Set(person),
-                role: Set(stored(role)?),
-                created_at: Set(now + chrono::Duration::milliseconds(joined as i64)),
-            }
-            .insert(txn)
-            .await?;
-        }
-        for (code, title, due, status, responsible, file) in demo.deliverables {
-            let deliverable_id = Uuid::now_v7();
-            deliverable::ActiveModel {
-                id: Set(deliverable_id),
-                project_id: Set(id),
-                code: Set((*code).into()),
-                title: Set((*title).into()),
-                original_locale: Set("en-US".into()),
-                due_on: Set(Some(day(*due)?)),
-                status: Set(stored(status)?),
-                responsible_organisation_id: Set(Some(org(responsible)?)),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-            if let Some(file) = file {
-                deliverable_document::ActiveModel {
-                    deliverable_id: Set(deliverable_id),
-                    document_id: Set(doc(file)?),
-                    created_at: Set(now),
-                }
-                .insert(txn)
-                .await?;
-            }
-        }
-        for (title, due, reached) in demo.milestones {
-            milestone::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                project_id: Set(id),
-                title: Set((*title).into()),
-                due_on: Set(day(*due)?),
-                reached_on: Set(if *reached { Some(day(*due)?) } else { None }),
-                created_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
-        for file in demo.documents {
-            document::Entity::update_many()
-                .col_expr(document::Column::ProjectId, Expr::value(Some(id)))
-                .filter(document::Column::Id.eq(doc(file)?))
-                .exec(txn)
-                .await?;
-        }
-        crate::events::record(
-            txn,
-            crate::events::NewEvent {
-                kind: "project.created",
-                subject_type: "Project",
-                subject_id: id,
-                project_id: Some(id),
-                actor_id: coordinator,
-                payload: serde_json::json!({ "actor": "Kari Koordinator", "project": format!("{} – {}", demo.code, demo.title) }),
+    let coordinating = loader.as_person(loaded.person(coordinator)?).await?;
+    let as_coordinator = loader.ctx(&coordinating);
+    if !demo.members.iter().any(|(email, _)| *email == demo.started_by) {
+        projects::remove_project_member(&as_coordinator, project_id.clone(), id(starter.id))
+            .await
+            .for_row(format!("{row}, {} leaving", demo.started_by))?;
+    }
+
+    // Linking opens a document to the project's participants, which only
+    // its owner's people and admins may do: the admin links them.
+    let as_admin = loader.ctx(admin);
+    for (code, title, due, status, responsible, file) in demo.deliverables {
+        let what = format!("{row}, deliverable {code}");
+        let deliverable = projects::create_deliverable(
+            &as_coordinator,
+            CreateDeliverableInput {
+                project_id: project_id.clone(),
+                code: (*code).into(),
+                title: (*title).into(),
+                original_locale: None,
+                due_on: Some(date(*due)?),
+                responsible_organisation_id: Some(id(loaded.organisation(responsible)?)),
             },
         )
         .await
-        .map_err(|e| anyhow::anyhow!("demo event: {e:?}"))?;
+        .for_row(&what)?;
+        for step in deliverable_steps(*status) {
+            projects::change_deliverable_status(&as_coordinator, id(deliverable.id), *step)
+                .await
+                .for_row(&what)?;
+        }
+        if let Some(file) = file {
+            projects::link_document_to_deliverable(
+                &as_admin,
+                id(deliverable.id),
+                id(loaded.document(file)?),
+            )
+            .await
+            .for_row(format!("{what}, {file}"))?;
+        }
+    }
+    for (title, due, reached) in demo.milestones {
+        let what = format!("{row}, milestone {title}");
+        let milestone = projects::create_milestone(
+            &as_coordinator,
+            CreateMilestoneInput {
+                project_id: project_id.clone(),
+                title: (*title).into(),
+                due_on: date(*due)?,
+            },
+        )
+        .await
+        .for_row(&what)?;
+        if *reached {
+            projects::mark_milestone_reached(&as_coordinator, id(milestone.id), Some(date(*due)?))
+                .await
+                .for_row(&what)?;
+        }
+    }
+    for file in demo.documents {
+        projects::link_document_to_project(&as_admin, project_id.clone(), id(loaded.document(file)?))
+            .await
+            .for_row(format!("{row}, {file}"))?;
+    }
+    for step in project_steps(demo.status) {
+        projects::change_project_status(&as_coordinator, project_id.clone(), *step)
+            .await
+            .for_row(&row)?;
     }
     Ok(())
+}
+
+/// The moves from PLANNED, where every project starts, to `status`.
+fn project_steps(status: ProjectStatus) -> &'static [ProjectStatus] {
+    use ProjectStatus::*;
+    match status {
+        Planned => &[],
+        Active => &[Active],
+        Completed => &[Active, Completed],
+        Cancelled => &[Cancelled],
+    }
+}
+
+/// The moves from PLANNED, where every deliverable starts, to `status`.
+fn deliverable_steps(status: DeliverableStatus) -> &'static [DeliverableStatus] {
+    use DeliverableStatus::*;
+    match status {
+        Planned => &[],
+        InProgress => &[InProgress],
+        Submitted => &[InProgress, Submitted],
+        Accepted => &[InProgress, Submitted, Accepted],
+    }
 }

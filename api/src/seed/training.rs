@@ -2,23 +2,25 @@
 //! describe, with the Trondheim course's real dates, prices and programme.
 //! Every material has a complete Norwegian translation (title, summary,
 //! prerequisites and learning outcomes), and the Trondheim course is also
-//! in Danish and Dutch, its programme too.
-
-use super::stored;
-use std::collections::HashMap;
+//! in Danish and Dutch, its programme too. The admin adds them all, for
+//! their providers.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sammen_entities::{
-    offering, offering_translation, programme_item, training_material, training_translation,
-};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
+use sammen_entities::{training_material, training_translation};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::translation::Translatable;
+use super::{ForRow, Loaded, Loader, id, strings};
+use crate::auth::Caller;
+use crate::context::Ctx;
+use crate::domain::{Audience, Date, DeliveryMode, MoneyInput, TrainingKind, TranslationStatus, Visibility};
+use crate::training::changes::{self, TranslatedTexts};
+use crate::training::{CreateTrainingMaterialInput, OfferingInput, ProgrammeItemInput};
+use crate::translation::ContentType;
 
 struct DemoTraining {
     provider: &'static str,
-    kind: &'static str,
+    kind: TrainingKind,
     /// (en-US, nb-NO)
     title: (&'static str, &'static str),
     summary: (&'static str, &'static str),
@@ -26,15 +28,15 @@ struct DemoTraining {
     prerequisites: (&'static str, &'static str),
     /// (en-US, nb-NO), one sentence each, the same number in both.
     outcomes: (&'static [&'static str], &'static [&'static str]),
-    audiences: &'static [&'static str],
+    audiences: &'static [Audience],
     eqf: Option<i32>,
     ects: Option<f64>,
     duration: Option<&'static str>,
-    mode: &'static str,
+    mode: DeliveryMode,
     languages: &'static [&'static str],
     topics: &'static [&'static str],
     instructors: &'static [&'static str],
-    visibility: &'static str,
+    visibility: Visibility,
     license: Option<&'static str>,
     offerings: &'static [DemoOffering],
     /// Complete translations into locales other than nb-NO.
@@ -42,6 +44,7 @@ struct DemoTraining {
 }
 
 /// A material's texts in one locale.
+#[derive(Clone, Copy)]
 struct DemoText {
     locale: &'static str,
     title: &'static str,
@@ -73,7 +76,7 @@ struct DemoOffering {
 const TRAININGS: &[DemoTraining] = &[
     DemoTraining {
         provider: "kbt",
-        kind: "COURSE",
+        kind: TrainingKind::Course,
         title: (
             "Peer support specialist – a new function",
             "Erfaringskonsulent – en ny funksjon",
@@ -93,11 +96,11 @@ const TRAININGS: &[DemoTraining] = &[
                 "Se rollen i lys av internasjonale og norske erfaringer.",
             ],
         ),
-        audiences: &["EMPLOYERS", "PEER_WORKERS"],
+        audiences: &[Audience::Employers, Audience::PeerWorkers],
         eqf: None,
         ects: None,
         duration: Some("2 days"),
-        mode: "IN_PERSON",
+        mode: DeliveryMode::InPerson,
         languages: &["nb-NO"],
         topics: &["peer support", "employers"],
         instructors: &[
@@ -106,7 +109,7 @@ const TRAININGS: &[DemoTraining] = &[
             "Astrid Karine Weber",
             "Juni Raak Høiseth",
         ],
-        visibility: "PUBLIC",
+        visibility: Visibility::Public,
         license: Some("CC-BY-4.0"),
         offerings: &[DemoOffering {
             dates: ("2016-12-12", "2016-12-13"),
@@ -218,7 +221,7 @@ const TRAININGS: &[DemoTraining] = &[
     },
     DemoTraining {
         provider: "kbt",
-        kind: "COURSE",
+        kind: TrainingKind::Course,
         title: (
             "Peer Support Specialist – experience as a profession",
             "Erfaringskonsulent – erfaring som profesjon",
@@ -244,15 +247,15 @@ const TRAININGS: &[DemoTraining] = &[
             ],
         ),
         audiences: &[
-            "EMPLOYERS",
-            "PEER_WORKERS",
-            "COLLEAGUES_AND_MANAGERS",
-            "PROSPECTIVE_PEER_WORKERS",
+            Audience::Employers,
+            Audience::PeerWorkers,
+            Audience::ColleaguesAndManagers,
+            Audience::ProspectivePeerWorkers,
         ],
         eqf: None,
         ects: None,
         duration: Some("2 days"),
-        mode: "IN_PERSON",
+        mode: DeliveryMode::InPerson,
         languages: &["nb-NO"],
         topics: &["professionalism", "confidentiality", "ethics"],
         instructors: &[
@@ -262,7 +265,7 @@ const TRAININGS: &[DemoTraining] = &[
             "Juni Raak Høiseth",
             "Karl Johan Johansen",
         ],
-        visibility: "PUBLIC",
+        visibility: Visibility::Public,
         license: None,
         offerings: &[DemoOffering {
             dates: ("2027-03-10", "2027-03-11"),
@@ -277,7 +280,7 @@ const TRAININGS: &[DemoTraining] = &[
     },
     DemoTraining {
         provider: "kbt",
-        kind: "CURRICULUM",
+        kind: TrainingKind::Curriculum,
         title: (
             "Vocational school for peer workers",
             "Fagskole for erfaringskonsulenter",
@@ -294,22 +297,22 @@ const TRAININGS: &[DemoTraining] = &[
             &["Use personal experience professionally to help and empower others."],
             &["Bruke egen erfaring profesjonelt til å hjelpe og styrke andre."],
         ),
-        audiences: &["PROSPECTIVE_PEER_WORKERS", "PEER_WORKERS"],
+        audiences: &[Audience::ProspectivePeerWorkers, Audience::PeerWorkers],
         eqf: Some(5),
         ects: Some(60.0),
         duration: Some("One year full-time or two years part-time; 50 % supervised practice"),
-        mode: "BLENDED",
+        mode: DeliveryMode::Blended,
         languages: &["nb-NO"],
         topics: &["EQF", "vocational training"],
         instructors: &[],
-        visibility: "PUBLIC",
+        visibility: Visibility::Public,
         license: None,
         offerings: &[],
         translations: &[],
     },
     DemoTraining {
         provider: super::HUB_SLUG,
-        kind: "COURSE",
+        kind: TrainingKind::Course,
         title: (
             "Peer Worker course (Medarbeider med brukererfaring), Bergen",
             "Medarbeider med brukererfaring (MB), Bergen",
@@ -326,77 +329,62 @@ const TRAININGS: &[DemoTraining] = &[
             &["Contribute the user's perspective to mental health services."],
             &["Bidra med brukerperspektivet i psykiske helsetjenester."],
         ),
-        audiences: &["PROSPECTIVE_PEER_WORKERS"],
+        audiences: &[Audience::ProspectivePeerWorkers],
         eqf: Some(4),
         ects: None,
         duration: Some("20 weeks of theory, then 10 + 10 weeks of practice"),
-        mode: "IN_PERSON",
+        mode: DeliveryMode::InPerson,
         languages: &["nb-NO"],
         topics: &["EQF", "vocational training"],
         instructors: &[],
-        visibility: "NETWORK",
+        visibility: Visibility::Network,
         license: None,
         offerings: &[],
         translations: &[],
     },
 ];
 
-fn date(raw: &str) -> anyhow::Result<NaiveDate> {
-    Ok(NaiveDate::parse_from_str(raw, "%Y-%m-%d")?)
+fn date(raw: &str) -> anyhow::Result<Date> {
+    Ok(Date(NaiveDate::parse_from_str(raw, "%Y-%m-%d")?))
 }
 
-pub(super) async fn load(
-    txn: &DatabaseTransaction,
-    organisations: &HashMap<&'static str, Uuid>,
-    created_by: Option<Uuid>,
-) -> anyhow::Result<()> {
-    let now = Utc::now();
+/// Adds the training materials, as the admin: each with its offerings
+/// (their venues and programmes translated), then its own translations, all
+/// reviewed.
+pub(super) async fn load(loader: &Loader<'_>, admin: &Caller, loaded: &Loaded) -> anyhow::Result<()> {
+    let ctx = loader.ctx(admin);
     for demo in TRAININGS {
-        let provider = organisations
-            .get(demo.provider)
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("no demo organisation {}", demo.provider))?;
-        let id = Uuid::now_v7();
-        let material = training_material::ActiveModel {
-            id: Set(id),
-            provider_organisation_id: Set(provider),
-            kind: Set(stored(demo.kind)?),
-            title: Set(demo.title.0.into()),
-            summary: Set(demo.summary.0.into()),
-            prerequisites: Set(demo.prerequisites.0.into()),
-            learning_outcomes: Set(sammen_entities::list::StringList::from(demo.outcomes.0)),
-            original_locale: Set("en-US".into()),
-            target_audiences: Set(sammen_entities::list::StringList::from(demo.audiences)),
-            eqf_level: Set(demo.eqf),
-            ects_credits: Set(demo.ects),
-            duration: Set(demo.duration.map(Into::into)),
-            delivery_mode: Set(stored(demo.mode)?),
-            languages: Set(sammen_entities::list::StringList::from(demo.languages)),
-            license: Set(demo.license.map(Into::into)),
-            topics: Set(sammen_entities::list::StringList::from(demo.topics)),
-            instructors: Set(sammen_entities::list::StringList::from(demo.instructors)),
-            visibility: Set(stored(demo.visibility)?),
-            created_by: Set(created_by),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
+        let row = format!("training {}", demo.title.0);
+        let material = changes::create(
+            &ctx,
+            CreateTrainingMaterialInput {
+                provider_organisation_id: Some(id(loaded.organisation(demo.provider)?)),
+                kind: demo.kind,
+                title: demo.title.0.into(),
+                summary: demo.summary.0.into(),
+                prerequisites: demo.prerequisites.0.into(),
+                learning_outcomes: strings(demo.outcomes.0),
+                original_locale: Some("en-US".into()),
+                target_audiences: demo.audiences.to_vec(),
+                eqf_level: demo.eqf,
+                ects_credits: demo.ects,
+                duration: demo.duration.map(Into::into),
+                delivery_mode: demo.mode,
+                languages: strings(demo.languages),
+                license: demo.license.map(Into::into),
+                topics: strings(demo.topics),
+                instructors: strings(demo.instructors),
+                visibility: demo.visibility,
+            },
+        )
+        .await
+        .for_row(&row)?;
+        for offering in demo.offerings {
+            schedule(&ctx, material.id, &row, offering).await?;
         }
-        .insert(txn)
-        .await?;
-        super::record(txn, "training.created", "TrainingMaterial", id, created_by).await?;
         // Complete translations only: a reader is shown a translation when it
         // has every text the original has.
-        let norwegian = DemoText {
-            locale: "nb-NO",
-            title: demo.title.1,
-            summary: demo.summary.1,
-            prerequisites: demo.prerequisites.1,
-            outcomes: demo.outcomes.1,
-        };
-        let mut texts: Vec<&DemoText> = vec![&norwegian];
-        texts.extend(demo.translations.iter());
-        let source_digest = material.digest();
-        for text in texts {
+        for text in texts(demo) {
             anyhow::ensure!(
                 text.outcomes.len() == demo.outcomes.0.len()
                     && text.prerequisites.is_empty() == demo.prerequisites.0.is_empty(),
@@ -404,99 +392,127 @@ pub(super) async fn load(
                 text.locale,
                 demo.title.0
             );
-            training_translation::ActiveModel {
-                training_material_id: Set(id),
-                locale: Set(text.locale.into()),
-                title: Set(text.title.into()),
-                summary: Set(text.summary.into()),
-                prerequisites: Set(text.prerequisites.into()),
-                learning_outcomes: Set(sammen_entities::list::StringList::from(text.outcomes)),
-                source_digest: Set(source_digest.clone()),
-                status: Set(stored("REVIEWED")?),
-                translator_id: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
-        for demo_offering in demo.offerings {
-            let offering_id = Uuid::now_v7();
-            offering::ActiveModel {
-                id: Set(offering_id),
-                training_material_id: Set(id),
-                starts_on: Set(date(demo_offering.dates.0)?),
-                ends_on: Set(date(demo_offering.dates.1)?),
-                venue: Set(demo_offering.venue.map(Into::into)),
-                city: Set(Some(demo_offering.city.into())),
-                country: Set(Some("NO".into())),
-                online_url: Set(None),
-                language: Set("nb-NO".into()),
-                price_minor: Set(demo_offering.price.map(|(amount, _)| amount)),
-                price_currency: Set(demo_offering.price.map(|(_, currency)| currency.into())),
-                early_bird_minor: Set(demo_offering.early_bird.map(|(amount, _)| amount)),
-                early_bird_deadline: Set(demo_offering.early_bird.map(|(_, day)| date(day)).transpose()?),
-                capacity: Set(Some(40)),
-                registration_url: Set(None),
-                status: Set(stored("SCHEDULED")?),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-            super::record(
-                txn,
-                "training.offering_scheduled",
-                "TrainingMaterial",
-                id,
-                created_by,
+            changes::translate(
+                &ctx,
+                material.id,
+                text.locale,
+                TranslatedTexts {
+                    title: text.title.into(),
+                    summary: text.summary.into(),
+                    prerequisites: text.prerequisites.into(),
+                    learning_outcomes: strings(text.outcomes),
+                },
+                TranslationStatus::Reviewed,
             )
-            .await?;
-            for (position, (starts_at, title, speaker)) in demo_offering.programme.iter().enumerate() {
-                programme_item::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    offering_id: Set(offering_id),
-                    position: Set(position as i32),
-                    starts_at: Set(DateTime::parse_from_rfc3339(starts_at)?.with_timezone(&Utc)),
-                    title: Set((*title).into()),
-                    speaker: Set(speaker.map(Into::into)),
-                }
-                .insert(txn)
-                .await?;
-            }
-            // The digest is over the original venue and titles, as the
-            // translators' queue computes it.
-            let titles: Vec<String> = demo_offering
-                .programme
-                .iter()
-                .map(|(_, title, _)| (*title).to_owned())
-                .collect();
-            let offering_digest =
-                crate::l10n::content::source_digest(&[demo_offering.venue.unwrap_or(""), &titles.join("\n")]);
-            for text in demo_offering.translations {
-                anyhow::ensure!(
-                    text.titles.len() == titles.len()
-                        && text.venue.is_empty() == demo_offering.venue.is_none(),
-                    "the {} demo translation of an offering of {} is incomplete",
-                    text.locale,
-                    demo.title.0
-                );
-                offering_translation::ActiveModel {
-                    offering_id: Set(offering_id),
-                    locale: Set(text.locale.into()),
-                    venue: Set(text.venue.into()),
-                    programme_titles: Set(sammen_entities::list::StringList::from(text.titles)),
-                    source_digest: Set(offering_digest.clone()),
-                    status: Set(stored("REVIEWED")?),
-                    translator_id: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-                .insert(txn)
-                .await?;
-            }
+            .await
+            .for_row(format!("{row}, {}", text.locale))?;
         }
+    }
+    Ok(())
+}
+
+/// A material's translations, Norwegian first; `load` saves them in this order.
+fn texts(demo: &DemoTraining) -> Vec<DemoText> {
+    let norwegian = DemoText {
+        locale: "nb-NO",
+        title: demo.title.1,
+        summary: demo.summary.1,
+        prerequisites: demo.prerequisites.1,
+        outcomes: demo.outcomes.1,
+    };
+    let mut texts = vec![norwegian];
+    texts.extend(demo.translations.iter().copied());
+    texts
+}
+
+/// Whether the last row `load` writes is there: the last translation of the
+/// last training material. When it is not, a load stopped before its end.
+pub(super) async fn loaded(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    let Some(last) = TRAININGS.last() else {
+        return Ok(true);
+    };
+    let Some(text) = texts(last).pop() else {
+        return Ok(true);
+    };
+    let material = training_material::Entity::find()
+        .filter(training_material::Column::Title.eq(last.title.0))
+        .one(db)
+        .await?;
+    let Some(material) = material else {
+        return Ok(false);
+    };
+    let translation = training_translation::Entity::find_by_id((material.id, text.locale.to_owned()))
+        .one(db)
+        .await?;
+    Ok(translation.is_some())
+}
+
+/// Schedules an offering with its programme, and saves the translations of
+/// its venue and programme titles.
+async fn schedule(ctx: &Ctx<'_>, material: Uuid, row: &str, demo: &DemoOffering) -> anyhow::Result<()> {
+    let what = format!("{row}, offering {}", demo.dates.0);
+    // The early-bird price is in the price's currency.
+    let early_bird_price = match (demo.early_bird, demo.price) {
+        (Some((amount_minor, _)), Some((_, currency))) => Some(MoneyInput {
+            amount_minor,
+            currency: currency.into(),
+        }),
+        (Some(_), None) => anyhow::bail!("the demo {what} has an early-bird price but no price"),
+        (None, _) => None,
+    };
+    let mut programme = Vec::with_capacity(demo.programme.len());
+    for (starts_at, title, speaker) in demo.programme {
+        programme.push(ProgrammeItemInput {
+            starts_at: DateTime::parse_from_rfc3339(starts_at)?.with_timezone(&Utc),
+            title: (*title).into(),
+            speaker: speaker.map(Into::into),
+        });
+    }
+    let (offering, _) = changes::schedule_offering(
+        ctx,
+        material,
+        OfferingInput {
+            starts_on: date(demo.dates.0)?,
+            ends_on: Some(date(demo.dates.1)?),
+            venue: demo.venue.map(Into::into),
+            city: Some(demo.city.into()),
+            country: Some("NO".into()),
+            online_url: None,
+            language: "nb-NO".into(),
+            price: demo.price.map(|(amount_minor, currency)| MoneyInput {
+                amount_minor,
+                currency: currency.into(),
+            }),
+            early_bird_price,
+            early_bird_deadline: demo.early_bird.map(|(_, day)| date(day)).transpose()?,
+            capacity: Some(40),
+            registration_url: None,
+            programme,
+        },
+    )
+    .await
+    .for_row(&what)?;
+    for text in demo.translations {
+        anyhow::ensure!(
+            text.titles.len() == demo.programme.len() && text.venue.is_empty() == demo.venue.is_none(),
+            "the {} demo translation of {what} is incomplete",
+            text.locale
+        );
+        // Programme titles are one a line, as translators edit them.
+        let fields = [
+            ("venue".to_owned(), text.venue.to_owned()),
+            ("programme".to_owned(), text.titles.join("\n")),
+        ];
+        crate::translation::translate(
+            ctx,
+            ContentType::Offering,
+            offering.id,
+            text.locale,
+            &fields,
+            TranslationStatus::Reviewed,
+        )
+        .await
+        .for_row(format!("{what}, {}", text.locale))?;
     }
     Ok(())
 }

@@ -166,10 +166,12 @@ async fn only_insiders_read_the_activity_log_of_a_public_project() {
     outsider.expect_error("FORBIDDEN");
     let coordinator = app.login("coordinator@example.org").await;
     let insider = app.gql_as(&coordinator, query, json!({})).await;
-    assert_eq!(
-        insider.ok()["projects"]["edges"][0]["node"]["activity"]["totalCount"],
-        1
-    );
+    // The demo data made the project through the API's functions, so its
+    // log tells how it was started, staffed and walked to COMPLETED.
+    let entries = insider.ok()["projects"]["edges"][0]["node"]["activity"]["totalCount"]
+        .as_u64()
+        .expect("a count");
+    assert!(entries > 1, "{entries} entries");
 }
 
 #[tokio::test]
