@@ -17,8 +17,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::auth::throttle::LoginThrottle;
-use crate::config::{GlobalArgs, ServeArgs, ServeConfig};
 pub use crate::config::Settings;
+use crate::config::{GlobalArgs, ServeArgs, ServeConfig};
 use crate::events::Dispatcher;
 use crate::graphql::{self, SammenSchema};
 use crate::l10n::{LocaleSources, Locales, Localizer};

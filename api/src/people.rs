@@ -136,6 +136,16 @@ pub async fn logout(ctx: &Ctx<'_>) -> ApiResult<()> {
 
 /// Creates a person (network admins anywhere; organisation admins in their own organisation).
 pub async fn create(ctx: &Ctx<'_>, input: CreateUserInput) -> ApiResult<person::Model> {
+    create_with_hash(ctx, input, None).await
+}
+
+/// As `create`; with `known_hash`, a hash made earlier of the same
+/// password (the demo data gives everyone one password and hashes it once).
+pub async fn create_with_hash(
+    ctx: &Ctx<'_>,
+    input: CreateUserInput,
+    known_hash: Option<&str>,
+) -> ApiResult<person::Model> {
     ctx.caller.writer()?;
     let organisation_id = input
         .organisation_id
@@ -182,7 +192,10 @@ pub async fn create(ctx: &Ctx<'_>, input: CreateUserInput) -> ApiResult<person::
     if exists > 0 {
         return Err(taken());
     }
-    let hash = password::hash(password).await.map_err(ApiError::internal)?;
+    let hash = match known_hash {
+        Some(hash) => hash.to_owned(),
+        None => password::hash(password).await.map_err(ApiError::internal)?,
+    };
     let mut change = Change::begin(ctx.db).await?;
     let model = NewPerson {
         email,

@@ -134,7 +134,10 @@ impl Caller {
 
 /// Whether an organisation is in the network (AGREEMENT or ACTIVE) and
 /// whether it is the hub: neither for no organisation or an archived one.
-pub(super) async fn standing(db: &impl ConnectionTrait, organisation: Option<Uuid>) -> ApiResult<(bool, bool)> {
+pub(super) async fn standing(
+    db: &impl ConnectionTrait,
+    organisation: Option<Uuid>,
+) -> ApiResult<(bool, bool)> {
     let found = match organisation {
         Some(id) => organisation::Entity::find_by_id(id)
             .one(db)

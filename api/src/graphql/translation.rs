@@ -261,9 +261,8 @@ impl TranslationMutation {
         let status = status.unwrap_or(TranslationStatus::Draft);
         let state = RequestState::of(ctx)?;
         let id = parse_id("id", &id)?;
-        let locale = state.content_locale("locale", &locale)?;
         let raw: Vec<(String, String)> = fields.into_iter().map(|f| (f.name, f.text)).collect();
-        translation::save_content(&state.ctx(), content_type, id, &locale, &raw, status).await?;
+        let locale = translation::save_content(&state.ctx(), content_type, id, &locale, &raw, status).await?;
         let item = translation::items(&state.db, &state.caller, content_type, Some(id))
             .await?
             .pop()

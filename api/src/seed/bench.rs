@@ -195,7 +195,7 @@ async fn project(
                 amount_minor: 10_000_000,
                 currency: "EUR".into(),
             }),
-            visibility: if i % 2 == 0 {
+            visibility: if i.is_multiple_of(2) {
                 Visibility::Public
             } else {
                 Visibility::Network
@@ -210,9 +210,14 @@ async fn project(
         if joined.contains(&partner) {
             continue;
         }
-        crate::projects::add_project_participant(ctx, project_id.clone(), id(partner), ParticipantRole::Partner)
-            .await
-            .for_row(&row)?;
+        crate::projects::add_project_participant(
+            ctx,
+            project_id.clone(),
+            id(partner),
+            ParticipantRole::Partner,
+        )
+        .await
+        .for_row(&row)?;
         joined.push(partner);
     }
     for d in 0..5 {

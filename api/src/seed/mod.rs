@@ -109,10 +109,7 @@ struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     fn new(service: Service<'a>) -> Self {
-        let chain = LocaleChain::negotiate(
-            &[crate::l10n::default_locale()],
-            service.localizer.available(),
-        );
+        let chain = LocaleChain::negotiate(&[crate::l10n::default_locale()], service.localizer.available());
         Self { service, chain }
     }
 
@@ -250,10 +247,7 @@ pub async fn demo(service: Service<'_>) -> anyhow::Result<()> {
 async fn bootstrap(loader: &Loader<'_>, loaded: &mut Loaded) -> anyhow::Result<Caller> {
     let db = loader.service.db;
     let demo = people::admin()?;
-    anyhow::ensure!(
-        demo.organisation == HUB_SLUG,
-        "the demo admin works at the hub"
-    );
+    anyhow::ensure!(demo.organisation == HUB_SLUG, "the demo admin works at the hub");
     let row = format!("person {}", demo.email);
     let email = Email::parse("email", demo.email).for_row(&row)?;
     let password_hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;

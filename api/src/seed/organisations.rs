@@ -234,7 +234,7 @@ pub(super) async fn create(
     )
     .await
     .for_row(&row)?;
-    crate::translation::translate(
+    crate::translation::save_content(
         &ctx,
         ContentType::Organisation,
         created.id,

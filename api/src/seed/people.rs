@@ -187,8 +187,10 @@ pub(super) fn admin() -> anyhow::Result<&'static DemoPerson> {
 /// Adds everyone but the admin (whom `bootstrap` stored), as the admin.
 pub(super) async fn load(loader: &Loader<'_>, admin: &Caller, loaded: &mut Loaded) -> anyhow::Result<()> {
     let ctx = loader.ctx(admin);
+    // Everyone has the admin's password: hashed once, in `bootstrap`.
+    let hash = admin.person.as_ref().and_then(|p| p.password_hash.clone());
     for demo in PEOPLE.iter().filter(|p| !p.is_admin) {
-        let person = crate::people::create(
+        let person = crate::people::create_with_hash(
             &ctx,
             CreateUserInput {
                 email: demo.email.into(),
@@ -200,6 +202,7 @@ pub(super) async fn load(loader: &Loader<'_>, admin: &Caller, loaded: &mut Loade
                 translator_locales: strings(demo.translates_into),
                 preferred_locale: Some(demo.preferred_locale.into()),
             },
+            hash.as_deref(),
         )
         .await
         .for_row(format!("person {}", demo.email))?;

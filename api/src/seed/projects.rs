@@ -164,7 +164,6 @@ const PROJECTS: &[DemoProject] = &[
     },
 ];
 
-
 /// Loads the demo projects.
 pub(super) async fn load(loader: &Loader<'_>, admin: &Caller, loaded: &Loaded) -> anyhow::Result<()> {
     for demo in PROJECTS {
@@ -264,13 +263,9 @@ async fn load_one(
                 .for_row(&what)?;
         }
         if let Some(file) = file {
-            projects::link_document_to_deliverable(
-                &as_admin,
-                id(deliverable.id),
-                id(loaded.document(file)?),
-            )
-            .await
-            .for_row(format!("{what}, {file}"))?;
+            projects::link_document_to_deliverable(&as_admin, id(deliverable.id), id(loaded.document(file)?))
+                .await
+                .for_row(format!("{what}, {file}"))?;
         }
     }
     for (title, due, reached) in demo.milestones {

@@ -503,7 +503,7 @@ async fn schedule(ctx: &Ctx<'_>, material: Uuid, row: &str, demo: &DemoOffering)
             ("venue".to_owned(), text.venue.to_owned()),
             ("programme".to_owned(), text.titles.join("\n")),
         ];
-        crate::translation::translate(
+        crate::translation::save_content(
             ctx,
             ContentType::Offering,
             offering.id,

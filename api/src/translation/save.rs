@@ -76,7 +76,8 @@ pub async fn save<T: Translatable>(
     Ok(())
 }
 
-/// `translateContent`: a translation of item `id` of any type, its fields
+/// `translateContent`: a translation of item `id` of any type into
+/// `locale` (as given; the content locale it names is returned), its fields
 /// by name. NOT_FOUND unless the caller may read the item.
 pub async fn save_content(
     ctx: &Ctx<'_>,
@@ -85,7 +86,8 @@ pub async fn save_content(
     locale: &str,
     fields: &[(String, String)],
     status: TranslationStatus,
-) -> ApiResult<()> {
+) -> ApiResult<String> {
+    let locale = ctx.content_locale("locale", locale)?;
     async fn typed<T: Translatable>(
         ctx: &Ctx<'_>,
         id: Uuid,
@@ -104,5 +106,6 @@ pub async fn save_content(
         let fields = parse_fields(T::TYPE, fields)?;
         save(ctx, &item, locale, fields, status).await
     }
-    by_type!(content_type, T => typed::<T>(ctx, id, locale, fields, status).await)
+    by_type!(content_type, T => typed::<T>(ctx, id, &locale, fields, status).await)?;
+    Ok(locale)
 }
