@@ -271,6 +271,25 @@ impl ServiceParts {
         })
     }
 
+    /// What a domain operation by `caller` needs.
+    pub fn ctx<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+        caller: &'a crate::auth::Caller,
+        chain: &'a crate::l10n::LocaleChain,
+    ) -> crate::context::Ctx<'a> {
+        crate::context::Ctx {
+            db,
+            caller,
+            chain,
+            settings: &self.settings,
+            localizer: &self.localizer,
+            events: &self.events,
+            storage: &self.storage,
+            fetcher: &self.fetcher,
+        }
+    }
+
     /// The service the demo and benchmark data are loaded into.
     pub fn seed_service<'a>(&'a self, db: &'a DatabaseConnection) -> crate::seed::Service<'a> {
         crate::seed::Service {

@@ -10,7 +10,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::app::App;
 use crate::auth::people::NewPerson;
-use crate::auth::token::{self, NewToken, TokenKind};
 use crate::config::{
     Cli, Command, LocalesAction, MigrateAction, ScopeArg, SeedWhat, ServeArgs, ServeConfig, TokenAction,
     UserAction,
@@ -170,35 +169,27 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
                 .one(&db)
                 .await?
                 .with_context(|| format!("no person with e-mail `{email}`"))?;
-            let organisation_id = person
+            person
                 .organisation_id
                 .context("API tokens act for an organisation; this person has none")?;
             let scope = match scope {
                 ScopeArg::Read => TokenScope::Read,
                 ScopeArg::ReadWrite => TokenScope::ReadWrite,
             };
-            let txn = crate::db::begin_write(&db).await?;
-            let (secret, row) = token::issue(
-                &txn,
-                NewToken {
-                    kind: TokenKind::Api,
-                    person_id: person.id,
-                    organisation_id: Some(organisation_id),
-                    name: Some(&name),
-                    scope,
-                    lifetime: chrono::Duration::days(i64::from(days.clamp(1, 730))),
-                },
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("creating the token failed: {e:?}"))?;
-            crate::events::record(
-                &txn,
-                crate::events::NewEvent::new("api_token.created", "ApiToken", row.id, None).payload(
-                    serde_json::json!({ "organisationId": row.organisation_id, "scope": row.scope, "expiresAt": row.expires_at }),
-                ),
-            )
-            .await?;
-            txn.commit().await?;
+            // As the person would from a session: the same checks and event.
+            let parts = crate::app::ServiceParts::new(&global, &ServeArgs::from_env()?)?;
+            let caller = crate::auth::Caller::session_of(&db, person)
+                .await
+                .map_err(|e| anyhow::anyhow!("reading the person's organisation failed: {e:?}"))?;
+            let chain = crate::l10n::LocaleChain::negotiate(
+                &[crate::l10n::default_locale()],
+                parts.localizer.available(),
+            );
+            let ctx = parts.ctx(&db, &caller, &chain);
+            let days = i32::try_from(days).unwrap_or(i32::MAX);
+            let (secret, _) = crate::people::create_api_token(&ctx, &name, scope, days)
+                .await
+                .map_err(|e| anyhow::anyhow!("creating the token failed: {e:?}"))?;
             println!("{secret}");
         }
         Command::Schema | Command::Locales { .. } => unreachable_command(),

@@ -465,3 +465,95 @@ async fn an_api_token_never_carries_its_creators_translator_rights() {
         .await
         .expect_error("FORBIDDEN");
 }
+
+#[tokio::test]
+async fn the_command_line_issues_an_api_token_as_the_person_would_from_a_session() {
+    use crate::support::{LOGIN, Process, gql_at};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Process::serve(dir.path(), &["--demo"]).await;
+    let client = reqwest::Client::builder().no_proxy().build().expect("client");
+
+    let created = Process::run(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--email",
+            "Partner@Example.org",
+            "--name",
+            "Intranet",
+            "--scope",
+            "read-write",
+        ],
+    )
+    .await;
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let secret = String::from_utf8(created.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    assert!(secret.starts_with("smn_"), "{secret}");
+
+    // The token acts for the person's organisation.
+    let me = gql_at(&client, &server.address, Some(&secret), ME, json!({})).await;
+    assert_eq!(me.ok()["me"]["email"], "partner@example.org");
+    assert_eq!(me.ok()["me"]["organisation"]["slug"], "new-england-peer-alliance");
+
+    // The person sees it among their tokens, as one made in the API.
+    let session = gql_at(
+        &client,
+        &server.address,
+        None,
+        LOGIN,
+        json!({ "e": "partner@example.org", "p": DEMO_PASSWORD }),
+    )
+    .await;
+    let session = session.ok()["login"]["token"]
+        .as_str()
+        .expect("a session")
+        .to_owned();
+    let tokens = gql_at(
+        &client,
+        &server.address,
+        Some(&session),
+        "{ me { apiTokens { name scope } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        tokens.ok()["me"]["apiTokens"],
+        json!([{ "name": "Intranet", "scope": "READ_WRITE" }])
+    );
+
+    // The same rules as the API: a lifetime over two years is refused and
+    // nothing is stored.
+    let refused = Process::run(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--email",
+            "partner@example.org",
+            "--name",
+            "Archive",
+            "--days",
+            "1000",
+        ],
+    )
+    .await;
+    assert!(!refused.status.success());
+    assert!(refused.stdout.is_empty());
+    let tokens = gql_at(
+        &client,
+        &server.address,
+        Some(&session),
+        "{ me { apiTokens { name } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(tokens.ok()["me"]["apiTokens"].as_array().map(Vec::len), Some(1));
+}

@@ -8,27 +8,12 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::{form_part, upload_preamble};
-use crate::support::{DEMO_PASSWORD, LOGIN, Process, Reply, TestApp, UPLOAD, files_under};
-
-async fn gql_at(
-    client: &reqwest::Client,
-    address: &str,
-    token: Option<&str>,
-    query: &str,
-    variables: Value,
-) -> Reply {
-    let mut request = client
-        .post(format!("{address}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    TestApp::reply(request.send().await.expect("request sent")).await
-}
+use crate::support::{DEMO_PASSWORD, LOGIN, Process, Reply, TestApp, UPLOAD, files_under, gql_at};
 
 #[tokio::test]
 async fn a_server_killed_during_an_upload_leaves_no_stray_file_after_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
+    sammen_api::net::install_crypto();
     let client = reqwest::Client::builder().no_proxy().build().expect("client");
     let mut first = Process::serve(dir.path(), &["--demo"]).await;
     let address = first.address.clone();

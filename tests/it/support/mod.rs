@@ -16,7 +16,7 @@ pub use fixtures::{
     ADD_MEMBER, ADD_PARTICIPANT, PASSWORD, PDF, REMOVE_MEMBER, REMOVE_PARTICIPANT, UPLOAD, Ws,
     create_document, create_project, files_under, new_person, sign_in, statements_for, user_id,
 };
-pub use process::Process;
+pub use process::{Process, gql_at};
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;

@@ -13,18 +13,52 @@ impl Process {
     /// restart), plus `extra_args`; returns once it listens.
     pub async fn serve(dir: &std::path::Path, extra_args: &[&str]) -> Process {
         use tokio::io::AsyncBufReadExt;
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sammen-under-test"));
+        // For the test's own HTTP clients.
+        sammen_api::net::install_crypto();
+        let mut command = Self::command(dir);
         command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
-            .arg("--storage-dir")
-            .arg(dir.join("files"))
             .args(extra_args)
-            .env("SAMMEN_LOG_FORMAT", "text")
-            .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())
             .kill_on_drop(true);
+        let mut child = command.spawn().expect("the sammen program starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let address = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await.expect("stdout line") {
+                if let Some(url) = line.strip_prefix("Sammen is running: ") {
+                    return url.trim().trim_end_matches("/graphql").to_owned();
+                }
+            }
+            panic!("sammen exited before it listened");
+        })
+        .await
+        .expect("sammen listens within a minute");
+        // Keep reading stdout so the program never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Process { address, child }
+    }
+
+    /// Runs a one-off command (`sammen token create …`) on the same
+    /// database and files as `serve` with the same `dir`.
+    pub async fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+        Self::command(dir)
+            .args(args)
+            .output()
+            .await
+            .expect("the sammen program runs")
+    }
+
+    /// The program with its database and files under `dir`.
+    fn command(dir: &std::path::Path) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sammen-under-test"));
+        command
+            .arg("--storage-dir")
+            .arg(dir.join("files"))
+            .env("SAMMEN_LOG_FORMAT", "text")
+            .env("RUST_LOG", "warn");
         match std::env::var("SAMMEN_TEST_POSTGRES_URL") {
             Ok(url) if !url.is_empty() => {
                 let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("process");
@@ -49,22 +83,7 @@ impl Process {
                 );
             }
         }
-        let mut child = command.spawn().expect("the sammen program starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = tokio::io::BufReader::new(stdout).lines();
-        let address = tokio::time::timeout(std::time::Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await.expect("stdout line") {
-                if let Some(url) = line.strip_prefix("Sammen is running: ") {
-                    return url.trim().trim_end_matches("/graphql").to_owned();
-                }
-            }
-            panic!("sammen exited before it listened");
-        })
-        .await
-        .expect("sammen listens within a minute");
-        // Keep reading stdout so the program never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Process { address, child }
+        command
     }
 
     /// SIGKILL, as a crash or the OOM killer would; waits for the exit.
@@ -86,4 +105,21 @@ impl Process {
     pub async fn wait(&mut self) -> std::process::ExitStatus {
         self.child.wait().await.expect("the program exits")
     }
+}
+
+/// A GraphQL request to a server at `address` (a `Process`).
+pub async fn gql_at(
+    client: &reqwest::Client,
+    address: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> super::Reply {
+    let mut request = client
+        .post(format!("{address}/graphql"))
+        .json(&serde_json::json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    super::TestApp::reply(request.send().await.expect("request sent")).await
 }
