@@ -5,10 +5,10 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{form_part, upload_preamble};
-use crate::support::{DEMO_PASSWORD, LOGIN, Process, Reply, TestApp, UPLOAD, files_under, gql_at};
+use crate::support::{DEMO_PASSWORD, LOGIN, Process, UPLOAD, files_under, gql_at};
 
 #[tokio::test]
 async fn a_server_killed_during_an_upload_leaves_no_stray_file_after_a_restart() {
