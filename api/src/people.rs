@@ -141,7 +141,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CreateUserInput) -> ApiResult<person::
 
 /// As `create`; with `known_hash`, a hash made earlier of the same
 /// password (the demo data gives everyone one password and hashes it once).
-pub async fn create_with_hash(
+pub(crate) async fn create_with_hash(
     ctx: &Ctx<'_>,
     input: CreateUserInput,
     known_hash: Option<&str>,

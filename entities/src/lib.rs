@@ -9,6 +9,7 @@ pub mod auth_token;
 pub mod deliverable;
 pub mod deliverable_document;
 pub mod deliverable_translation;
+pub mod demo_load;
 pub mod document;
 pub mod document_share;
 pub mod document_translation;

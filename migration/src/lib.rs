@@ -14,6 +14,7 @@ mod m20261123_000007_create_offering_translation;
 mod m20261130_000008_create_login_throttle;
 mod m20261130_000009_add_person_search_name;
 mod m20261130_000010_create_event;
+mod m20261130_000011_create_demo_load;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_create_login_throttle::Migration),
             Box::new(m20261130_000009_add_person_search_name::Migration),
             Box::new(m20261130_000010_create_event::Migration),
+            Box::new(m20261130_000011_create_demo_load::Migration),
         ]
     }
 }

@@ -26,14 +26,16 @@
 //!
 //! Loaded once: a second run changes nothing. Each step commits on its own,
 //! so a load that was interrupted (a crash, a full disk) leaves part of the
-//! data behind. The next run does not build on top of that, nor take it for
-//! loaded: it fails and asks for an empty database.
+//! data behind. The last thing a load writes is its `demo_load` row, which
+//! nothing else touches (renaming or deleting demo rows does not matter):
+//! without it, the next run does not build on top of what is there, nor
+//! take it for loaded: it fails and asks for an empty database.
 
 use std::collections::HashMap;
 
 use async_graphql::ID;
 use chrono::NaiveDate;
-use sammen_entities::{organisation, person};
+use sammen_entities::{demo_load, organisation, person};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
@@ -197,26 +199,35 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
+/// The `demo_load` row a finished demo load writes.
+const DEMO_LOAD: &str = "demo";
+
 /// Loads the demo data unless it is there; fails if an earlier load was
 /// interrupted.
 pub async fn demo(service: Service<'_>) -> anyhow::Result<()> {
     let db = service.db;
+    let finished = demo_load::Entity::find_by_id(DEMO_LOAD.to_owned())
+        .one(db)
+        .await?;
+    if finished.is_some() {
+        tracing::info!("demo data already loaded");
+        return Ok(());
+    }
+    // Anything of the demo without the marker: a load stopped half way.
     let admin = people::admin()?;
     let hub = organisation::Entity::find()
-        .filter(organisation::Column::Slug.eq(HUB_SLUG))
+        .filter(
+            sea_orm::Condition::any()
+                .add(organisation::Column::Slug.eq(HUB_SLUG))
+                .add(organisation::Column::IsHub.eq(true)),
+        )
         .one(db)
         .await?;
     let first_admin = person::Entity::find()
         .filter(person::Column::Email.eq(admin.email))
         .one(db)
         .await?;
-    if hub.is_some() {
-        anyhow::ensure!(training::loaded(db).await?, INTERRUPTED);
-        tracing::info!("demo data already loaded");
-        return Ok(());
-    }
-    // The admin is the first row a load writes; the hub comes next.
-    anyhow::ensure!(first_admin.is_none(), INTERRUPTED);
+    anyhow::ensure!(hub.is_none() && first_admin.is_none(), INTERRUPTED);
     let loader = Loader::new(service);
     let mut loaded = Loaded::default();
     let admin = bootstrap(&loader, &mut loaded).await?;
@@ -224,8 +235,15 @@ pub async fn demo(service: Service<'_>) -> anyhow::Result<()> {
     people::load(&loader, &admin, &mut loaded).await?;
     documents::load(&loader, &admin, &mut loaded).await?;
     projects::load(&loader, &admin, &loaded).await?;
-    // Last: `training::loaded` looks for the last row it writes.
     training::load(&loader, &admin, &loaded).await?;
+    // Last: the marker that tells a finished load from an interrupted one
+    // (bookkeeping of the loader, not a change of the network: no event).
+    demo_load::ActiveModel {
+        name: Set(DEMO_LOAD.to_owned()),
+        finished_at: Set(chrono::Utc::now()),
+    }
+    .insert(db)
+    .await?;
     tracing::info!(
         organisations = loaded.organisations.len(),
         people = loaded.people.len(),

@@ -6,8 +6,6 @@
 //! their providers.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sammen_entities::{training_material, training_translation};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{ForRow, Loaded, Loader, id, strings};
@@ -423,28 +421,6 @@ fn texts(demo: &DemoTraining) -> Vec<DemoText> {
     let mut texts = vec![norwegian];
     texts.extend(demo.translations.iter().copied());
     texts
-}
-
-/// Whether the last row `load` writes is there: the last translation of the
-/// last training material. When it is not, a load stopped before its end.
-pub(super) async fn loaded(db: &DatabaseConnection) -> anyhow::Result<bool> {
-    let Some(last) = TRAININGS.last() else {
-        return Ok(true);
-    };
-    let Some(text) = texts(last).pop() else {
-        return Ok(true);
-    };
-    let material = training_material::Entity::find()
-        .filter(training_material::Column::Title.eq(last.title.0))
-        .one(db)
-        .await?;
-    let Some(material) = material else {
-        return Ok(false);
-    };
-    let translation = training_translation::Entity::find_by_id((material.id, text.locale.to_owned()))
-        .one(db)
-        .await?;
-    Ok(translation.is_some())
 }
 
 /// Schedules an offering with its programme, and saves the translations of

@@ -23,8 +23,8 @@ pub fn may_translate<T: Translatable>(ctx: &Ctx<'_>, item: &T, locale: &str) -> 
     Ok(())
 }
 
-/// Stores a translation of `item` into `locale` (checked with
-/// `may_translate`): the fields given replace those of the previous
+/// Stores a translation of `item` into `locale` (a parsed content locale;
+/// `may_translate` is checked here too): the fields given replace those of the previous
 /// translation, the others stay (or are empty, which reads as the original).
 pub async fn save<T: Translatable>(
     ctx: &Ctx<'_>,
@@ -33,6 +33,7 @@ pub async fn save<T: Translatable>(
     fields: Texts,
     status: TranslationStatus,
 ) -> ApiResult<()> {
+    may_translate(ctx, item, locale)?;
     let translator = ctx.caller.writer()?;
     let previous = T::translations(ctx.db, locale, Some(item.id()))
         .await?
