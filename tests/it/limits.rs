@@ -298,4 +298,23 @@ async fn a_stored_value_the_service_does_not_know_is_an_error_not_a_default() {
     let other = app.organisation_id("sorlandet-sykehus").await;
     let other = app.gql_as(&admin, query, json!({ "id": other })).await;
     assert!(other.ok()["organisation"]["partnershipStatus"].is_string());
+
+    // The same for a stored list of enumerations: an unknown audience is
+    // an error, not left out.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        "UPDATE training_material SET target_audiences = '[\"ALIENS\"]'",
+    )
+    .await
+    .expect("update");
+    let audiences = app
+        .gql_as(
+            &admin,
+            "{ trainingMaterials(first: 1) { edges { node { title targetAudiences } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(!audiences.status.is_server_error());
+    audiences.expect_error("INTERNAL");
+    assert!(!audiences.body.to_string().contains("ALIENS"));
 }

@@ -9,7 +9,7 @@ use super::pagination::{ConnectionTotals, Cursor, Page};
 use super::{RequestState, parse_id};
 use crate::auth::policy;
 use crate::domain::TranslationStatus;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::translation::{self, ContentType, Existing, Item, TranslationState};
 
 /// How complete one locale is.
@@ -262,11 +262,8 @@ impl TranslationMutation {
         let state = RequestState::of(ctx)?;
         let id = parse_id("id", &id)?;
         let raw: Vec<(String, String)> = fields.into_iter().map(|f| (f.name, f.text)).collect();
-        let locale = translation::save_content(&state.ctx(), content_type, id, &locale, &raw, status).await?;
-        let item = translation::items(&state.db, &state.caller, content_type, Some(id))
-            .await?
-            .pop()
-            .ok_or_else(ApiError::not_found)?;
+        let (locale, item) =
+            translation::save_content(&state.ctx(), content_type, id, &locale, &raw, status).await?;
         let existing = translation::translations(&state.db, content_type, &locale, Some(id))
             .await?
             .remove(&id);

@@ -69,7 +69,12 @@ pub async fn download(
             let offerings = with_venues(&offerings, &venues, &texts.locale);
             let localizer = state.locales.current();
             let labels = Labels::new(&localizer, &chain, &texts.locale);
-            let body = course(&material, &texts, &offerings, provider.as_ref(), &labels);
+            let body = match course(&material, &texts, &offerings, provider.as_ref(), &labels) {
+                Ok(body) => body,
+                Err(error) => {
+                    return error_response(&state, &chain, StatusCode::INTERNAL_SERVER_ERROR, error);
+                }
+            };
             let language =
                 HeaderValue::from_str(&texts.locale).unwrap_or_else(|_| HeaderValue::from_static("en-US"));
             (

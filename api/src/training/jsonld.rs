@@ -4,8 +4,8 @@
 use sammen_entities::{offering, offering_translation, organisation, training_material};
 use serde_json::{Value, json};
 
-use super::{Texts, string_list};
-use crate::domain::{Audience, OfferingStatus};
+use super::Texts;
+use crate::domain::OfferingStatus;
 use crate::l10n::format::minor_unit_digits;
 use crate::l10n::negotiate::parse_tag;
 use crate::l10n::{LocaleChain, Localizer};
@@ -102,7 +102,7 @@ pub fn course(
     offerings: &[offering::Model],
     provider: Option<&organisation::Model>,
     labels: &Labels<'_>,
-) -> Value {
+) -> crate::error::ApiResult<Value> {
     let mode = material.delivery_mode;
     let instances: Vec<Value> = offerings
         .iter()
@@ -154,9 +154,8 @@ pub fn course(
             instance
         })
         .collect();
-    let audiences: Vec<Value> = string_list(&material.target_audiences)
-        .iter()
-        .filter_map(|a| Audience::from_db(a))
+    let audiences: Vec<Value> = super::audiences(material)?
+        .into_iter()
         .map(|a| json!({ "@type": "Audience", "audienceType": labels.get(&a.label_id(), None) }))
         .collect();
     let mut course = json!({
@@ -193,7 +192,7 @@ pub fn course(
         put(&mut organization, "url", provider.website.clone());
         course["provider"] = organization;
     }
-    course
+    Ok(course)
 }
 
 #[cfg(test)]

@@ -25,6 +25,24 @@ pub struct Texts {
     pub learning_outcomes: Vec<String>,
 }
 
+/// The material's audiences. A stored name no `Audience` has is an error,
+/// as for every stored enumeration, never silently left out.
+pub fn audiences(
+    material: &training_material::Model,
+) -> crate::error::ApiResult<Vec<crate::domain::Audience>> {
+    string_list(&material.target_audiences)
+        .iter()
+        .map(|name| {
+            crate::domain::Audience::from_db(name).ok_or_else(|| {
+                crate::error::ApiError::internal(anyhow::anyhow!(
+                    "training material {} has an unknown audience {name:?}",
+                    material.id
+                ))
+            })
+        })
+        .collect()
+}
+
 /// The texts a reader with `chain` gets (see `Translatable::pick`).
 pub fn resolve(
     chain: &LocaleChain,

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{ContentType, NewTranslation, Texts, Translatable, by_type, parse_fields};
+use super::{ContentType, Item, NewTranslation, Texts, Translatable, by_type, parse_fields};
 use crate::auth::policy;
 use crate::context::Ctx;
 use crate::domain::TranslationStatus;
@@ -78,8 +78,8 @@ pub async fn save<T: Translatable>(
 }
 
 /// `translateContent`: a translation of item `id` of any type into
-/// `locale` (as given; the content locale it names is returned), its fields
-/// by name. NOT_FOUND unless the caller may read the item.
+/// `locale` (as given), its fields by name. NOT_FOUND unless the caller may
+/// read the item. Returns the content locale `locale` names and the item.
 pub async fn save_content(
     ctx: &Ctx<'_>,
     content_type: ContentType,
@@ -87,7 +87,7 @@ pub async fn save_content(
     locale: &str,
     fields: &[(String, String)],
     status: TranslationStatus,
-) -> ApiResult<String> {
+) -> ApiResult<(String, Item)> {
     let locale = ctx.content_locale("locale", locale)?;
     async fn typed<T: Translatable>(
         ctx: &Ctx<'_>,
@@ -95,7 +95,7 @@ pub async fn save_content(
         locale: &str,
         fields: &[(String, String)],
         status: TranslationStatus,
-    ) -> ApiResult<()> {
+    ) -> ApiResult<Item> {
         let item = T::readable(ctx.db, ctx.caller, Some(id))
             .await?
             .pop()
@@ -105,8 +105,9 @@ pub async fn save_content(
             return Err(ApiError::invalid("fields", "input-required"));
         }
         let fields = parse_fields(T::TYPE, fields)?;
-        save(ctx, &item, locale, fields, status).await
+        save(ctx, &item, locale, fields, status).await?;
+        Ok(Item::of(&item))
     }
-    by_type!(content_type, T => typed::<T>(ctx, id, &locale, fields, status).await)?;
-    Ok(locale)
+    let item = by_type!(content_type, T => typed::<T>(ctx, id, &locale, fields, status).await)?;
+    Ok((locale, item))
 }

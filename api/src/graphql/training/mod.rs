@@ -153,11 +153,8 @@ impl TrainingMaterial {
             .collect())
     }
 
-    async fn target_audiences(&self) -> Vec<Audience> {
-        string_list(&self.0.target_audiences)
-            .iter()
-            .filter_map(|a| Audience::from_db(a))
-            .collect()
+    async fn target_audiences(&self) -> ApiResult<Vec<Audience>> {
+        crate::training::audiences(&self.0)
     }
 
     /// European Qualifications Framework level, 1–8.
@@ -187,9 +184,8 @@ impl TrainingMaterial {
     /// `targetAudiences` in the reader's language, in the same order.
     async fn target_audience_labels(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         let state = RequestState::of(ctx)?;
-        Ok(string_list(&self.0.target_audiences)
-            .iter()
-            .filter_map(|a| Audience::from_db(a))
+        Ok(crate::training::audiences(&self.0)?
+            .into_iter()
             .map(|a| state.t(&a.label_id()))
             .collect())
     }
@@ -267,7 +263,7 @@ impl TrainingMaterial {
             &offerings,
             provider.as_ref(),
             &jsonld::Labels::new(&state.localizer, &state.chain, &texts.locale),
-        )))
+        )?))
     }
 
     async fn version(&self) -> i32 {
