@@ -85,7 +85,17 @@ impl App {
                 .unwrap_or_else(|| "locales".into());
             crate::l10n::watch(locales.clone(), dir, std::time::Duration::from_millis(500));
         }
-        let settings = Arc::new(Settings::from_args(&config.serve));
+        let mut settings = Settings::from_args(&config.serve);
+        let key_file = config
+            .serve
+            .secret_key_file
+            .clone()
+            .unwrap_or_else(|| crate::secrets::default_key_file(&config.global.storage_dir));
+        settings.secrets = Some(
+            crate::secrets::SecretBox::configured(config.serve.secret_key.as_deref(), &key_file)
+                .context("loading the secret key")?,
+        );
+        let settings = Arc::new(settings);
         storage.sweep_unfinished(settings.limits.request_timeout()).await;
         let events = Dispatcher::default();
         let fetcher = fetcher(&config.serve)?;
@@ -200,6 +210,16 @@ impl App {
         state
             .storage
             .sweep_periodically(state.settings.limits.request_timeout(), shutdown.clone());
+        if let Some(secrets) = state.settings.secrets.clone() {
+            crate::webhooks::worker::Worker::new(
+                state.db.clone(),
+                state.settings.clone(),
+                secrets,
+                state.events.clone(),
+                state.metrics.clone(),
+            )?
+            .spawn(shutdown.clone());
+        }
         let metrics = Router::new()
             .route("/metrics", get(metrics))
             .with_state(state.clone());

@@ -62,7 +62,11 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
     match command {
         Command::Serve(serve) => {
             let demo = serve.demo;
-            let app = App::build(ServeConfig { global, serve }).await?;
+            let app = App::build(ServeConfig {
+                global,
+                serve: *serve,
+            })
+            .await?;
             let url = format!("http://127.0.0.1:{}/graphql", app.port());
             tracing::info!(%url, "Sammen is listening");
             println!("Sammen is running: {url}");

@@ -67,7 +67,7 @@ pub struct GlobalArgs {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the HTTP server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply or roll back database migrations.
     Migrate {
         #[command(subcommand)]
@@ -305,6 +305,68 @@ pub struct ServeArgs {
     /// Folder where uploaded file parts are buffered (default: the OS temp folder).
     #[arg(long, env = "SAMMEN_UPLOAD_TEMP_DIR")]
     pub upload_temp_dir: Option<PathBuf>,
+
+    /// The address partners reach this service at, for the links in webhook
+    /// payloads (e.g. `https://sammen.example.org`); `http://<listen>` by default.
+    #[arg(long, env = "SAMMEN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The key stored secrets (webhook signing secrets) are sealed with: 32
+    /// bytes in base64. Every node of one network needs the same key.
+    #[arg(long, env = "SAMMEN_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// The file holding that key, created with a new key on first start
+    /// (default: `secret.key` beside the storage folder).
+    #[arg(long, env = "SAMMEN_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub webhooks: WebhookArgs,
+}
+
+/// How webhooks are delivered.
+#[derive(Args, Debug, Clone)]
+pub struct WebhookArgs {
+    /// Allow webhook endpoints at `http://` loopback addresses (tests and
+    /// local development only; endpoints are https and public otherwise).
+    #[arg(long, env = "SAMMEN_WEBHOOK_ALLOW_LOOPBACK")]
+    pub webhook_allow_loopback: bool,
+
+    /// Deliveries in flight to one endpoint at once.
+    #[arg(long, env = "SAMMEN_WEBHOOK_CONCURRENCY", default_value_t = 4)]
+    pub webhook_concurrency: usize,
+
+    /// Seconds an endpoint has to answer a delivery.
+    #[arg(long, env = "SAMMEN_WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
+    pub webhook_timeout_secs: u64,
+
+    /// Seconds before each retry of a failed delivery, after the first
+    /// attempt (the schedule Standard Webhooks recommends); after the last,
+    /// the delivery is FAILED.
+    #[arg(
+        long,
+        env = "SAMMEN_WEBHOOK_RETRY_DELAYS_SECS",
+        value_delimiter = ',',
+        default_value = "0,5,300,1800,7200,18000,36000,50400,72000,86400"
+    )]
+    pub webhook_retry_delays_secs: Vec<u64>,
+
+    /// Hours an endpoint may keep failing before it is disabled.
+    #[arg(long, env = "SAMMEN_WEBHOOK_DISABLE_AFTER_HOURS", default_value_t = 120)]
+    pub webhook_disable_after_hours: u64,
+}
+
+impl Default for WebhookArgs {
+    fn default() -> Self {
+        Self {
+            webhook_allow_loopback: false,
+            webhook_concurrency: 4,
+            webhook_timeout_secs: 10,
+            webhook_retry_delays_secs: vec![0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400],
+            webhook_disable_after_hours: 120,
+        }
+    }
 }
 
 impl ServeArgs {
@@ -433,6 +495,10 @@ impl ServeConfig {
                 ws_init_timeout_secs: 10,
                 event_retention_days: 90,
                 upload_temp_dir: None,
+                public_url: None,
+                secret_key: None,
+                secret_key_file: None,
+                webhooks: WebhookArgs::default(),
             },
         }
     }
@@ -458,6 +524,13 @@ pub struct Settings {
     pub content_locales: Vec<unic_langid::LanguageIdentifier>,
     /// Days events are kept.
     pub event_retention_days: u32,
+    /// `--public-url`, without a trailing slash.
+    pub public_url: String,
+    /// How webhooks are delivered.
+    pub webhooks: WebhookArgs,
+    /// Seals stored secrets; `serve` sets it from `--secret-key(-file)`,
+    /// other commands have none.
+    pub secrets: Option<crate::secrets::SecretBox>,
 }
 
 impl Settings {
@@ -476,6 +549,14 @@ impl Settings {
             introspection: !serve.no_introspection,
             content_locales: serve.content_locales.clone(),
             event_retention_days: serve.event_retention_days.max(1),
+            public_url: serve
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", serve.listen))
+                .trim_end_matches('/')
+                .to_owned(),
+            webhooks: serve.webhooks.clone(),
+            secrets: None,
         }
     }
 

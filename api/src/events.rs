@@ -92,7 +92,8 @@ fn camel_case(snake: &str) -> String {
     out
 }
 
-/// Writes an event in the caller's transaction.
+/// Writes an event in the caller's transaction, with a webhook delivery
+/// for every endpoint subscribed to its kind.
 pub async fn record(db: &impl ConnectionTrait, event: NewEvent) -> Result<event::Model, sea_orm::DbErr> {
     let row = event::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -106,6 +107,7 @@ pub async fn record(db: &impl ConnectionTrait, event: NewEvent) -> Result<event:
     }
     .insert(db)
     .await?;
+    crate::webhooks::enqueue(db, &row).await?;
     Ok(row)
 }
 
@@ -223,11 +225,18 @@ pub fn spawn_pruning(
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
-                _ = every.tick() => match prune(&db, days).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(pruned = n, days, "old events pruned"),
-                    Err(error) => tracing::warn!(%error, "pruning events failed"),
-                },
+                _ = every.tick() => {
+                    match prune(&db, days).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(pruned = n, days, "old events pruned"),
+                        Err(error) => tracing::warn!(%error, "pruning events failed"),
+                    }
+                    match crate::webhooks::prune(&db, days).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(pruned = n, days, "old webhook deliveries pruned"),
+                        Err(error) => tracing::warn!(%error, "pruning webhook deliveries failed"),
+                    }
+                }
             }
         }
     })

@@ -44,6 +44,8 @@ pub mod organisations;
 pub mod people;
 
 pub mod projects;
+/// Secrets the service must read back, sealed under the server's key.
+pub mod secrets;
 /// Demo data.
 pub mod seed;
 /// The HTTP server loop: connection limits, timeouts, graceful drain.
@@ -56,3 +58,5 @@ pub mod telemetry;
 pub mod training;
 /// Translatable stored content from the translators' side.
 pub mod translation;
+/// Webhooks: endpoints, deliveries enqueued with events, the delivery worker.
+pub mod webhooks;

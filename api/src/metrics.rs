@@ -34,6 +34,8 @@ pub struct Metrics {
     pub graphql_errors: Family<ErrorLabels, Counter>,
     /// SQL statements sent to the database (a query's count shows N+1 at a glance).
     pub db_statements: Counter,
+    /// Webhook delivery attempts by the state they left the delivery in.
+    pub webhook_attempts: Family<ErrorLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -61,12 +63,19 @@ impl Default for Metrics {
             "GraphQL errors by extensions.code",
             graphql_errors.clone(),
         );
+        let webhook_attempts = Family::<ErrorLabels, Counter>::default();
+        registry.register(
+            "webhook_attempts",
+            "Webhook delivery attempts by the delivery's state after it (code)",
+            webhook_attempts.clone(),
+        );
         Self {
             registry: Mutex::new(registry),
             requests,
             latency,
             graphql_errors,
             db_statements,
+            webhook_attempts,
         }
     }
 }

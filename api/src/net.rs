@@ -246,6 +246,73 @@ impl Fetcher {
     }
 }
 
+/// The answer to a [`Fetcher::post`]: whatever its status (redirects are
+/// not followed: a 3xx comes back as it is).
+#[derive(Debug)]
+pub struct Posted {
+    pub status: u16,
+    /// `Retry-After`, in seconds or as a date.
+    pub retry_after: Option<Duration>,
+    /// The start of the body, at most the bytes asked for, as text.
+    pub excerpt: String,
+}
+
+impl Fetcher {
+    /// POSTs `body` to `raw` with `headers`, following no redirect, and
+    /// reads at most `max_read` bytes of the answer.
+    pub async fn post(
+        &self,
+        raw: &str,
+        headers: reqwest::header::HeaderMap,
+        body: Bytes,
+        max_read: usize,
+    ) -> Result<Posted, FetchError> {
+        let url = Url::parse(raw.trim()).map_err(|_| FetchError::InvalidUrl)?;
+        check_url(&url, &self.config)?;
+        let mut response = self
+            .client
+            .post(url)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .map_err(classify)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let mut read = Vec::new();
+        while read.len() < max_read {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = max_read - read.len();
+                    read.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                // The status is what counts; a body cut short is no failure.
+                Ok(None) | Err(_) => break,
+            }
+        }
+        Ok(Posted {
+            status,
+            retry_after,
+            excerpt: String::from_utf8_lossy(&read).into_owned(),
+        })
+    }
+}
+
+/// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
 fn classify(error: reqwest::Error) -> FetchError {
     if error.is_timeout() {
         return FetchError::Timeout;

@@ -288,6 +288,21 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// Where a webhook delivery stands.
+    pub enum WebhookDeliveryStatus("webhook-delivery-status") {
+        /// Waiting for its next attempt (or being attempted).
+        Pending = "PENDING",
+        /// The endpoint answered 2xx.
+        Succeeded = "SUCCEEDED",
+        /// Given up: attempts exhausted, a 4xx answer, or the endpoint disabled.
+        Failed = "FAILED",
+        /// Not sent: the endpoint's organisation could not read the subject
+        /// when it was due.
+        Skipped = "SKIPPED",
+    }
+}
+
 /// What a token was issued as: a person's sign-in session or an API token
 /// acting for an organisation. Not part of the GraphQL schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]

@@ -35,3 +35,6 @@ pub mod training_document;
 pub mod training_material;
 pub mod training_share;
 pub mod training_translation;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_subscription;

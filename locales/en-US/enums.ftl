@@ -201,3 +201,14 @@ training-eqf-level = EQF level { $level }
 #   $start (String) - the first day, formatted as a date
 #   $end (String) - the last day, formatted as a date
 training-dates = { DATETIME($start) }–{ DATETIME($end) }
+
+## Webhook delivery states
+
+# Label of the webhook delivery status PENDING, shown in an endpoint's delivery log.
+enum-webhook-delivery-status-pending = Pending
+# Label of the webhook delivery status SUCCEEDED, shown in an endpoint's delivery log.
+enum-webhook-delivery-status-succeeded = Succeeded
+# Label of the webhook delivery status FAILED, shown in an endpoint's delivery log.
+enum-webhook-delivery-status-failed = Failed
+# Label of the webhook delivery status SKIPPED, shown in an endpoint's delivery log.
+enum-webhook-delivery-status-skipped = Skipped

@@ -122,3 +122,10 @@ training-offer-regular = Ordinær pris
 training-offer-early-bird = Tidligpris
 training-eqf-level = EQF-nivå { $level }
 training-dates = { DATETIME($start) }{ "–" }{ DATETIME($end) }
+
+## Webhook delivery states
+
+enum-webhook-delivery-status-pending = Venter
+enum-webhook-delivery-status-succeeded = Levert
+enum-webhook-delivery-status-failed = Feilet
+enum-webhook-delivery-status-skipped = Hoppet over

@@ -15,6 +15,7 @@ mod m20261130_000008_create_login_throttle;
 mod m20261130_000009_add_person_search_name;
 mod m20261130_000010_create_event;
 mod m20261130_000011_create_demo_load;
+mod m20261130_000012_create_webhooks;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_add_person_search_name::Migration),
             Box::new(m20261130_000010_create_event::Migration),
             Box::new(m20261130_000011_create_demo_load::Migration),
+            Box::new(m20261130_000012_create_webhooks::Migration),
         ]
     }
 }

@@ -24,3 +24,4 @@ mod support;
 mod tools;
 mod training;
 mod translators;
+mod webhooks;

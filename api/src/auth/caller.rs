@@ -72,6 +72,22 @@ impl Caller {
         })
     }
 
+    /// An organisation's own system, as its READ API token would be: what
+    /// the organisation may read now, and nothing more (the rights a
+    /// webhook delivery is checked with).
+    pub async fn system_of(db: &impl ConnectionTrait, organisation: Uuid) -> ApiResult<Self> {
+        let (network_member, hub_member) = standing(db, Some(organisation)).await?;
+        Ok(Self {
+            person: None,
+            acting: Acting::Organisation(organisation),
+            token_id: None,
+            token_kind: None,
+            scope: TokenScope::Read,
+            network_member,
+            hub_member,
+        })
+    }
+
     /// The signed-in person, or UNAUTHENTICATED.
     pub fn person(&self) -> ApiResult<&person::Model> {
         self.person.as_ref().ok_or_else(ApiError::unauthenticated)

@@ -527,3 +527,37 @@ pub fn can_manage_training(caller: &Caller, material: &training_material::Model)
         Err(ApiError::forbidden())
     }
 }
+
+/// Managing an organisation's webhook endpoints (and seeing their
+/// deliveries): network admins, and the organisation's own admins, signed
+/// in as themselves. An API token never does.
+pub fn can_manage_webhooks(caller: &Caller, organisation_id: Uuid) -> bool {
+    caller.is_admin() || caller.is_org_admin_of(organisation_id)
+}
+
+/// Webhook endpoints a caller may see: every one for network admins, their
+/// own organisation's for its admins, none for anyone else.
+pub fn webhook_endpoint_read(caller: &Caller) -> Condition {
+    use sammen_entities::webhook_endpoint;
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    match caller.organisation_id() {
+        Some(own) if caller.is_org_admin_of(own) => {
+            Condition::all().add(webhook_endpoint::Column::OrganisationId.eq(own))
+        }
+        _ => Condition::all().add(webhook_endpoint::Column::Id.is_null()),
+    }
+}
+
+/// Deliveries a caller sees in an endpoint's log: SKIPPED ones (about
+/// something the endpoint's organisation could not read) only for network
+/// admins, so the log never tells the organisation what it may not see.
+pub fn webhook_delivery_read(caller: &Caller) -> Condition {
+    use sammen_entities::webhook_delivery;
+    if caller.is_admin() {
+        return Condition::all();
+    }
+    Condition::all()
+        .add(webhook_delivery::Column::Status.ne(crate::domain::WebhookDeliveryStatus::Skipped.as_str()))
+}

@@ -12,7 +12,7 @@ use sammen_entities::{
     document_translation, document_version, milestone, offering, offering_translation, organisation,
     organisation_translation, person, programme_item, project_member, project_participant,
     project_training_material, project_translation, training_document, training_material, training_share,
-    training_translation,
+    training_translation, webhook_subscription,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -147,6 +147,12 @@ children_loader!(
     OfferingTranslationsLoader: offering_translation by OfferingId (offering_id), sorted order_by_asc Locale
 );
 
+children_loader!(
+    /// The event types of webhook endpoints (the resolver's parent is one
+    /// the caller manages).
+    WebhookSubscriptionsLoader: webhook_subscription by EndpointId (endpoint_id), sorted order_by_asc EventType
+);
+
 /// The loaders of one request.
 pub struct Loaders {
     pub organisation: DataLoader<OrganisationLoader>,
@@ -172,6 +178,7 @@ pub struct Loaders {
     pub project_training: DataLoader<ProjectTrainingLoader>,
     pub deliverable_translations: DataLoader<DeliverableTranslationsLoader>,
     pub offering_translations: DataLoader<OfferingTranslationsLoader>,
+    pub webhook_subscriptions: DataLoader<WebhookSubscriptionsLoader>,
 }
 
 impl Loaders {
@@ -235,6 +242,7 @@ impl Loaders {
                 tokio::spawn,
             ),
             offering_translations: DataLoader::new(OfferingTranslationsLoader { db: db() }, tokio::spawn),
+            webhook_subscriptions: DataLoader::new(WebhookSubscriptionsLoader { db: db() }, tokio::spawn),
             project_training: DataLoader::new(
                 ProjectTrainingLoader {
                     db: db(),

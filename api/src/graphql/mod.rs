@@ -20,6 +20,7 @@ pub mod scalars {
 }
 pub mod training;
 pub mod translation;
+pub mod webhook;
 
 use std::sync::Arc;
 
@@ -41,6 +42,7 @@ pub struct QueryRoot(
     project::ProjectQuery,
     training::TrainingQuery,
     translation::TranslationQuery,
+    webhook::WebhookQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -51,6 +53,7 @@ pub struct MutationRoot(
     project::ProjectMutation,
     training::TrainingMutation,
     translation::TranslationMutation,
+    webhook::WebhookMutation,
 );
 
 #[derive(MergedSubscription, Default)]

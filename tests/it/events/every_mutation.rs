@@ -576,6 +576,86 @@ async fn every_mutation_in_the_schema_writes_an_event() {
         .await;
     assert_about(&events, uuid(&deliverable_id), translator_id);
 
+    // Webhooks: an organisation's admin (here the network admin) manages endpoints.
+    let admin = app.login("admin@example.org").await;
+    let admin_id = my_id(&app, &admin).await;
+    secrets.push(admin.clone());
+    let (created, events) = log
+        .step(
+            &app,
+            "createWebhookEndpoint",
+            "webhook_endpoint.created",
+            app.gql_as(
+                &admin,
+                "mutation { createWebhookEndpoint(input: {url: \"https://hooks.example.org/sammen\", eventTypes: [\"document.updated\"]}) { secret endpoint { id version } } }",
+                json!({}),
+            ),
+        )
+        .await;
+    secrets.push(created["secret"].as_str().expect("secret").to_owned());
+    let endpoint_id = created["endpoint"]["id"].clone();
+    assert_about(&events, uuid(&endpoint_id), admin_id);
+    log.step(
+        &app,
+        "updateWebhookEndpoint",
+        "webhook_endpoint.updated",
+        app.gql_as(
+            &admin,
+            "mutation($i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $i) { version } }",
+            json!({ "i": { "id": endpoint_id, "expectedVersion": created["endpoint"]["version"], "description": "Archive" } }),
+        ),
+    )
+    .await;
+    let (rotated, _) = log
+        .step(
+            &app,
+            "rotateWebhookSecret",
+            "webhook_endpoint.secret_rotated",
+            app.gql_as(
+                &admin,
+                "mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }",
+                json!({ "id": endpoint_id }),
+            ),
+        )
+        .await;
+    secrets.push(rotated["secret"].as_str().expect("secret").to_owned());
+    let (test, _) = log
+        .step(
+            &app,
+            "sendTestWebhook",
+            "webhook_endpoint.tested",
+            app.gql_as(
+                &admin,
+                "mutation($id: ID!) { sendTestWebhook(endpointId: $id) { id } }",
+                json!({ "id": endpoint_id }),
+            ),
+        )
+        .await;
+    log.step(
+        &app,
+        "redeliverWebhook",
+        "webhook_delivery.redelivered",
+        app.gql_as(
+            &admin,
+            "mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id status } }",
+            json!({ "id": test["id"] }),
+        ),
+    )
+    .await;
+    let (_, events) = log
+        .step(
+            &app,
+            "deleteWebhookEndpoint",
+            "webhook_endpoint.deleted",
+            app.gql_as(
+                &admin,
+                "mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }",
+                json!({ "id": endpoint_id }),
+            ),
+        )
+        .await;
+    assert_about(&events, uuid(&endpoint_id), admin_id);
+
     // Every mutation of the schema ran and recorded its event; a new
     // mutation without a step here (or without an event) fails.
     let missing: Vec<&String> = mutations.difference(&log.covered).collect();
