@@ -5,8 +5,13 @@ receiver (a backlog drained after the endpoint is resumed), and the delay
 from a change's commit to the first attempt at its delivery (p50/p99).
 Standard library only.
 
-Usage: webhooks.py BASE_URL [--changes N] [--documents D] [--paced N]
+Usage: webhooks.py BASE_URL [--changes N] [--documents D] [--paced N] [--pid PID]
+
+With `--pid` (the server's process id) it also reports the server's CPU
+time per delivery while the backlog drains, from /proc.
 """
+
+import os
 
 import argparse
 import json
@@ -50,6 +55,14 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
+def cpu_seconds(pid):
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -61,6 +74,7 @@ def main():
     parser.add_argument("--changes", type=int, default=2000)
     parser.add_argument("--documents", type=int, default=50)
     parser.add_argument("--paced", type=int, default=300, help="changes made one by one for the delay figure")
+    parser.add_argument("--pid", type=int, help="the server's process id, for its CPU time")
     args = parser.parse_args()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
@@ -108,14 +122,17 @@ def main():
     backlog = per_doc * len(docs)
     Receiver.arrivals.clear()
     started = time.time()
+    cpu_before = cpu_seconds(args.pid)
     set_paused(False)
     while len(Receiver.arrivals) < backlog:
         if time.time() - started > 600:
             raise SystemExit(f"only {len(Receiver.arrivals)} of {backlog} arrived")
         time.sleep(0.01)
     drained = Receiver.arrivals[backlog - 1][0] - started
+    cpu = cpu_seconds(args.pid) - cpu_before
+    per = f", server CPU {cpu * 1000 / backlog:.2f} ms per delivery" if args.pid else ""
     print(f"backlog of {backlog} deliveries ({len(docs)} documents, 4 at once per endpoint): "
-          f"{drained:.2f} s, {backlog / drained:.0f} deliveries/s")
+          f"{drained:.2f} s, {backlog / drained:.0f} deliveries/s{per}")
 
     # 2. Delay: changes one by one; commit (the event's time) to arrival.
     Receiver.arrivals.clear()

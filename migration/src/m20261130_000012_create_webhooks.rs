@@ -125,12 +125,15 @@ impl MigrationTrait for Migration {
                 "idx_webhook_delivery_endpoint",
                 vec![WebhookDelivery::EndpointId, WebhookDelivery::Id],
             ),
+            // The worker's: an endpoint's pending deliveries, the first of
+            // each subject.
             (
-                "idx_webhook_delivery_subject",
+                "idx_webhook_delivery_pending",
                 vec![
                     WebhookDelivery::EndpointId,
-                    WebhookDelivery::SubjectId,
                     WebhookDelivery::Status,
+                    WebhookDelivery::SubjectId,
+                    WebhookDelivery::Id,
                 ],
             ),
         ] {

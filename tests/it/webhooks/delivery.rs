@@ -327,3 +327,39 @@ async fn at_most_four_deliveries_go_to_one_endpoint_at_once_and_a_slow_one_delay
     assert_eq!(ids.len(), 8);
     let _: &Value = &all[0].json;
 }
+
+#[tokio::test]
+async fn an_endpoint_failing_past_the_limit_is_disabled_and_its_admins_see_why() {
+    // The limit is 120 hours by default; at 0 the first failure passes it.
+    let app = TestApp::spawn_with(|c| {
+        super::configure(c);
+        c.serve.webhooks.webhook_disable_after_hours = 0;
+    })
+    .await;
+    let receiver = Receiver::start().await;
+    let mette = app.login("mette@peer-netvaerket.example").await;
+    let (id, _) = endpoint(&app, &mette, &receiver.url("/bad"), &["document.updated"]).await;
+    let doc = create_document(&app, &mette, "Budsjett").await;
+    retitle(&app, &mette, &doc, "Budsjett 2027").await;
+    receiver.wait_for("/bad", 10, |r| !r.is_empty()).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let shown = loop {
+        let reply = app
+            .post_json(
+                Some(&mette),
+                Some("en-US"),
+                &json!({ "query": "query($id: ID!) { webhookEndpoint(id: $id) { disabledAt disabledReason failingSince } }", "variables": { "id": id } }),
+            )
+            .await;
+        let shown = reply.ok()["webhookEndpoint"].clone();
+        if shown["disabledAt"].is_string() || tokio::time::Instant::now() > deadline {
+            break shown;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(shown["failingSince"].is_string(), "{shown}");
+    assert_eq!(
+        shown["disabledReason"],
+        "Every delivery to this endpoint has failed for several days."
+    );
+}
