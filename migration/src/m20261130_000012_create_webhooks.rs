@@ -106,13 +106,12 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(WebhookDelivery::ClaimedUntil))
                     .col(timestamp_with_time_zone_null(WebhookDelivery::LastAttemptAt))
                     .col(timestamp_with_time_zone(WebhookDelivery::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_webhook_delivery_endpoint")
-                            .from(WebhookDelivery::Table, WebhookDelivery::EndpointId)
-                            .to(WebhookEndpoint::Table, WebhookEndpoint::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    // No foreign key to the endpoint: a change that queues a
+                    // delivery while the endpoint is being deleted must not
+                    // fail on it (PostgreSQL's check would wait for the
+                    // delete and then refuse the change). Deleting an
+                    // endpoint deletes its deliveries; pruning removes any
+                    // left by such a race.
                     .to_owned(),
             )
             .await?;

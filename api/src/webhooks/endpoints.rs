@@ -232,6 +232,14 @@ pub async fn delete(ctx: &Ctx<'_>, id: Uuid) -> ApiResult<Uuid> {
     ctx.caller.writer()?;
     let current = managed(ctx, id).await?;
     let mut write = Change::begin(ctx.db).await?;
+    // The endpoint first, then its deliveries: the order a worker's claim
+    // locks them in (PostgreSQL; SQLite has one writer).
+    if ctx.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        webhook_endpoint::Entity::find_by_id(id)
+            .lock_exclusive()
+            .one(write.db())
+            .await?;
+    }
     webhook_delivery::Entity::delete_many()
         .filter(webhook_delivery::Column::EndpointId.eq(id))
         .exec(write.db())

@@ -307,13 +307,25 @@ pub async fn readable(
     })
 }
 
-/// Deletes finished deliveries older than `days` days; how many went.
+/// Deletes finished deliveries older than `days` days, and any left of a
+/// deleted endpoint; how many went.
 pub async fn prune(db: &impl ConnectionTrait, days: u32) -> Result<u64, sea_orm::DbErr> {
     let before = Utc::now() - chrono::Duration::days(i64::from(days));
-    let result = webhook_delivery::Entity::delete_many()
+    let old = webhook_delivery::Entity::delete_many()
         .filter(webhook_delivery::Column::Status.ne(WebhookDeliveryStatus::Pending.as_str()))
         .filter(webhook_delivery::Column::CreatedAt.lt(before))
         .exec(db)
         .await?;
-    Ok(result.rows_affected)
+    let orphans = webhook_delivery::Entity::delete_many()
+        .filter(
+            webhook_delivery::Column::EndpointId.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(webhook_endpoint::Column::Id)
+                    .from(webhook_endpoint::Entity)
+                    .to_owned(),
+            ),
+        )
+        .exec(db)
+        .await?;
+    Ok(old.rows_affected + orphans.rows_affected)
 }

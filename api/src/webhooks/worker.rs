@@ -222,8 +222,10 @@ impl Worker {
             .filter(webhook_endpoint::Column::Paused.eq(false))
             .filter(webhook_endpoint::Column::DisabledAt.is_null());
         if self.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            // NO KEY UPDATE: claims exclude each other (and the endpoint's
+            // deletion), not the changes that queue deliveries.
             find = find.lock_with_behavior(
-                sea_orm::sea_query::LockType::Update,
+                sea_orm::sea_query::LockType::NoKeyUpdate,
                 sea_orm::sea_query::LockBehavior::SkipLocked,
             );
         }

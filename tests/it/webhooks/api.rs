@@ -393,3 +393,35 @@ async fn an_organisation_has_at_most_twenty_endpoints_even_asked_in_parallel() {
     assert_eq!(stored as usize, made);
     assert_eq!(made, 20, "twenty made, the rest refused");
 }
+
+#[tokio::test]
+async fn deleting_an_endpoint_while_changes_queue_and_deliveries_fly_fails_nothing() {
+    let app = spawn().await;
+    let receiver = super::Receiver::start().await;
+    let mette = app.login("mette@peer-netvaerket.example").await;
+    let mut docs = Vec::new();
+    for n in 0..6 {
+        docs.push(crate::support::create_document(&app, &mette, &format!("Race {n}")).await);
+    }
+    for round in 0..4 {
+        let (id, _) = endpoint(&app, &mette, &receiver.url("/slow"), &["document.updated"]).await;
+        // Deliveries in flight…
+        for doc in &docs {
+            super::retitle(&app, &mette, doc, &format!("Race, round {round}")).await;
+        }
+        // …and more changes queueing while the endpoint is deleted.
+        let title = format!("Race, round {round}, again");
+        let changes = docs.iter().map(|doc| super::retitle(&app, &mette, doc, &title));
+        let delete = app.gql_as(
+            &mette,
+            "mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }",
+            json!({ "id": id }),
+        );
+        let (_, deleted) = tokio::join!(futures_util::future::join_all(changes), delete);
+        assert_eq!(deleted.ok()["deleteWebhookEndpoint"], json!(id));
+    }
+    let left = app
+        .gql_as(&mette, "{ webhookEndpoints { totalCount } }", json!({}))
+        .await;
+    assert_eq!(left.ok()["webhookEndpoints"]["totalCount"], 0);
+}
