@@ -341,9 +341,10 @@ pub struct WebhookArgs {
     #[arg(long, env = "SAMMEN_WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
     pub webhook_timeout_secs: u64,
 
-    /// Seconds before each retry of a failed delivery, after the first
-    /// attempt (the schedule Standard Webhooks recommends); after the last,
-    /// the delivery is FAILED.
+    /// The schedule of a delivery's attempts, in seconds after the previous
+    /// one: the first entry is the first attempt (0: at once), each further
+    /// entry a retry (the schedule Standard Webhooks recommends). After the
+    /// last, the delivery is FAILED.
     #[arg(
         long,
         env = "SAMMEN_WEBHOOK_RETRY_DELAYS_SECS",

@@ -30,6 +30,8 @@ pub struct Model {
     pub next_attempt_at: Option<DateTimeUtc>,
     /// A worker is attempting it until then (its lease).
     pub claimed_until: Option<DateTimeUtc>,
+    /// The claim it is under: only that claim may record the attempt.
+    pub claim_id: Option<Uuid>,
     pub last_attempt_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }

@@ -90,3 +90,5 @@ webhook-endpoint-disabled = The endpoint is disabled; resume it first.
 # Shown for a locale the service has no interface texts in.
 # $value (string) - what the client sent
 webhook-locale-unsupported = { -brand-name } has no interface texts in “{ $value }”.
+# Shown when redelivering a delivery that is still being sent.
+webhook-delivery-pending = This delivery is still being sent; it can be sent again once it has succeeded or failed.

@@ -48,3 +48,4 @@ webhook-endpoint-limit = En organisasjon kan ha høyst { $max } webhook-endepunk
 webhook-delivery-skipped = Denne leveransen ble hoppet over fordi organisasjonen ikke kunne lese det den gjelder; den kan ikke sendes.
 webhook-endpoint-disabled = Endepunktet er slått av; start det igjen først.
 webhook-locale-unsupported = { -brand-name } har ingen grensesnittekster på «{ $value }».
+webhook-delivery-pending = Denne leveransen blir fortsatt sendt; den kan sendes på nytt når den har lyktes eller feilet.

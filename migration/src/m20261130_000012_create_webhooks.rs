@@ -104,6 +104,7 @@ impl MigrationTrait for Migration {
                     .col(string_null(WebhookDelivery::ResponseExcerpt))
                     .col(timestamp_with_time_zone_null(WebhookDelivery::NextAttemptAt))
                     .col(timestamp_with_time_zone_null(WebhookDelivery::ClaimedUntil))
+                    .col(uuid_null(WebhookDelivery::ClaimId))
                     .col(timestamp_with_time_zone_null(WebhookDelivery::LastAttemptAt))
                     .col(timestamp_with_time_zone(WebhookDelivery::CreatedAt))
                     // No foreign key to the endpoint: a change that queues a
@@ -211,6 +212,7 @@ enum WebhookDelivery {
     ResponseExcerpt,
     NextAttemptAt,
     ClaimedUntil,
+    ClaimId,
     LastAttemptAt,
     CreatedAt,
 }

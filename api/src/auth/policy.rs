@@ -550,14 +550,18 @@ pub fn webhook_endpoint_read(caller: &Caller) -> Condition {
     }
 }
 
-/// Deliveries a caller sees in an endpoint's log: SKIPPED ones (about
-/// something the endpoint's organisation could not read) only for network
-/// admins, so the log never tells the organisation what it may not see.
+/// Deliveries a caller sees in an endpoint's log. A delivery is queued
+/// before anyone checks the endpoint's organisation may read its subject;
+/// that is checked at each attempt. So an organisation's admins see only
+/// deliveries that were attempted (and so passed the check), never a
+/// SKIPPED one or one still waiting for its first attempt; network admins
+/// see all.
 pub fn webhook_delivery_read(caller: &Caller) -> Condition {
     use sammen_entities::webhook_delivery;
     if caller.is_admin() {
         return Condition::all();
     }
     Condition::all()
+        .add(webhook_delivery::Column::LastAttemptAt.is_not_null())
         .add(webhook_delivery::Column::Status.ne(crate::domain::WebhookDeliveryStatus::Skipped.as_str()))
 }

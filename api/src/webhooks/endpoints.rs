@@ -5,8 +5,9 @@
 //! events is itself delivered by webhook.
 
 use async_graphql::InputObject;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sammen_entities::{organisation, webhook_delivery, webhook_endpoint, webhook_subscription};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -265,9 +266,10 @@ pub async fn delete(ctx: &Ctx<'_>, id: Uuid) -> ApiResult<Uuid> {
     Ok(id)
 }
 
-/// Sends a delivery again, as soon as possible, with the same `webhook-id`
-/// and a fresh retry schedule. A SKIPPED delivery stays skipped: its
-/// organisation could not read the subject.
+/// Sends a finished delivery again, as soon as possible, with the same
+/// `webhook-id` and a fresh retry schedule. A pending one is refused (it is
+/// being sent); a SKIPPED one stays skipped: its organisation could not
+/// read the subject.
 pub async fn redeliver(ctx: &Ctx<'_>, delivery_id: Uuid) -> ApiResult<webhook_delivery::Model> {
     ctx.caller.writer()?;
     let delivery = webhook_delivery::Entity::find_by_id(delivery_id)
@@ -282,17 +284,40 @@ pub async fn redeliver(ctx: &Ctx<'_>, delivery_id: Uuid) -> ApiResult<webhook_de
     if endpoint.disabled_at.is_some() {
         return Err(ApiError::invalid("deliveryId", "webhook-endpoint-disabled"));
     }
-    let mut write = Change::begin(ctx.db).await?;
-    let row = webhook_delivery::ActiveModel {
-        id: Set(delivery.id),
-        status: Set(WebhookDeliveryStatus::Pending),
-        attempts: Set(0),
-        next_attempt_at: Set(Some(Utc::now())),
-        claimed_until: Set(None),
-        ..Default::default()
+    if delivery.status == WebhookDeliveryStatus::Pending {
+        return Err(ApiError::invalid("deliveryId", "webhook-delivery-pending"));
     }
-    .update(write.db())
-    .await?;
+    let mut write = Change::begin(ctx.db).await?;
+    let reset = webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::Status,
+            Expr::value(WebhookDeliveryStatus::Pending.as_str()),
+        )
+        .col_expr(webhook_delivery::Column::Attempts, Expr::value(0))
+        .col_expr(
+            webhook_delivery::Column::NextAttemptAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .col_expr(
+            webhook_delivery::Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            webhook_delivery::Column::ClaimId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .filter(webhook_delivery::Column::Id.eq(delivery.id))
+        .filter(webhook_delivery::Column::Status.ne(WebhookDeliveryStatus::Pending.as_str()))
+        .exec(write.db())
+        .await?;
+    if reset.rows_affected == 0 {
+        write.rollback().await?;
+        return Err(ApiError::not_found());
+    }
+    let row = webhook_delivery::Entity::find_by_id(delivery.id)
+        .one(write.db())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     write
         .record(
             NewEvent::new(

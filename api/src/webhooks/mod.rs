@@ -22,7 +22,7 @@ pub mod worker;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sammen_entities::{
-    deliverable, document, event, milestone, offering, organisation, project, training_material,
+    deliverable, document, event, milestone, offering, organisation, person, project, training_material,
     webhook_delivery, webhook_endpoint, webhook_subscription,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -152,6 +152,7 @@ pub(crate) fn new_delivery(
         response_excerpt: Set(None),
         next_attempt_at: Set(Some(now)),
         claimed_until: Set(None),
+        claim_id: Set(None),
         last_attempt_at: Set(None),
         created_at: Set(now),
     }
@@ -174,10 +175,15 @@ pub fn thin_data(event: &event::Model) -> Value {
             let keep = match key.as_str() {
                 "fields" => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
                 "version" => value.is_number(),
-                "visibility" | "permission" | "status" | "locale" | "expiresAt" | "startsOn" | "endsOn" => {
+                "visibility" | "status" | "locale" | "startsOn" | "endsOn" => {
                     value.is_string() || value.is_null()
                 }
-                key => key.ends_with("Id") && (value.is_string() || value.is_null()),
+                // Ids of what the receiver reads with the subject (its owner,
+                // its offering). Not a share's grantee, permission or expiry
+                // (GraphQL shows grants to the owner only), nor an attached
+                // document the receiver may not read.
+                "ownerOrganisationId" | "providerOrganisationId" | "offeringId" => value.is_string(),
+                _ => false,
             };
             if keep {
                 data.insert(key.clone(), value.clone());
@@ -294,9 +300,14 @@ pub async fn readable(
                 .is_some(),
             None => false,
         },
-        // People and organisations in a project's events: the project
-        // (checked above) is what the event is about.
-        "Organisation" | "User" if delivery.project_id.is_some() => true,
+        "User" => person::Entity::find_by_id(id)
+            .filter(policy::person_read(caller))
+            .select_only()
+            .column(person::Column::Id)
+            .into_tuple::<Uuid>()
+            .one(db)
+            .await?
+            .is_some(),
         "Organisation" => organisation::Entity::find_by_id(id)
             .filter(policy::organisation_read(caller))
             .one(db)

@@ -25,8 +25,8 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use sammen_entities::{webhook_delivery, webhook_endpoint};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 use serde_json::json;
 use tokio::sync::{Notify, Semaphore};
@@ -62,6 +62,9 @@ pub struct Worker {
     wake: Arc<Notify>,
     /// Deliveries in flight per endpoint on this node.
     permits: Arc<Mutex<HashMap<Uuid, Arc<Semaphore>>>>,
+    /// Where the next round starts when more endpoints are due than one
+    /// round looks at, so none waits on the others for long.
+    cursor: Arc<Mutex<Option<Uuid>>>,
 }
 
 /// What became of one attempt.
@@ -99,6 +102,7 @@ impl Worker {
             metrics,
             wake: Arc::new(Notify::new()),
             permits: Arc::default(),
+            cursor: Arc::default(),
         })
     }
 
@@ -175,10 +179,19 @@ impl Worker {
                     .cond_where(due(now))
                     .to_owned(),
             ))
+            .apply_if(self.cursor_now(), |q, after| {
+                q.filter(webhook_endpoint::Column::Id.gt(after))
+            })
+            .order_by_asc(webhook_endpoint::Column::Id)
             .limit(ENDPOINTS_PER_ROUND)
             .into_tuple()
             .all(&self.db)
             .await?;
+        self.set_cursor(if endpoints.len() as u64 == ENDPOINTS_PER_ROUND {
+            endpoints.last().copied()
+        } else {
+            None
+        });
         let mut started = 0;
         for endpoint in endpoints {
             let permits = self.permits_of(endpoint);
@@ -202,6 +215,20 @@ impl Worker {
             }
         }
         Ok(started)
+    }
+
+    fn cursor_now(&self) -> Option<Uuid> {
+        *self
+            .cursor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn set_cursor(&self, next: Option<Uuid>) {
+        *self
+            .cursor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = next;
     }
 
     fn permits_of(&self, endpoint: Uuid) -> Arc<Semaphore> {
@@ -289,8 +316,10 @@ impl Worker {
             return Ok(rows);
         }
         let until = now + self.lease();
+        let claim = Uuid::now_v7();
         webhook_delivery::Entity::update_many()
             .col_expr(webhook_delivery::Column::ClaimedUntil, Expr::value(until))
+            .col_expr(webhook_delivery::Column::ClaimId, Expr::value(claim))
             .filter(webhook_delivery::Column::Id.is_in(rows.iter().map(|r| r.id)))
             .exec(&txn)
             .await?;
@@ -299,6 +328,7 @@ impl Worker {
             .into_iter()
             .map(|mut row| {
                 row.claimed_until = Some(until);
+                row.claim_id = Some(claim);
                 row
             })
             .collect())
@@ -318,15 +348,16 @@ impl Worker {
         }
         let caller = Caller::system_of(&self.db, endpoint.organisation_id).await?;
         if !readable(&self.db, &caller, &delivery).await? {
-            webhook_delivery::ActiveModel {
-                id: Set(delivery.id),
-                status: Set(WebhookDeliveryStatus::Skipped),
-                next_attempt_at: Set(None),
-                claimed_until: Set(None),
-                ..Default::default()
-            }
-            .update(&self.db)
-            .await?;
+            let _ = self
+                .finish(
+                    &delivery,
+                    webhook_delivery::ActiveModel {
+                        status: Set(WebhookDeliveryStatus::Skipped),
+                        next_attempt_at: Set(None),
+                        ..Default::default()
+                    },
+                )
+                .await?;
             return Ok(());
         }
         let started = Utc::now();
@@ -428,29 +459,33 @@ impl Worker {
             Outcome::GiveUp | Outcome::Gone => (WebhookDeliveryStatus::Failed, None),
             Outcome::Retry(asked) => match delays.get(attempts as usize) {
                 Some(secs) => {
-                    let planned = jittered(Duration::from_secs(*secs));
-                    let wait =
-                        asked.map_or(planned, |asked| asked.clamp(planned, Duration::from_secs(86_400)));
+                    let wait = next_wait(Duration::from_secs(*secs), asked);
                     let wait = chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
                     (WebhookDeliveryStatus::Pending, Some(Utc::now() + wait))
                 }
                 None => (WebhookDeliveryStatus::Failed, None),
             },
         };
-        webhook_delivery::ActiveModel {
-            id: Set(delivery.id),
-            status: Set(status),
-            attempts: Set(attempts),
-            last_status_code: Set(status_code),
-            last_error: Set(error.map(|e| e.chars().take(EXCERPT_CHARS).collect())),
-            response_excerpt: Set(excerpt),
-            next_attempt_at: Set(next),
-            claimed_until: Set(None),
-            last_attempt_at: Set(Some(at)),
-            ..Default::default()
+        let recorded = self
+            .finish(
+                delivery,
+                webhook_delivery::ActiveModel {
+                    status: Set(status),
+                    attempts: Set(attempts),
+                    last_status_code: Set(status_code),
+                    last_error: Set(error.map(|e| e.chars().take(EXCERPT_CHARS).collect())),
+                    response_excerpt: Set(excerpt),
+                    next_attempt_at: Set(next),
+                    last_attempt_at: Set(Some(at)),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        if !recorded {
+            // The claim lapsed and another attempt (or a deletion, or the
+            // endpoint's disabling) took over: that one's outcome stands.
+            return Ok(());
         }
-        .update(&self.db)
-        .await?;
         self.metrics
             .webhook_attempts
             .get_or_create(&crate::metrics::ErrorLabels {
@@ -458,7 +493,8 @@ impl Worker {
             })
             .inc();
         match outcome {
-            Outcome::Delivered => {
+            // The endpoint answered: it is up, whatever it thought of this one.
+            Outcome::Delivered | Outcome::GiveUp => {
                 if endpoint.failing_since.is_some() {
                     webhook_endpoint::Entity::update_many()
                         .col_expr(
@@ -471,7 +507,7 @@ impl Worker {
                 }
             }
             Outcome::Gone => self.disable(endpoint, "webhook-disabled-gone").await?,
-            Outcome::Retry(_) | Outcome::GiveUp => {
+            Outcome::Retry(_) => {
                 let since = match endpoint.failing_since {
                     Some(since) => since,
                     None => {
@@ -531,6 +567,10 @@ impl Worker {
                 Expr::value(Option::<DateTime<Utc>>::None),
             )
             .col_expr(
+                webhook_delivery::Column::ClaimId,
+                Expr::value(Option::<Uuid>::None),
+            )
+            .col_expr(
                 webhook_delivery::Column::LastError,
                 Expr::value("endpoint disabled"),
             )
@@ -551,14 +591,33 @@ impl Worker {
 
     /// Gives a claimed delivery back, unattempted.
     async fn release(&self, delivery: &webhook_delivery::Model) -> ApiResult<()> {
-        webhook_delivery::ActiveModel {
-            id: Set(delivery.id),
-            claimed_until: Set(None),
-            ..Default::default()
-        }
-        .update(&self.db)
-        .await?;
+        let _ = self
+            .finish(delivery, <webhook_delivery::ActiveModel as Default>::default())
+            .await?;
         Ok(())
+    }
+
+    /// Applies `change` to a delivery and ends its claim, if the claim is
+    /// still this one's (a lapsed claim may have been taken over, the
+    /// delivery redelivered, its endpoint disabled or deleted); whether it was.
+    async fn finish(
+        &self,
+        delivery: &webhook_delivery::Model,
+        mut change: webhook_delivery::ActiveModel,
+    ) -> ApiResult<bool> {
+        change.claimed_until = Set(None);
+        change.claim_id = Set(None);
+        let Some(claim) = delivery.claim_id else {
+            return Ok(false);
+        };
+        let result = webhook_delivery::Entity::update_many()
+            .set(change)
+            .filter(webhook_delivery::Column::Id.eq(delivery.id))
+            .filter(webhook_delivery::Column::ClaimId.eq(claim))
+            .filter(webhook_delivery::Column::Status.eq(WebhookDeliveryStatus::Pending.as_str()))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
     }
 }
 
@@ -586,6 +645,15 @@ fn judge(posted: &Posted) -> Outcome {
         300..=399 => Outcome::Retry(None),
         _ => Outcome::GiveUp,
     }
+}
+
+/// How long to wait before the next attempt: the schedule's step (with
+/// jitter), or longer if the endpoint asked so with `Retry-After`, though
+/// never longer than a day past the schedule's step.
+fn next_wait(step: Duration, asked: Option<Duration>) -> Duration {
+    let planned = jittered(step);
+    let cap = planned.max(Duration::from_secs(86_400));
+    asked.map_or(planned, |asked| asked.max(planned)).min(cap)
 }
 
 /// The `webhook-id` of a delivery: the same on every attempt.
@@ -638,6 +706,27 @@ mod tests {
         assert!(matches!(judge(&answer(302)), Outcome::Retry(None)));
         assert!(matches!(judge(&answer(400)), Outcome::GiveUp));
         assert!(matches!(judge(&answer(404)), Outcome::GiveUp));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_a_day_and_never_shortens_the_schedule() {
+        let day = Duration::from_secs(86_400);
+        assert_eq!(next_wait(Duration::from_secs(5), None), Duration::from_secs(5));
+        assert_eq!(
+            next_wait(Duration::from_secs(5), Some(Duration::from_secs(2))),
+            Duration::from_secs(5)
+        );
+        assert_eq!(
+            next_wait(Duration::from_secs(5), Some(Duration::from_secs(120))),
+            Duration::from_secs(120)
+        );
+        assert_eq!(next_wait(Duration::from_secs(5), Some(day * 7)), day);
+        // The schedule's last step (24 h, jittered above a day) with a
+        // Retry-After of any size: no panic, at most the jittered step.
+        for asked in [None, Some(Duration::ZERO), Some(day), Some(day * 30)] {
+            let wait = next_wait(day, asked);
+            assert!(wait >= day && wait <= day + day / 10, "{wait:?}");
+        }
     }
 
     #[test]

@@ -13,6 +13,8 @@ async fn every_mutation_in_the_schema_writes_an_event() {
     let app = TestApp::spawn_with(|c| {
         c.serve.import_allow_http = true;
         c.serve.import_allow_loopback = true;
+        // One attempt, so the test delivery below is soon FAILED and may be redelivered.
+        c.serve.webhooks.webhook_retry_delays_secs = vec![0];
     })
     .await;
     let mutations = schema_mutations(&app).await;
@@ -631,6 +633,26 @@ async fn every_mutation_in_the_schema_writes_an_event() {
             ),
         )
         .await;
+    // The endpoint's host does not resolve here: the one attempt fails.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let reply = app
+            .gql_as(
+                &admin,
+                "query($id: ID!) { webhookEndpoint(id: $id) { deliveries { nodes { status } } } }",
+                json!({ "id": endpoint_id }),
+            )
+            .await;
+        if reply.ok()["webhookEndpoint"]["deliveries"]["nodes"][0]["status"] == "FAILED" {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the test delivery never finished: {}",
+            reply.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     log.step(
         &app,
         "redeliverWebhook",

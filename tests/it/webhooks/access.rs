@@ -261,3 +261,35 @@ async fn an_organisation_removed_from_a_project_hears_no_more_of_it() {
     assert_eq!(got[0].json["data"]["id"], json!(project));
     assert_eq!(all.iter().filter(|d| d["status"] == "SKIPPED").count(), 2);
 }
+
+#[tokio::test]
+async fn a_share_event_does_not_tell_other_readers_who_the_document_is_shared_with() {
+    let app = spawn().await;
+    let receiver = Receiver::start().await;
+    let admin = app.login("admin@example.org").await;
+    let owner = app.login("coordinator@example.org").await;
+    let dk = app.organisation_id("peer-netvaerket-danmark").await;
+    let cape = app.organisation_id("cape-peer-recovery-forum").await;
+    endpoint_for(
+        &app,
+        &admin,
+        &dk,
+        &receiver.url("/ok"),
+        &["document.shared", "document.unshared"],
+    )
+    .await;
+    let doc = new_doc(&app, &owner, "Network guide", "NETWORK").await; // Denmark reads it
+    app.gql_as(&owner, SHARE, json!({ "doc": doc, "org": cape, "p": "EDIT" }))
+        .await
+        .ok();
+    let got = receiver.wait_for("/ok", 10, |r| !r.is_empty()).await;
+    let data = &got[0].json["data"];
+    assert_eq!(got[0].json["type"], "document.shared");
+    assert_eq!(data["id"], json!(doc));
+    let text = got[0].json.to_string();
+    assert!(!text.contains(&cape), "the grantee leaked: {text}");
+    assert!(
+        data.get("permission").is_none() && data.get("expiresAt").is_none(),
+        "{text}"
+    );
+}
