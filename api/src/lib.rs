@@ -44,6 +44,8 @@ pub mod organisations;
 pub mod people;
 
 pub mod projects;
+/// Search: text analysis shared by both engines (more to come, issue 15).
+pub mod search;
 /// Secrets the service must read back, sealed under the server's key.
 pub mod secrets;
 /// Demo data.

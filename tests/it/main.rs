@@ -20,6 +20,7 @@ mod people;
 mod platform;
 mod projects;
 mod races;
+mod search;
 mod support;
 mod tools;
 mod training;
