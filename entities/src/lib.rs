@@ -31,6 +31,8 @@ pub mod project_participant;
 pub mod project_training_material;
 pub mod project_translation;
 pub mod search;
+pub mod search_doc;
+pub mod search_extraction;
 pub mod training_document;
 pub mod training_material;
 pub mod training_share;

@@ -16,6 +16,7 @@ mod m20261130_000009_add_person_search_name;
 mod m20261130_000010_create_event;
 mod m20261130_000011_create_demo_load;
 mod m20261130_000012_create_webhooks;
+mod m20261130_000013_create_search;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_create_event::Migration),
             Box::new(m20261130_000011_create_demo_load::Migration),
             Box::new(m20261130_000012_create_webhooks::Migration),
+            Box::new(m20261130_000013_create_search::Migration),
         ]
     }
 }
