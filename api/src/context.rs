@@ -32,18 +32,23 @@ impl Ctx<'_> {
     /// locale (da-DK).
     pub fn content_locale(&self, field: &str, raw: &str) -> ApiResult<String> {
         let tag = crate::domain::LocaleTag::parse(field, raw)?;
-        let locales = self.settings.content_locales(self.localizer);
         let wanted = tag.langid();
         let bare = wanted.region.is_none() && wanted.script.is_none() && wanted.variants().len() == 0;
-        locales
-            .iter()
-            .find(|l| *l == wanted)
-            .or_else(|| {
-                bare.then(|| locales.iter().find(|l| l.language == wanted.language))
-                    .flatten()
-            })
-            .map(ToString::to_string)
+        closest(&self.settings.content_locales(self.localizer), wanted, bare)
             .ok_or_else(|| ApiError::invalid(field, "input-locale-unsupported").arg("value", raw.to_owned()))
+    }
+
+    /// Parses a locale for what the service itself writes (an interface
+    /// locale): one the interface has, or one of the same language
+    /// (`en-GB` means en-US); the caller's own when none is given.
+    pub fn interface_locale(&self, field: &str, raw: Option<&str>) -> ApiResult<String> {
+        let Some(raw) = raw else {
+            return Ok(self.chain.primary().to_string());
+        };
+        let tag = crate::domain::LocaleTag::parse(field, raw)?;
+        closest(self.localizer.available(), tag.langid(), true).ok_or_else(|| {
+            ApiError::invalid(field, "webhook-locale-unsupported").arg("value", raw.to_owned())
+        })
     }
 
     /// Formats message `id` (a label) in the caller's language.
@@ -55,4 +60,22 @@ impl Ctx<'_> {
     pub fn actor(&self) -> Option<&sammen_entities::person::Model> {
         self.caller.person.as_ref()
     }
+}
+
+/// `wanted` among `locales`, else (if `same_language`) the first of its
+/// language.
+fn closest(
+    locales: &[unic_langid::LanguageIdentifier],
+    wanted: &unic_langid::LanguageIdentifier,
+    same_language: bool,
+) -> Option<String> {
+    locales
+        .iter()
+        .find(|l| *l == wanted)
+        .or_else(|| {
+            same_language
+                .then(|| locales.iter().find(|l| l.language == wanted.language))
+                .flatten()
+        })
+        .map(ToString::to_string)
 }

@@ -155,6 +155,16 @@ fn is_localhost(name: &str) -> bool {
     name == "localhost" || name.ends_with(".localhost")
 }
 
+/// Whether a URL's host is this machine: a loopback address or `localhost`.
+pub fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(name)) => is_localhost(name),
+        None => false,
+    }
+}
+
 /// Resolves names and refuses the answer if any address is forbidden, so a
 /// name that points inside cannot be used to get there.
 struct GuardedResolver {

@@ -69,7 +69,8 @@ impl SecretBox {
         }
     }
 
-    /// A key for tests and one-off tools.
+    /// A random key, for tests.
+    #[cfg(test)]
     pub fn random() -> Self {
         let mut bytes = [0u8; 32];
         let _ = SystemRandom::new().fill(&mut bytes);

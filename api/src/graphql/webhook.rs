@@ -14,7 +14,7 @@ use crate::auth::policy;
 use crate::domain::WebhookDeliveryStatus;
 use crate::error::ApiResult;
 use crate::webhooks::endpoints::{self, CreateWebhookEndpointInput, UpdateWebhookEndpointInput};
-use crate::webhooks::{self, worker::message_id};
+use crate::webhooks::{self, message_id};
 
 /// Where a partner organisation's system hears about changes to what is
 /// shared with it. Seen by its organisation's admins and network admins.
@@ -349,7 +349,7 @@ impl WebhookMutation {
     /// `webhook-id` and a fresh retry schedule.
     async fn redeliver_webhook(&self, ctx: &Context<'_>, delivery_id: ID) -> ApiResult<WebhookDelivery> {
         let state = RequestState::of(ctx)?;
-        let id = webhooks::worker::parse_message_id(&delivery_id)
+        let id = webhooks::parse_message_id(&delivery_id)
             .ok_or_else(|| crate::error::ApiError::invalid("deliveryId", "input-id-invalid"))?;
         Ok(WebhookDelivery(endpoints::redeliver(&state.ctx(), id).await?))
     }

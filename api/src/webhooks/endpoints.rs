@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
-use url::{Host, Url};
+use url::Url;
 use uuid::Uuid;
 
 use super::{EVENT_TYPES, TEST_EVENT, new_delivery, signing};
@@ -81,7 +81,7 @@ pub async fn create(
         input.description.as_deref().unwrap_or(""),
         DESCRIPTION_MAX,
     )?;
-    let locale = interface_locale(ctx, input.locale.as_deref())?;
+    let locale = ctx.interface_locale("locale", input.locale.as_deref())?;
     let (secret, key) = signing::new_secret().map_err(ApiError::internal)?;
     let sealed = secrets(ctx)?.seal(&key).map_err(ApiError::internal)?;
     let now = Utc::now();
@@ -152,7 +152,7 @@ pub async fn update(ctx: &Ctx<'_>, input: UpdateWebhookEndpointInput) -> ApiResu
         change.description = Set(long_text("description", description, DESCRIPTION_MAX)?);
     }
     if input.locale.is_some() {
-        change.locale = Set(interface_locale(ctx, input.locale.as_deref())?);
+        change.locale = Set(ctx.interface_locale("locale", input.locale.as_deref())?);
     }
     if let Some(paused) = input.paused {
         change.paused = Set(paused);
@@ -453,15 +453,7 @@ fn check_endpoint_url(ctx: &Ctx<'_>, raw: &str) -> ApiResult<String> {
     }
     let url = Url::parse(raw).map_err(|_| ApiError::invalid("url", "webhook-url-invalid"))?;
     let allow_loopback = ctx.settings.webhooks.webhook_allow_loopback;
-    let loopback = match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(name)) => {
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
-            name == "localhost" || name.ends_with(".localhost")
-        }
-        None => false,
-    };
+    let loopback = crate::net::is_loopback_host(&url);
     if url.scheme() == "http" && !(allow_loopback && loopback) {
         return Err(ApiError::invalid("url", "webhook-url-not-https"));
     }
@@ -476,20 +468,4 @@ fn check_endpoint_url(ctx: &Ctx<'_>, raw: &str) -> ApiResult<String> {
         Err(FetchError::Forbidden) => Err(ApiError::invalid("url", "webhook-url-private")),
         Err(_) => Err(ApiError::invalid("url", "webhook-url-invalid")),
     }
-}
-
-/// One of the interface's locales (aliases applied); the caller's best by default.
-fn interface_locale(ctx: &Ctx<'_>, raw: Option<&str>) -> ApiResult<String> {
-    let available = ctx.localizer.available();
-    let Some(raw) = raw else {
-        return Ok(ctx.chain.primary().to_string());
-    };
-    let tag = crate::domain::LocaleTag::parse("locale", raw)?;
-    let wanted = tag.langid();
-    available
-        .iter()
-        .find(|l| *l == wanted)
-        .or_else(|| available.iter().find(|l| l.language == wanted.language))
-        .map(ToString::to_string)
-        .ok_or_else(|| ApiError::invalid("locale", "webhook-locale-unsupported").arg("value", raw.to_owned()))
 }

@@ -17,6 +17,7 @@
 //! re-authorised for.
 
 pub mod endpoints;
+pub mod retry;
 pub mod signing;
 pub mod worker;
 
@@ -71,6 +72,16 @@ pub const EVENT_TYPES: &[&str] = &[
 /// The type of the deliveries `sendTestWebhook` makes; sent to the one
 /// endpoint whatever it subscribes to.
 pub const TEST_EVENT: &str = "webhook.test";
+
+/// The `webhook-id` of a delivery: the same on every attempt.
+pub fn message_id(id: Uuid) -> String {
+    format!("msg_{}", id.simple())
+}
+
+/// The delivery id in a `webhook-id`.
+pub fn parse_message_id(raw: &str) -> Option<Uuid> {
+    Uuid::try_parse(raw.strip_prefix("msg_")?).ok()
+}
 
 /// The Fluent id of an event type's description.
 pub fn description_id(event_type: &str) -> String {
@@ -250,72 +261,53 @@ pub async fn readable(
     caller: &Caller,
     delivery: &webhook_delivery::Model,
 ) -> ApiResult<bool> {
-    async fn project_readable(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<bool> {
-        Ok(project::Entity::find_by_id(id)
-            .filter(policy::project_read(caller))
-            .select_only()
-            .column(project::Column::Id)
-            .into_tuple::<Uuid>()
-            .one(db)
-            .await?
-            .is_some())
-    }
     if let Some(project) = delivery.project_id
-        && !project_readable(db, caller, project).await?
+        && !visible::<project::Entity>(db, project, policy::project_read(caller)).await?
     {
         return Ok(false);
     }
     let id = delivery.subject_id;
     Ok(match delivery.subject_type.as_str() {
-        "Document" => document::Entity::find_by_id(id)
-            .filter(policy::document_read(caller))
-            .select_only()
-            .column(document::Column::Id)
-            .into_tuple::<Uuid>()
-            .one(db)
-            .await?
-            .is_some(),
-        "TrainingMaterial" => training_material::Entity::find_by_id(id)
-            .filter(policy::training_read(caller))
-            .select_only()
-            .column(training_material::Column::Id)
-            .into_tuple::<Uuid>()
-            .one(db)
-            .await?
-            .is_some(),
-        "Project" => project_readable(db, caller, id).await?,
+        "Document" => visible::<document::Entity>(db, id, policy::document_read(caller)).await?,
+        "TrainingMaterial" => {
+            visible::<training_material::Entity>(db, id, policy::training_read(caller)).await?
+        }
+        "Project" => visible::<project::Entity>(db, id, policy::project_read(caller)).await?,
         "Deliverable" => match deliverable::Entity::find_by_id(id).one(db).await? {
-            Some(row) => project_readable(db, caller, row.project_id).await?,
+            Some(row) => visible::<project::Entity>(db, row.project_id, policy::project_read(caller)).await?,
             None => false,
         },
         "Milestone" => match milestone::Entity::find_by_id(id).one(db).await? {
-            Some(row) => project_readable(db, caller, row.project_id).await?,
+            Some(row) => visible::<project::Entity>(db, row.project_id, policy::project_read(caller)).await?,
             None => false,
         },
         "Offering" => match offering::Entity::find_by_id(id).one(db).await? {
-            Some(row) => training_material::Entity::find_by_id(row.training_material_id)
-                .filter(policy::training_read(caller))
-                .one(db)
+            Some(row) => {
+                visible::<training_material::Entity>(
+                    db,
+                    row.training_material_id,
+                    policy::training_read(caller),
+                )
                 .await?
-                .is_some(),
+            }
             None => false,
         },
-        "User" => person::Entity::find_by_id(id)
-            .filter(policy::person_read(caller))
-            .select_only()
-            .column(person::Column::Id)
-            .into_tuple::<Uuid>()
-            .one(db)
-            .await?
-            .is_some(),
-        "Organisation" => organisation::Entity::find_by_id(id)
-            .filter(policy::organisation_read(caller))
-            .one(db)
-            .await?
-            .is_some(),
+        "User" => visible::<person::Entity>(db, id, policy::person_read(caller)).await?,
+        "Organisation" => visible::<organisation::Entity>(db, id, policy::organisation_read(caller)).await?,
         "WebhookEndpoint" => true,
         _ => false,
     })
+}
+
+/// Whether row `id` of `E` exists and passes `rule` (a policy condition).
+async fn visible<E>(db: &impl ConnectionTrait, id: Uuid, rule: sea_orm::Condition) -> ApiResult<bool>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    use sea_orm::PaginatorTrait;
+    Ok(E::find_by_id(id).filter(rule).count(db).await? > 0)
 }
 
 /// Deletes finished deliveries older than `days` days, and any left of a
@@ -339,4 +331,16 @@ pub async fn prune(db: &impl ConnectionTrait, days: u32) -> Result<u64, sea_orm:
         .exec(db)
         .await?;
     Ok(old.rows_affected + orphans.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids_name_their_delivery() {
+        let id = Uuid::now_v7();
+        assert_eq!(parse_message_id(&message_id(id)), Some(id));
+        assert_eq!(parse_message_id("evt_123"), None);
+    }
 }

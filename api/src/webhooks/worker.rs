@@ -33,7 +33,8 @@ use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{payload, readable, signing};
+use super::retry::{Outcome, judge, next_wait};
+use super::{message_id, payload, readable, signing};
 use crate::auth::Caller;
 use crate::config::{Settings, WebhookArgs};
 use crate::domain::WebhookDeliveryStatus;
@@ -65,17 +66,6 @@ pub struct Worker {
     /// Where the next round starts when more endpoints are due than one
     /// round looks at, so none waits on the others for long.
     cursor: Arc<Mutex<Option<Uuid>>>,
-}
-
-/// What became of one attempt.
-enum Outcome {
-    Delivered,
-    /// Try again later (at the schedule's next step, or `Retry-After`).
-    Retry(Option<Duration>),
-    /// Give up on this delivery.
-    GiveUp,
-    /// Give up, and disable the endpoint (410 Gone).
-    Gone,
 }
 
 impl Worker {
@@ -633,118 +623,9 @@ fn due(now: DateTime<Utc>) -> Condition {
         )
 }
 
-/// What an answer means (Standard Webhooks and the rules): 2xx
-/// delivered; 410 gone; 408, 429 and 5xx retried (honouring `Retry-After`);
-/// a redirect is a failure and retried; any other 4xx given up.
-fn judge(posted: &Posted) -> Outcome {
-    match posted.status {
-        200..=299 => Outcome::Delivered,
-        410 => Outcome::Gone,
-        408 | 429 => Outcome::Retry(posted.retry_after),
-        500..=599 => Outcome::Retry(posted.retry_after),
-        300..=399 => Outcome::Retry(None),
-        _ => Outcome::GiveUp,
-    }
-}
-
-/// How long to wait before the next attempt: the schedule's step (with
-/// jitter), or longer if the endpoint asked so with `Retry-After`, though
-/// never longer than a day past the schedule's step.
-fn next_wait(step: Duration, asked: Option<Duration>) -> Duration {
-    let planned = jittered(step);
-    let cap = planned.max(Duration::from_secs(86_400));
-    asked.map_or(planned, |asked| asked.max(planned)).min(cap)
-}
-
-/// The `webhook-id` of a delivery: the same on every attempt.
-pub fn message_id(id: Uuid) -> String {
-    format!("msg_{}", id.simple())
-}
-
-/// The delivery id in a `webhook-id`.
-pub fn parse_message_id(raw: &str) -> Option<Uuid> {
-    Uuid::try_parse(raw.strip_prefix("msg_")?).ok()
-}
-
 fn excerpt_of(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_control() || *c == '\n')
         .take(EXCERPT_CHARS)
         .collect()
-}
-
-/// Up to a tenth more, so endpoints that failed together are not all
-/// retried in the same second; short delays are kept as they are.
-fn jittered(delay: Duration) -> Duration {
-    if delay < Duration::from_secs(60) {
-        return delay;
-    }
-    let tenth = delay.as_millis() as u64 / 10;
-    delay + Duration::from_millis(rand::random_range(0..=tenth))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn answer(status: u16) -> Posted {
-        Posted {
-            status,
-            retry_after: Some(Duration::from_secs(7)),
-            excerpt: String::new(),
-        }
-    }
-
-    #[test]
-    fn answers_are_judged_as_the_specification_says() {
-        assert!(matches!(judge(&answer(200)), Outcome::Delivered));
-        assert!(matches!(judge(&answer(204)), Outcome::Delivered));
-        assert!(matches!(judge(&answer(410)), Outcome::Gone));
-        assert!(matches!(judge(&answer(429)), Outcome::Retry(Some(d)) if d == Duration::from_secs(7)));
-        assert!(matches!(judge(&answer(408)), Outcome::Retry(_)));
-        assert!(matches!(judge(&answer(503)), Outcome::Retry(Some(_))));
-        assert!(matches!(judge(&answer(302)), Outcome::Retry(None)));
-        assert!(matches!(judge(&answer(400)), Outcome::GiveUp));
-        assert!(matches!(judge(&answer(404)), Outcome::GiveUp));
-    }
-
-    #[test]
-    fn retry_after_is_honoured_up_to_a_day_and_never_shortens_the_schedule() {
-        let day = Duration::from_secs(86_400);
-        assert_eq!(next_wait(Duration::from_secs(5), None), Duration::from_secs(5));
-        assert_eq!(
-            next_wait(Duration::from_secs(5), Some(Duration::from_secs(2))),
-            Duration::from_secs(5)
-        );
-        assert_eq!(
-            next_wait(Duration::from_secs(5), Some(Duration::from_secs(120))),
-            Duration::from_secs(120)
-        );
-        assert_eq!(next_wait(Duration::from_secs(5), Some(day * 7)), day);
-        // The schedule's last step (24 h, jittered above a day) with a
-        // Retry-After of any size: no panic, at most the jittered step.
-        for asked in [None, Some(Duration::ZERO), Some(day), Some(day * 30)] {
-            let wait = next_wait(day, asked);
-            assert!(wait >= day && wait <= day + day / 10, "{wait:?}");
-        }
-    }
-
-    #[test]
-    fn message_ids_name_their_delivery() {
-        let id = Uuid::now_v7();
-        assert_eq!(parse_message_id(&message_id(id)), Some(id));
-        assert_eq!(parse_message_id("evt_123"), None);
-    }
-
-    #[test]
-    fn long_delays_get_at_most_a_tenth_more() {
-        assert_eq!(jittered(Duration::from_secs(5)), Duration::from_secs(5));
-        for _ in 0..100 {
-            let d = jittered(Duration::from_secs(300));
-            assert!(
-                d >= Duration::from_secs(300) && d <= Duration::from_secs(330),
-                "{d:?}"
-            );
-        }
-    }
 }
