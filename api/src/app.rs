@@ -75,6 +75,9 @@ impl App {
         if !config.serve.no_migrate {
             crate::db::migrate(&db).await?;
         }
+        crate::search::index::ensure_current(&db)
+            .await
+            .context("bringing the search index up to date")?;
         let storage = Storage::configured(&config.global).context("opening file storage")?;
         let locales = Arc::new(Locales::new(load_localizer(&config.global)?));
         if config.serve.watch_locales {

@@ -11,8 +11,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::app::App;
 use crate::auth::people::NewPerson;
 use crate::config::{
-    Cli, Command, LocalesAction, MigrateAction, ScopeArg, SeedWhat, ServeArgs, ServeConfig, TokenAction,
-    UserAction,
+    Cli, Command, LocalesAction, MigrateAction, ScopeArg, SearchAction, SeedWhat, ServeArgs, ServeConfig,
+    TokenAction, UserAction,
 };
 use crate::domain::{Email, OrgRole, TokenScope, name_text, new_password};
 use crate::l10n::LocaleSources;
@@ -84,7 +84,7 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
         Command::Migrate { action } => {
             let db = crate::db::connect(&global).await?;
             match action {
-                MigrateAction::Up => Migrator::up(&db, None).await?,
+                MigrateAction::Up => crate::db::migrate(&db).await?,
                 MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
                 MigrateAction::Fresh => Migrator::fresh(&db).await?,
                 MigrateAction::Status => {
@@ -153,9 +153,11 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
             }
             .insert(&txn, None)
             .await
-            .context("creating the person (is the e-mail address taken?)")?
-            .0;
-            txn.commit().await?;
+            .context("creating the person (is the e-mail address taken?)")?;
+            let (created, event) = created;
+            crate::events::commit(txn, vec![event], &crate::events::Dispatcher::default())
+                .await
+                .map_err(|e| anyhow::anyhow!("creating the person failed: {e:?}"))?;
             println!("Created {} ({})", created.email, created.id);
         }
         Command::Token {
@@ -195,6 +197,25 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
                 .await
                 .map_err(|e| anyhow::anyhow!("creating the token failed: {e:?}"))?;
             println!("{secret}");
+        }
+        Command::Search { action } => {
+            let db = crate::db::connect(&global).await?;
+            crate::db::migrate(&db).await?;
+            match action {
+                SearchAction::Reindex => {
+                    let txn = crate::db::begin_write(&db).await?;
+                    let rows = crate::search::index::reindex(&txn).await?;
+                    txn.commit().await?;
+                    println!("The search index is rebuilt: {rows} rows.");
+                }
+                SearchAction::Status => {
+                    let version = crate::search::index::stored_version(&db).await?;
+                    println!("index version: {}", version.as_deref().unwrap_or("none"));
+                    for (item_type, part, rows) in crate::search::index::counts(&db).await? {
+                        println!("{item_type:<18} {part:<5} {rows}");
+                    }
+                }
+            }
         }
         Command::Schema | Command::Locales { .. } => unreachable_command(),
     }

@@ -95,6 +95,19 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Look after the search index.
+    Search {
+        #[command(subcommand)]
+        action: SearchAction,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub enum SearchAction {
+    /// Rebuild the index from the tables, in one transaction.
+    Reindex,
+    /// Print the index's rows by type and part, and its version.
+    Status,
 }
 
 #[derive(Subcommand, Debug, Clone, Copy)]

@@ -109,9 +109,13 @@ pub fn counting(
     db
 }
 
-/// Applies pending migrations.
+/// Applies pending migrations, then rebuilds the search index if it was
+/// made by another version of the analysis.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("running migrations")
+    Migrator::up(db, None).await.context("running migrations")?;
+    crate::search::index::ensure_current(db)
+        .await
+        .context("bringing the search index up to date")
 }
 
 /// Whether the database answers.

@@ -158,8 +158,8 @@ impl Change {
     }
 }
 
-/// Commits a write transaction that recorded `events`, then dispatches
-/// them. A change that recorded no event is a programming error: it is
+/// Commits a write transaction that recorded `events` (after rewriting the
+/// search index rows of what they changed), then dispatches them. A change that recorded no event is a programming error: it is
 /// refused, and nothing is stored.
 pub async fn commit(
     txn: DatabaseTransaction,
@@ -170,6 +170,8 @@ pub async fn commit(
         txn.rollback().await?;
         return Err(ApiError::internal(anyhow::anyhow!("a change recorded no event")));
     }
+    // The search index sees the change's final state and is written with it.
+    crate::search::index::apply(&txn, &events).await?;
     txn.commit().await?;
     dispatcher.publish(events);
     Ok(())

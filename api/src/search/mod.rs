@@ -1,7 +1,8 @@
 //! Search across what a caller may read (issue 15; the plan is
-//! `docs/design/search.md`). So far: the text analysis both engines share
-//! (`text`) and the search box's syntax, parsed and rendered for FTS5
-//! (`query`).
+//! `docs/design/search.md`): the text analysis both engines share
+//! (`text`), the search box's syntax (`query`), and the index, written in
+//! each change's transaction (`index`).
 
+pub mod index;
 pub mod query;
 pub mod text;

@@ -690,4 +690,12 @@ async fn every_mutation_in_the_schema_writes_an_event() {
 
     // No event holds a secret: not a password, not a token, not a token's hash.
     assert_no_secrets(&app, &secrets).await;
+
+    // Every change to a searchable text went through the index in its own
+    // transaction: the index is what the tables say it should be.
+    let drift = sammen_api::search::index::drift(&app.db).await.expect("drift");
+    assert!(
+        drift.is_empty(),
+        "the search index drifted from the tables: {drift:#?}"
+    );
 }

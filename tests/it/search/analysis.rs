@@ -1,4 +1,4 @@
-//! Search: the text analysis SQLite's index uses (stems and stop words made
+//! The text analysis SQLite's index uses (stems and stop words made
 //! in Rust) agrees with what PostgreSQL's own configurations make of the
 //! same text, so both engines find the same things. Runs on PostgreSQL; on
 //! SQLite there is nothing to compare with.
