@@ -255,3 +255,10 @@ apq-not-found = { "PersistedQueryNotFound" }
 apq-invalid = { $field } must be {"{"}"version": 1, "sha256Hash": "…"{"}"} with a SHA-256 hash in hex.
 # Shown when the query sent does not have the hash sent with it.
 apq-hash-mismatch = { $field } is not the SHA-256 hash of the query sent with it.
+
+## Search
+
+# Shown when a search filter names a kind that is no kind of document,
+# training material or organisation.
+# $value (string) - what the client sent
+search-kind-unknown = “{ $value }” is not a kind of document, training material or organisation, such as REPORT, COURSE or HOSPITAL.

@@ -120,3 +120,7 @@ error-upload-parts = Opplastingen har flere deler enn kartet oppgir (høyst { $m
 apq-not-found = { "PersistedQueryNotFound" }
 apq-invalid = { $field } må være {"{"}"version": 1, "sha256Hash": "…"{"}"} med en SHA-256-hash i heksadesimal.
 apq-hash-mismatch = { $field } er ikke SHA-256-hashen av spørringen som ble sendt med den.
+
+## Search
+
+search-kind-unknown = «{ $value }» er ingen type dokument, opplæringsmateriell eller organisasjon, som REPORT, COURSE eller HOSPITAL.

@@ -14,6 +14,7 @@ pub mod organisation;
 pub mod pagination;
 pub mod person;
 pub mod project;
+pub mod search;
 /// The scalars of the schema (defined with the domain types).
 pub mod scalars {
     pub use crate::domain::Date;
@@ -43,6 +44,7 @@ pub struct QueryRoot(
     training::TrainingQuery,
     translation::TranslationQuery,
     webhook::WebhookQuery,
+    search::SearchQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -1,8 +1,11 @@
-//! Search across what a caller may read (issue 15; the plan is
+//! Search across what a caller may read (issue 15; the plan was
 //! `docs/design/search.md`): the text analysis both engines share
-//! (`text`), the search box's syntax (`query`), and the index, written in
-//! each change's transaction (`index`).
+//! (`text`), the search box's syntax (`query`), the index, written in each
+//! change's transaction (`index`), the statements with the access policy
+//! inside them (`engine`) and the snippets (`highlight`).
 
+pub mod engine;
+pub mod highlight;
 pub mod index;
 pub mod query;
 pub mod text;

@@ -133,6 +133,27 @@ impl Query {
     }
 }
 
+/// What a prefix is matched against the stored stems with: a whole word
+/// typed with `*` (`guidelines*`) must still find its own stem
+/// (`guidelin`), so the prefix is cut back to what the word and its stem
+/// share, never below `MIN_PREFIX_CHARS`.
+fn stored_prefix(lang: Lang, prefix: &str) -> String {
+    let Analyzed::Stem(stem) = text::analyze(lang, prefix) else {
+        return prefix.to_owned();
+    };
+    let shared: String = prefix
+        .chars()
+        .zip(stem.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a)
+        .collect();
+    if shared.chars().count() >= MIN_PREFIX_CHARS {
+        shared
+    } else {
+        prefix.to_owned()
+    }
+}
+
 fn analyse(lang: Lang, atom: &Atom) -> Option<Term> {
     let stem = |token: &str| match text::analyze(lang, token) {
         Analyzed::Stop => None,
@@ -140,7 +161,7 @@ fn analyse(lang: Lang, atom: &Atom) -> Option<Term> {
     };
     match atom {
         Atom::Word(word) => stem(word).map(Term::Stem),
-        Atom::Prefix(prefix) => Some(Term::Prefix(prefix.clone())),
+        Atom::Prefix(prefix) => Some(Term::Prefix(stored_prefix(lang, prefix))),
         Atom::Phrase(words) => {
             let mut stems: Vec<Option<String>> = words.iter().map(|w| stem(w)).collect();
             while stems.first().is_some_and(Option::is_none) {
@@ -263,6 +284,53 @@ pub fn fts5_expr(query: &LangQuery) -> String {
         .join(" OR ")
 }
 
+/// The PostgreSQL tsquery of a language's query, read with the `simple`
+/// configuration: the terms are already stems (ours equal PostgreSQL's,
+/// which a test checks), so the engine only matches them. Every term is
+/// quoted, so no tsquery operator can come from what was typed.
+pub fn tsquery(query: &LangQuery) -> String {
+    fn lexeme(s: &str) -> String {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    }
+    fn term(t: &Term) -> String {
+        match t {
+            Term::Stem(s) => lexeme(s),
+            Term::Prefix(p) => format!("{}:*", lexeme(p)),
+            Term::Phrase(words) => {
+                let mut out = String::new();
+                let mut gap = 0;
+                for word in words {
+                    match word {
+                        None => gap += 1,
+                        Some(w) => {
+                            if !out.is_empty() {
+                                out.push_str(&format!(" <{}> ", gap + 1));
+                            }
+                            out.push_str(&lexeme(w));
+                            gap = 0;
+                        }
+                    }
+                }
+                format!("({out})")
+            }
+        }
+    }
+    query
+        .conj
+        .iter()
+        .map(|c| {
+            let parts: Vec<String> = c
+                .pos
+                .iter()
+                .map(term)
+                .chain(c.neg.iter().map(|t| format!("!{}", term(t))))
+                .collect();
+            format!("({})", parts.join(" & "))
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 /// The whole MATCH string for an FTS5 table with a column `lang_column`
 /// holding each row's language (its `pg_config` name) and `text_columns`
 /// holding the stems: per language, the rows of that language matching
@@ -287,6 +355,25 @@ pub fn fts5_match(query: &Query, langs: &[Lang], lang_column: &str, text_columns
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tsquery_quotes_every_term_and_keeps_phrase_distances() {
+        let q = Query::parse(
+            "query",
+            r#"rapporter "peer support" -utkast OR erfaringskonsulent* it's"#,
+        )
+        .expect("parses");
+        let english = q.for_lang(Lang::English).expect("English");
+        assert_eq!(
+            tsquery(&english),
+            "('rapport' & ('peer' <1> 'support') & !'utkast') | ('erfaringskonsul':*)"
+        );
+        let phrase = Query::parse("query", r#""support of the workers""#).expect("parses");
+        assert_eq!(
+            tsquery(&phrase.for_lang(Lang::English).expect("English")),
+            "(('support' <3> 'worker'))"
+        );
+    }
 
     fn parsed(raw: &str) -> Query {
         Query::parse("query", raw).expect("parses")

@@ -38,6 +38,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    pub const ALL: [Lang; 5] = [
+        Self::Norwegian,
+        Self::English,
+        Self::Danish,
+        Self::Dutch,
+        Self::Simple,
+    ];
+
     /// The language of a content locale, by its primary subtag
     /// (`nb`, `nn` and `no` are Norwegian).
     pub fn of_locale(tag: &str) -> Self {

@@ -38,6 +38,7 @@ pub const COLUMNS: [&str; 4] = ["a", "b", "c", "d"];
 
 /// The kinds of items search finds.
 #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[graphql(name = "SearchType")]
 pub enum ItemType {
     Document,
     Project,

@@ -1,0 +1,613 @@
+//! The search statements, with the access policy inside them. `m` holds the
+//! index rows that match (FTS5 on SQLite, the GIN-indexed tsvector on
+//! PostgreSQL); `ok` joins each to its item's table under the same
+//! `auth::policy` condition the lists use, one `UNION ALL` branch per type,
+//! and carries the facet attributes. The hits and the facets are both read
+//! from `ok`, so neither can show what the caller may not read.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sammen_entities::{
+    document, organisation, person, project, project_participant, search_doc, training_material,
+};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Cond, Expr, ExprTrait, Order, PostgresQueryBuilder, Query as Sql,
+    SelectStatement, SqliteQueryBuilder, UnionType, WithClause,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, QueryResult, Statement};
+use uuid::Uuid;
+
+use super::index::{COLUMNS, ItemType};
+use super::query::{Query, fts5_match, tsquery};
+use super::text::Lang;
+use crate::auth::{Caller, policy};
+use crate::domain::{DocumentKind, OrganisationKind, TrainingKind};
+use crate::error::ApiResult;
+use crate::graphql::filters;
+
+/// What narrows a search; empty lists narrow nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub types: Vec<ItemType>,
+    /// Language tags; `en` also matches `en-US`.
+    pub languages: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    pub countries: Vec<String>,
+    pub organisation_id: Option<Uuid>,
+    pub eqf_levels: Vec<i32>,
+    /// Audience names, as stored.
+    pub audiences: Vec<String>,
+    /// SPDX ids.
+    pub licenses: Vec<String>,
+    /// Names from the document, training and organisation kinds.
+    pub kinds: Vec<String>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// An index row of a hit that matched.
+#[derive(Clone, Debug)]
+pub struct Matched {
+    pub doc_id: i64,
+    /// META or FILE.
+    pub part: String,
+    pub locale: String,
+    pub is_original: bool,
+}
+
+/// One item found, with the rows of it that matched.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub item_type: ItemType,
+    pub item_id: Uuid,
+    pub score: f64,
+    pub matched: Vec<Matched>,
+}
+
+/// Counts for the whole result: items, and items per value of each facet.
+#[derive(Clone, Debug, Default)]
+pub struct Facets {
+    pub total: u64,
+    pub types: Vec<(String, u64)>,
+    pub languages: Vec<(String, u64)>,
+    pub countries: Vec<(String, u64)>,
+    pub eqf_levels: Vec<(String, u64)>,
+    pub licenses: Vec<(String, u64)>,
+}
+
+fn alias(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+/// `m.<column>`.
+fn m(column: &str) -> Expr {
+    Expr::col((alias("m"), alias(column)))
+}
+
+/// `ok.<column>`.
+fn ok(column: &str) -> Expr {
+    Expr::col((alias("ok"), alias(column)))
+}
+
+struct Search<'a> {
+    caller: &'a Caller,
+    query: &'a Query,
+    filter: &'a Filter,
+    backend: DbBackend,
+}
+
+impl Search<'_> {
+    /// The matching index rows; `None` if no language has anything to look for.
+    fn matches(&self) -> Option<SelectStatement> {
+        let mut select = Sql::select();
+        select
+            .expr_as(Expr::col((alias("d"), search_doc::Column::Id)), alias("doc_id"))
+            .column((alias("d"), search_doc::Column::ItemType))
+            .column((alias("d"), search_doc::Column::ItemId))
+            .column((alias("d"), search_doc::Column::Part))
+            .column((alias("d"), search_doc::Column::Locale))
+            .column((alias("d"), search_doc::Column::IsOriginal));
+        if self.backend == DbBackend::Sqlite {
+            let matching = fts5_match(self.query, &Lang::ALL, "lang", &COLUMNS)?;
+            select
+                .expr_as(
+                    Expr::cust("-bm25(search_fts, 0.0, 1.0, 0.4, 0.2, 0.1)"),
+                    alias("score"),
+                )
+                .from(alias("search_fts"))
+                .join_as(
+                    sea_orm::JoinType::InnerJoin,
+                    search_doc::Entity,
+                    alias("d"),
+                    Expr::cust("d.id = search_fts.rowid"),
+                )
+                .and_where(Expr::cust_with_values("search_fts MATCH ?", [matching]));
+        } else {
+            // Per language: the rows in that language's configuration that
+            // match its reading of the query. The configuration names are
+            // `Lang`'s, never user text; the tsqueries are bound.
+            let read: Vec<(&str, String)> = Lang::ALL
+                .iter()
+                .filter_map(|lang| Some((lang.pg_config(), tsquery(&self.query.for_lang(*lang)?))))
+                .collect();
+            if read.is_empty() {
+                return None;
+            }
+            let mut any = Cond::any();
+            let mut rank = String::from("CASE d.config");
+            let mut values = Vec::new();
+            for (i, (config, tsq)) in read.iter().enumerate() {
+                any = any.add(Expr::cust_with_values(
+                    format!("d.config = '{config}' AND d.tsv @@ to_tsquery('simple', $1)"),
+                    [tsq.clone()],
+                ));
+                rank.push_str(&format!(" WHEN '{config}' THEN to_tsquery('simple', ${})", i + 1));
+                values.push(tsq.clone());
+            }
+            rank.push_str(" END");
+            select
+                .expr_as(
+                    Expr::cust_with_values(
+                        format!("CAST(ts_rank_cd(d.tsv, {rank}) AS DOUBLE PRECISION)"),
+                        values,
+                    ),
+                    alias("score"),
+                )
+                .from_as(search_doc::Entity, alias("d"))
+                .cond_where(any);
+        }
+        let types = self.types();
+        select.and_where(
+            Expr::col((alias("d"), search_doc::Column::ItemType)).is_in(types.iter().map(|t| t.as_str())),
+        );
+        if !self.filter.languages.is_empty() {
+            let mut any = Cond::any();
+            for tag in &self.filter.languages {
+                any = any
+                    .add(Expr::col((alias("d"), search_doc::Column::Locale)).eq(tag.as_str()))
+                    .add(Expr::col((alias("d"), search_doc::Column::Locale)).like(format!("{tag}-%")));
+            }
+            select.cond_where(any);
+        }
+        Some(select)
+    }
+
+    /// The types the filter leaves.
+    fn types(&self) -> Vec<ItemType> {
+        ItemType::ALL
+            .into_iter()
+            .filter(|t| self.filter.types.is_empty() || self.filter.types.contains(t))
+            .collect()
+    }
+
+    /// The readable matches, as the union of one branch per type.
+    fn readable(&self) -> Option<SelectStatement> {
+        let mut branches = self.types().into_iter().filter_map(|t| self.branch(t));
+        let mut first = branches.next()?;
+        for branch in branches {
+            first.union(UnionType::All, branch);
+        }
+        Some(first)
+    }
+
+    /// The branch of type `item_type`: its matches the caller may read and
+    /// the filter keeps, with country, EQF level and licence. `None` if the
+    /// filter rules the type out.
+    fn branch(&self, item_type: ItemType) -> Option<SelectStatement> {
+        let f = self.filter;
+        let caller = self.caller;
+        let null_text = || Expr::cust("CAST(NULL AS TEXT)");
+        let mut s = Sql::select();
+        s.expr(m("doc_id"))
+            .expr(m("item_type"))
+            .expr(m("item_id"))
+            .expr(m("part"))
+            .expr(m("locale"))
+            .expr(m("is_original"))
+            .expr(m("score"))
+            .from(alias("m"))
+            .and_where(m("item_type").eq(item_type.as_str()));
+        let country = Expr::col((organisation::Entity, organisation::Column::Country));
+        // An attribute from another row (an owner's country) is used only
+        // if the caller may read that row.
+        let readable_organisation = |id: Expr| {
+            Cond::all()
+                .add(Expr::col((organisation::Entity, organisation::Column::Id)).eq(id))
+                .add(policy::organisation_read(caller))
+        };
+        let kinds = |known: &dyn Fn(&str) -> bool| -> Option<Option<Vec<String>>> {
+            if f.kinds.is_empty() {
+                return Some(None);
+            }
+            let names: Vec<String> = f.kinds.iter().filter(|k| known(k)).cloned().collect();
+            (!names.is_empty()).then_some(Some(names))
+        };
+        let only_training = !f.eqf_levels.is_empty() || !f.audiences.is_empty();
+        match item_type {
+            ItemType::Document => {
+                if only_training {
+                    return None;
+                }
+                let kinds = kinds(&|k| DocumentKind::from_db(k).is_some())?;
+                s.inner_join(
+                    document::Entity,
+                    Expr::col((document::Entity, document::Column::Id)).eq(m("item_id")),
+                )
+                .left_join(
+                    organisation::Entity,
+                    readable_organisation(Expr::col((
+                        document::Entity,
+                        document::Column::OwnerOrganisationId,
+                    ))),
+                )
+                .expr_as(country.clone(), alias("country"))
+                .expr_as(Expr::cust("CAST(NULL AS INTEGER)"), alias("eqf_level"))
+                .expr_as(
+                    Expr::col((document::Entity, document::Column::License)),
+                    alias("license"),
+                )
+                .cond_where(policy::document_read(caller));
+                if let Some(kinds) = kinds {
+                    s.and_where(document::Column::Kind.is_in(kinds));
+                }
+                if !f.licenses.is_empty() {
+                    s.and_where(document::Column::License.is_in(f.licenses.clone()));
+                }
+                if let Some(id) = f.organisation_id {
+                    s.and_where(document::Column::OwnerOrganisationId.eq(id));
+                }
+                if let Some(since) = f.updated_since {
+                    s.and_where(document::Column::UpdatedAt.gte(since));
+                }
+            }
+            ItemType::TrainingMaterial => {
+                let kinds = kinds(&|k| TrainingKind::from_db(k).is_some())?;
+                s.inner_join(
+                    training_material::Entity,
+                    Expr::col((training_material::Entity, training_material::Column::Id)).eq(m("item_id")),
+                )
+                .left_join(
+                    organisation::Entity,
+                    readable_organisation(Expr::col((
+                        training_material::Entity,
+                        training_material::Column::ProviderOrganisationId,
+                    ))),
+                )
+                .expr_as(country.clone(), alias("country"))
+                .expr_as(
+                    Expr::col((training_material::Entity, training_material::Column::EqfLevel)),
+                    alias("eqf_level"),
+                )
+                .expr_as(
+                    Expr::col((training_material::Entity, training_material::Column::License)),
+                    alias("license"),
+                )
+                .cond_where(policy::training_read(caller));
+                if let Some(kinds) = kinds {
+                    s.and_where(training_material::Column::Kind.is_in(kinds));
+                }
+                if !f.licenses.is_empty() {
+                    s.and_where(training_material::Column::License.is_in(f.licenses.clone()));
+                }
+                if !f.eqf_levels.is_empty() {
+                    s.and_where(training_material::Column::EqfLevel.is_in(f.eqf_levels.clone()));
+                }
+                if !f.audiences.is_empty() {
+                    let mut any = Cond::any();
+                    for audience in &f.audiences {
+                        any = any.add(filters::contains_text(
+                            self.backend,
+                            Expr::col((
+                                training_material::Entity,
+                                training_material::Column::TargetAudiences,
+                            ))
+                            .cast_as("TEXT"),
+                            &format!("\"{audience}\""),
+                        ));
+                    }
+                    s.cond_where(any);
+                }
+                if let Some(id) = f.organisation_id {
+                    s.and_where(training_material::Column::ProviderOrganisationId.eq(id));
+                }
+                if let Some(since) = f.updated_since {
+                    s.and_where(training_material::Column::UpdatedAt.gte(since));
+                }
+            }
+            ItemType::Project => {
+                if only_training || !f.licenses.is_empty() || !f.kinds.is_empty() {
+                    return None;
+                }
+                // One row per participant, for the countries facet.
+                s.inner_join(
+                    project::Entity,
+                    Expr::col((project::Entity, project::Column::Id)).eq(m("item_id")),
+                )
+                .left_join(
+                    project_participant::Entity,
+                    Expr::col((
+                        project_participant::Entity,
+                        project_participant::Column::ProjectId,
+                    ))
+                    .equals((project::Entity, project::Column::Id)),
+                )
+                .left_join(
+                    organisation::Entity,
+                    readable_organisation(Expr::col((
+                        project_participant::Entity,
+                        project_participant::Column::OrganisationId,
+                    ))),
+                )
+                .expr_as(country.clone(), alias("country"))
+                .expr_as(Expr::cust("CAST(NULL AS INTEGER)"), alias("eqf_level"))
+                .expr_as(null_text(), alias("license"))
+                .cond_where(policy::project_read(caller));
+                if let Some(id) = f.organisation_id {
+                    s.and_where(
+                        project::Column::Id.in_subquery(
+                            Sql::select()
+                                .column(project_participant::Column::ProjectId)
+                                .from(project_participant::Entity)
+                                .and_where(project_participant::Column::OrganisationId.eq(id))
+                                .to_owned(),
+                        ),
+                    );
+                }
+                if let Some(since) = f.updated_since {
+                    s.and_where(project::Column::UpdatedAt.gte(since));
+                }
+            }
+            ItemType::Organisation => {
+                if only_training || !f.licenses.is_empty() {
+                    return None;
+                }
+                let kinds = kinds(&|k| OrganisationKind::from_db(k).is_some())?;
+                s.inner_join(
+                    organisation::Entity,
+                    Expr::col((organisation::Entity, organisation::Column::Id)).eq(m("item_id")),
+                )
+                .expr_as(country.clone(), alias("country"))
+                .expr_as(Expr::cust("CAST(NULL AS INTEGER)"), alias("eqf_level"))
+                .expr_as(null_text(), alias("license"))
+                .cond_where(policy::organisation_read(caller));
+                if let Some(kinds) = kinds {
+                    s.and_where(organisation::Column::Kind.is_in(kinds));
+                }
+                if let Some(id) = f.organisation_id {
+                    s.and_where(organisation::Column::Id.eq(id));
+                }
+                if let Some(since) = f.updated_since {
+                    s.and_where(organisation::Column::UpdatedAt.gte(since));
+                }
+            }
+            ItemType::Person => {
+                if only_training || !f.licenses.is_empty() || !f.kinds.is_empty() {
+                    return None;
+                }
+                s.inner_join(
+                    person::Entity,
+                    Expr::col((person::Entity, person::Column::Id)).eq(m("item_id")),
+                )
+                .left_join(
+                    organisation::Entity,
+                    readable_organisation(Expr::col((person::Entity, person::Column::OrganisationId))),
+                )
+                .expr_as(country.clone(), alias("country"))
+                .expr_as(Expr::cust("CAST(NULL AS INTEGER)"), alias("eqf_level"))
+                .expr_as(null_text(), alias("license"))
+                .cond_where(policy::person_read(caller));
+                if let Some(id) = f.organisation_id {
+                    s.and_where(person::Column::OrganisationId.eq(id));
+                }
+                if let Some(since) = f.updated_since {
+                    s.and_where(person::Column::UpdatedAt.gte(since));
+                }
+            }
+        }
+        if !f.countries.is_empty() {
+            s.and_where(country.is_in(f.countries.clone()));
+        }
+        Some(s)
+    }
+
+    /// `WITH m AS (…), ok AS (…)`, or `None` when nothing can match.
+    fn with(&self) -> Option<WithClause> {
+        let matches = self.matches()?;
+        let readable = self.readable()?;
+        let mut with = WithClause::new();
+        with.cte(
+            CommonTableExpression::new()
+                .query(matches)
+                .table_name(alias("m"))
+                .materialized(true)
+                .to_owned(),
+        )
+        .cte(
+            CommonTableExpression::new()
+                .query(readable)
+                .table_name(alias("ok"))
+                .materialized(true)
+                .to_owned(),
+        );
+        Some(with)
+    }
+
+    fn statement(&self, with: WithClause, select: SelectStatement) -> Statement {
+        let query = select.with(with);
+        let (sql, values) = match self.backend {
+            DbBackend::Postgres => query.build(PostgresQueryBuilder),
+            _ => query.build(SqliteQueryBuilder),
+        };
+        Statement::from_sql_and_values(self.backend, sql, values)
+    }
+}
+
+/// One page of hits, best first (ties by id): at most `limit` items after
+/// the cursor `after` (score, id).
+pub async fn hits(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    query: &Query,
+    filter: &Filter,
+    after: Option<(f64, Uuid)>,
+    limit: u64,
+) -> ApiResult<Vec<Hit>> {
+    let search = Search {
+        caller,
+        query,
+        filter,
+        backend: db.get_database_backend(),
+    };
+    let Some(mut with) = search.with() else {
+        return Ok(Vec::new());
+    };
+    let best = Expr::col(alias("score")).max();
+    let mut page = Sql::select();
+    page.column(alias("item_id"))
+        .expr_as(best.clone(), alias("s"))
+        .from(alias("ok"))
+        .group_by_col(alias("item_id"))
+        .order_by(alias("s"), Order::Desc)
+        .order_by(alias("item_id"), Order::Asc)
+        .limit(limit);
+    if let Some((score, id)) = after {
+        page.cond_having(
+            Cond::any().add(best.clone().lt(score)).add(
+                Cond::all()
+                    .add(best.eq(score))
+                    .add(Expr::col(alias("item_id")).gt(id)),
+            ),
+        );
+    }
+    with.cte(
+        CommonTableExpression::new()
+            .query(page)
+            .table_name(alias("page"))
+            .to_owned(),
+    );
+    let mut select = Sql::select();
+    select
+        .distinct()
+        .expr(ok("item_type"))
+        .expr(ok("item_id"))
+        .expr(ok("doc_id"))
+        .expr(ok("part"))
+        .expr(ok("locale"))
+        .expr(ok("is_original"))
+        .expr(Expr::col((alias("page"), alias("s"))))
+        .from(alias("ok"))
+        .inner_join(
+            alias("page"),
+            Expr::col((alias("page"), alias("item_id"))).equals((alias("ok"), alias("item_id"))),
+        )
+        .order_by((alias("page"), alias("s")), Order::Desc)
+        .order_by((alias("ok"), alias("item_id")), Order::Asc)
+        .order_by((alias("ok"), alias("doc_id")), Order::Asc);
+    let rows = db.query_all_raw(search.statement(with, select)).await?;
+    let mut hits: Vec<Hit> = Vec::new();
+    for row in rows {
+        let item_id: Uuid = row.try_get("", "item_id")?;
+        let stored: String = row.try_get("", "item_type")?;
+        let Some(item_type) = ItemType::parse(&stored) else {
+            continue;
+        };
+        let matched = Matched {
+            doc_id: row.try_get("", "doc_id")?,
+            part: row.try_get("", "part")?,
+            locale: row.try_get("", "locale")?,
+            is_original: row.try_get("", "is_original")?,
+        };
+        match hits.last_mut() {
+            Some(hit) if hit.item_id == item_id => hit.matched.push(matched),
+            _ => hits.push(Hit {
+                item_type,
+                item_id,
+                score: row.try_get("", "s")?,
+                matched: vec![matched],
+            }),
+        }
+    }
+    Ok(hits)
+}
+
+/// How many items match, in all, and per type, language, country, EQF
+/// level and licence.
+pub async fn facets(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    query: &Query,
+    filter: &Filter,
+) -> ApiResult<Facets> {
+    let search = Search {
+        caller,
+        query,
+        filter,
+        backend: db.get_database_backend(),
+    };
+    let Some(with) = search.with() else {
+        return Ok(Facets::default());
+    };
+    let count = || Expr::col(alias("item_id")).count_distinct();
+    let facet = |name: &str, value: Option<Expr>| {
+        let mut s = Sql::select();
+        s.expr_as(Expr::val(name.to_owned()), alias("facet"));
+        match value.clone() {
+            Some(value) => s.expr_as(value.cast_as("TEXT"), alias("value")),
+            None => s.expr_as(Expr::val(String::new()), alias("value")),
+        };
+        s.expr_as(count(), alias("n")).from(alias("ok"));
+        if let Some(value) = value {
+            s.and_where(value.clone().is_not_null()).add_group_by([value]);
+        }
+        s
+    };
+    let mut select = facet("total", None);
+    select
+        .union(UnionType::All, facet("type", Some(Expr::col(alias("item_type")))))
+        .union(
+            UnionType::All,
+            facet("language", Some(Expr::col(alias("locale"))))
+                .and_where(Expr::col(alias("locale")).ne("und"))
+                .to_owned(),
+        )
+        .union(
+            UnionType::All,
+            facet("country", Some(Expr::col(alias("country")))),
+        )
+        .union(
+            UnionType::All,
+            facet("eqfLevel", Some(Expr::col(alias("eqf_level")))),
+        )
+        .union(
+            UnionType::All,
+            facet("license", Some(Expr::col(alias("license")))),
+        );
+    let rows = db.query_all_raw(search.statement(with, select)).await?;
+    let mut facets = Facets::default();
+    let mut by: HashMap<String, Vec<(String, u64)>> = HashMap::new();
+    for row in rows {
+        let name: String = row.try_get("", "facet")?;
+        let n = count_of(&row)?;
+        if name == "total" {
+            facets.total = n;
+        } else {
+            by.entry(name).or_default().push((row.try_get("", "value")?, n));
+        }
+    }
+    let mut take = |name: &str| {
+        let mut counts = by.remove(name).unwrap_or_default();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    };
+    facets.types = take("type");
+    facets.languages = take("language");
+    facets.countries = take("country");
+    facets.eqf_levels = take("eqfLevel");
+    facets.licenses = take("license");
+    Ok(facets)
+}
+
+fn count_of(row: &QueryResult) -> Result<u64, sea_orm::DbErr> {
+    let n: i64 = row.try_get("", "n")?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
