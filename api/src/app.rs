@@ -223,6 +223,17 @@ impl App {
             )?
             .spawn(shutdown.clone());
         }
+        let search = &state.settings.search;
+        if search.search_extract_workers > 0 {
+            crate::search::worker::Worker::new(
+                state.db.clone(),
+                state.storage.clone(),
+                search,
+                state.settings.max_upload_bytes,
+            )
+            .context("starting the file text worker")?
+            .spawn(search.search_extract_workers, &state.events, shutdown.clone());
+        }
         let metrics = Router::new()
             .route("/metrics", get(metrics))
             .with_state(state.clone());

@@ -38,6 +38,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", crate::graphql::export_sdl());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Search {
+            action:
+                SearchAction::Extract {
+                    format,
+                    max_chars,
+                    memory_mib,
+                    cpu_secs,
+                },
+        } => Ok(crate::search::extract::child_main(
+            &format, max_chars, memory_mib, cpu_secs,
+        )),
         Command::Locales {
             action: LocalesAction::Check { json, dir, strict },
         } => {
@@ -202,11 +213,31 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
             let db = crate::db::connect(&global).await?;
             crate::db::migrate(&db).await?;
             match action {
-                SearchAction::Reindex => {
+                SearchAction::Reindex { files, wait } => {
                     let txn = crate::db::begin_write(&db).await?;
                     let rows = crate::search::index::reindex(&txn).await?;
+                    let queued = if files {
+                        crate::search::worker::requeue_all(&txn).await?
+                    } else {
+                        0
+                    };
                     txn.commit().await?;
                     println!("The search index is rebuilt: {rows} rows.");
+                    if files {
+                        println!("Files queued for text extraction: {queued}.");
+                    }
+                    if wait {
+                        let serve = ServeArgs::from_env()?;
+                        let storage = crate::storage::Storage::configured(&global)?;
+                        let worker = crate::search::worker::Worker::new(
+                            db.clone(),
+                            storage,
+                            &serve.search,
+                            serve.max_upload_bytes,
+                        )?;
+                        let worked = worker.drain().await?;
+                        println!("Files worked: {worked}.");
+                    }
                 }
                 SearchAction::Status => {
                     let version = crate::search::index::stored_version(&db).await?;
@@ -214,7 +245,11 @@ async fn run_async(global: crate::config::GlobalArgs, command: Command) -> anyho
                     for (item_type, part, rows) in crate::search::index::counts(&db).await? {
                         println!("{item_type:<18} {part:<5} {rows}");
                     }
+                    for (status, jobs) in crate::search::worker::counts(&db).await? {
+                        println!("files {status:<12} {jobs}");
+                    }
                 }
+                SearchAction::Extract { .. } => unreachable_command(),
             }
         }
         Command::Schema | Command::Locales { .. } => unreachable_command(),

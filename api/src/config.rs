@@ -102,12 +102,35 @@ pub enum Command {
     },
 }
 
-#[derive(Subcommand, Debug, Clone, Copy)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum SearchAction {
     /// Rebuild the index from the tables, in one transaction.
-    Reindex,
-    /// Print the index's rows by type and part, and its version.
+    Reindex {
+        /// Also extract the text of every document's current file again
+        /// (queued for the servers' workers).
+        #[arg(long)]
+        files: bool,
+        /// With `--files`: extract here and now, and return when done.
+        #[arg(long, requires = "files")]
+        wait: bool,
+    },
+    /// Print the index's rows by type and part, its version and the
+    /// file-text queue.
     Status,
+    /// Extract the text of one file from stdin (run by the server, in a
+    /// child process with its resources limited).
+    #[command(hide = true)]
+    Extract {
+        /// pdf, html or office.
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        max_chars: usize,
+        #[arg(long)]
+        memory_mib: u64,
+        #[arg(long)]
+        cpu_secs: u64,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, Copy)]
@@ -336,6 +359,51 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub webhooks: WebhookArgs,
+
+    #[command(flatten)]
+    pub search: SearchArgs,
+}
+
+/// How the text of documents' files is extracted for search: in a child
+/// process per file, with its memory, CPU time and output bounded.
+#[derive(Args, Debug, Clone)]
+pub struct SearchArgs {
+    /// Seconds one file's extraction may take; the child is killed after.
+    #[arg(long, env = "SAMMEN_SEARCH_EXTRACT_TIMEOUT_SECS", default_value_t = 10)]
+    pub search_extract_timeout_secs: u64,
+
+    /// Address space (MiB) the extracting child may use.
+    #[arg(long, env = "SAMMEN_SEARCH_EXTRACT_MEMORY_MIB", default_value_t = 512)]
+    pub search_extract_memory_mib: u64,
+
+    /// Larger files are not extracted (SKIPPED `too_large`).
+    #[arg(long, env = "SAMMEN_SEARCH_EXTRACT_MAX_BYTES", default_value_t = 25 * 1024 * 1024)]
+    pub search_extract_max_bytes: u64,
+
+    /// Characters of a file's text that are kept and searchable.
+    #[arg(long, env = "SAMMEN_SEARCH_EXTRACT_MAX_CHARS", default_value_t = 200_000)]
+    pub search_extract_max_chars: usize,
+
+    /// Files this node extracts at once (0: none; another node does it).
+    #[arg(long, env = "SAMMEN_SEARCH_EXTRACT_WORKERS", default_value_t = 1)]
+    pub search_extract_workers: usize,
+
+    /// The program run to extract (default: this one, as `sammen search extract`).
+    #[arg(long, env = "SAMMEN_SEARCH_EXTRACTOR")]
+    pub search_extractor: Option<PathBuf>,
+}
+
+impl Default for SearchArgs {
+    fn default() -> Self {
+        Self {
+            search_extract_timeout_secs: 10,
+            search_extract_memory_mib: 512,
+            search_extract_max_bytes: 25 * 1024 * 1024,
+            search_extract_max_chars: 200_000,
+            search_extract_workers: 1,
+            search_extractor: None,
+        }
+    }
 }
 
 /// How webhooks are delivered.
@@ -513,6 +581,7 @@ impl ServeConfig {
                 secret_key: None,
                 secret_key_file: None,
                 webhooks: WebhookArgs::default(),
+                search: SearchArgs::default(),
             },
         }
     }
@@ -542,6 +611,8 @@ pub struct Settings {
     pub public_url: String,
     /// How webhooks are delivered.
     pub webhooks: WebhookArgs,
+    /// How files' text is extracted for search.
+    pub search: SearchArgs,
     /// Seals stored secrets; `serve` sets it from `--secret-key(-file)`,
     /// other commands have none.
     pub secrets: Option<crate::secrets::SecretBox>,
@@ -570,6 +641,7 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             webhooks: serve.webhooks.clone(),
+            search: serve.search.clone(),
             secrets: None,
         }
     }

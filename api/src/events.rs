@@ -233,6 +233,11 @@ pub fn spawn_pruning(
                         Ok(n) => tracing::info!(pruned = n, days, "old events pruned"),
                         Err(error) => tracing::warn!(%error, "pruning events failed"),
                     }
+                    match crate::search::worker::prune(&db, days).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(pruned = n, days, "old file text jobs pruned"),
+                        Err(error) => tracing::warn!(%error, "pruning file text jobs failed"),
+                    }
                     match crate::webhooks::prune(&db, days).await {
                         Ok(0) => {}
                         Ok(n) => tracing::info!(pruned = n, days, "old webhook deliveries pruned"),

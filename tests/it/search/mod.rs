@@ -6,6 +6,7 @@
 mod access;
 mod analysis;
 mod examples;
+mod files;
 mod golden;
 mod index;
 mod syntax;

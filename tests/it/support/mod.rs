@@ -44,6 +44,41 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// A GraphQL multipart request (the upload spec) with one file as
+/// `variables.file`: its boundary and body.
+pub fn multipart_upload(
+    query: &str,
+    variables: Value,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = format!("sammen-{}", uuid::Uuid::now_v7().simple());
+    let operations = json!({ "query": query, "variables": variables });
+    let mut body = Vec::new();
+    let mut part = |headers: String, content: &[u8]| {
+        body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    };
+    part(
+        "Content-Disposition: form-data; name=\"operations\"".into(),
+        operations.to_string().as_bytes(),
+    );
+    part(
+        "Content-Disposition: form-data; name=\"map\"".into(),
+        json!({ "0": ["variables.file"] }).to_string().as_bytes(),
+    );
+    part(
+        format!(
+            "Content-Disposition: form-data; name=\"0\"; filename=\"{filename}\"\r\nContent-Type: {content_type}"
+        ),
+        bytes,
+    );
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (boundary, body)
+}
+
 /// One HTTP answer to a GraphQL request.
 pub struct Reply {
     pub status: StatusCode,
@@ -118,6 +153,9 @@ impl TestApp {
         };
         config.serve.demo = true;
         config.global.storage_dir = dir.path().join("files");
+        // The program that extracts files' text: the server's own, never
+        // this test binary (which would run the tests again).
+        config.serve.search.search_extractor = Some(env!("CARGO_BIN_EXE_sammen-under-test").into());
         adjust(&mut config);
         Self::start(config, postgres_schema, dir).await
     }
@@ -278,29 +316,7 @@ impl TestApp {
         content_type: &str,
         bytes: &[u8],
     ) -> Reply {
-        let boundary = format!("sammen-{}", uuid::Uuid::now_v7().simple());
-        let operations = json!({ "query": query, "variables": variables });
-        let mut body = Vec::new();
-        let mut part = |headers: String, content: &[u8]| {
-            body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
-            body.extend_from_slice(content);
-            body.extend_from_slice(b"\r\n");
-        };
-        part(
-            "Content-Disposition: form-data; name=\"operations\"".into(),
-            operations.to_string().as_bytes(),
-        );
-        part(
-            "Content-Disposition: form-data; name=\"map\"".into(),
-            json!({ "0": ["variables.file"] }).to_string().as_bytes(),
-        );
-        part(
-            format!(
-                "Content-Disposition: form-data; name=\"0\"; filename=\"{filename}\"\r\nContent-Type: {content_type}"
-            ),
-            bytes,
-        );
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let (boundary, body) = multipart_upload(query, variables, filename, content_type, bytes);
         let mut request = self
             .client
             .post(self.url("/graphql"))

@@ -137,6 +137,9 @@ async fn indexed_subject(
 pub async fn apply(db: &impl ConnectionTrait, events: &[event::Model]) -> Result<(), DbErr> {
     let mut stale: BTreeMap<ItemType, BTreeSet<Uuid>> = BTreeMap::new();
     for event in events {
+        if event.kind == "document.version_added" {
+            new_file(db, event).await?;
+        }
         if let Some((item_type, id)) = indexed_subject(db, event).await? {
             stale.entry(item_type).or_default().insert(id);
         }
@@ -147,6 +150,32 @@ pub async fn apply(db: &impl ConnectionTrait, events: &[event::Model]) -> Result
         write::replace(db, &ids, META, &rows).await?;
     }
     Ok(())
+}
+
+/// A document has a new current file: its old file text is no longer
+/// searchable, and the new one's is queued for the extraction worker.
+async fn new_file(db: &impl ConnectionTrait, event: &event::Model) -> Result<(), DbErr> {
+    let version = event.payload["versionId"]
+        .as_str()
+        .and_then(|id| Uuid::parse_str(id).ok());
+    let Some(version) = version else {
+        return Ok(());
+    };
+    let Some(version) = sammen_entities::document_version::Entity::find_by_id(version)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    write::delete(db, &[version.document_id], FILE).await?;
+    super::worker::enqueue(
+        db,
+        version.document_id,
+        version.id,
+        &version.media_type,
+        version.size,
+    )
+    .await
 }
 
 /// Items per statement batch when rebuilding.
@@ -233,7 +262,7 @@ pub async fn ensure_current(db: &DatabaseConnection) -> Result<(), DbErr> {
     }
     let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7262015)")
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7262015, hashtext(current_schema()))")
             .await?;
     }
     if stored_version(&txn).await?.as_deref() != Some(INDEX_VERSION) {
