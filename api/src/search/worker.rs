@@ -130,6 +130,24 @@ pub async fn prune(db: &DatabaseConnection, days: u32) -> Result<u64, DbErr> {
         .rows_affected)
 }
 
+/// The oldest due job: PENDING, its retry time come, not leased.
+fn due(now: chrono::DateTime<Utc>) -> sea_orm::Select<search_extraction::Entity> {
+    search_extraction::Entity::find()
+        .filter(search_extraction::Column::Status.eq(PENDING))
+        .filter(
+            Condition::any()
+                .add(search_extraction::Column::NextAttemptAt.is_null())
+                .add(search_extraction::Column::NextAttemptAt.lte(now)),
+        )
+        .filter(
+            Condition::any()
+                .add(search_extraction::Column::ClaimedUntil.is_null())
+                .add(search_extraction::Column::ClaimedUntil.lt(now)),
+        )
+        .order_by_asc(search_extraction::Column::CreatedAt)
+        .limit(1)
+}
+
 /// What working a job came to.
 enum Outcome {
     Text(Box<document_version::Model>, String),
@@ -239,21 +257,12 @@ impl Worker {
     /// The oldest due job, its attempt counted and leased to this worker.
     async fn claim(&self) -> Result<Option<search_extraction::Model>, DbErr> {
         let now = Utc::now();
+        // Idle rounds cost one read, not a write transaction.
+        if due(now).one(&self.db).await?.is_none() {
+            return Ok(None);
+        }
         let txn = crate::db::begin_write(&self.db).await?;
-        let mut find = search_extraction::Entity::find()
-            .filter(search_extraction::Column::Status.eq(PENDING))
-            .filter(
-                Condition::any()
-                    .add(search_extraction::Column::NextAttemptAt.is_null())
-                    .add(search_extraction::Column::NextAttemptAt.lte(now)),
-            )
-            .filter(
-                Condition::any()
-                    .add(search_extraction::Column::ClaimedUntil.is_null())
-                    .add(search_extraction::Column::ClaimedUntil.lt(now)),
-            )
-            .order_by_asc(search_extraction::Column::CreatedAt)
-            .limit(1);
+        let mut find = due(now);
         if txn.get_database_backend() == DbBackend::Postgres {
             find = find.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }

@@ -143,7 +143,7 @@ async fn finished_job(app: &TestApp, doc: &str, secs: u64) -> search_extraction:
 
 #[tokio::test]
 async fn the_text_of_every_format_is_found_and_only_by_those_who_may_read_it() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.serve.search.search_extract_workers = 1).await;
     let admin = app.login("admin@example.org").await;
     let html = "<html><head><script>var skjultord = 1;</script><style>p{}</style></head>\
                 <body><h1>Vedlegg</h1><p>Om tyttebær &amp; annet</p></body></html>";
@@ -258,6 +258,7 @@ async fn the_text_of_every_format_is_found_and_only_by_those_who_may_read_it() {
 #[tokio::test]
 async fn a_hostile_pdf_fails_alone_and_the_worker_goes_on() {
     let app = TestApp::spawn_with(|c| {
+        c.serve.search.search_extract_workers = 1;
         c.serve.search.search_extract_memory_mib = 64;
         c.serve.search.search_extract_timeout_secs = 30;
     })
@@ -342,6 +343,7 @@ async fn an_extractor_that_hangs_is_killed_at_the_timeout() {
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("executable");
     }
     let app = TestApp::spawn_with(|c| {
+        c.serve.search.search_extract_workers = 1;
         c.serve.search.search_extractor = Some(script.clone());
         c.serve.search.search_extract_timeout_secs = 1;
     })

@@ -156,6 +156,9 @@ impl TestApp {
         // The program that extracts files' text: the server's own, never
         // this test binary (which would run the tests again).
         config.serve.search.search_extractor = Some(env!("CARGO_BIN_EXE_sammen-under-test").into());
+        // No file-text worker unless a test asks for one: its rounds would
+        // count in the tests that measure SQL statements.
+        config.serve.search.search_extract_workers = 0;
         adjust(&mut config);
         Self::start(config, postgres_schema, dir).await
     }
