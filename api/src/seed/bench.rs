@@ -1,6 +1,6 @@
 //! `sammen seed bench --scale N`: a large network for benchmarks, on top of
 //! the demo data. N organisations, 10·N documents in all four visibilities,
-//! N active projects with participants, deliverables and a milestone, and N
+//! translations and some Markdown files (see `corpus`), N active projects with participants, deliverables and a milestone, and N
 //! training materials with an offering each.
 //!
 //! Everything is made by the demo admin through the same domain functions
@@ -19,7 +19,7 @@ use crate::context::Ctx;
 use crate::documents::CreateDocumentInput;
 use crate::domain::{
     Audience, Date, DeliveryMode, DocumentKind, MoneyInput, OrganisationKind, ParticipantRole,
-    PartnershipStatus, ProjectStatus, TrainingKind, Visibility,
+    PartnershipStatus, ProjectStatus, TrainingKind, TranslationStatus, Visibility,
 };
 use crate::organisations::CreateOrganisationInput;
 use crate::projects::{CreateDeliverableInput, CreateMilestoneInput, CreateProjectInput};
@@ -83,16 +83,20 @@ pub async fn load(service: Service<'_>, scale: usize) -> anyhow::Result<()> {
     }
     tracing::info!(scale, "benchmark organisations loaded");
 
+    let mut corpus = super::corpus::Corpus::new(scale as u64);
     for i in 0..scale * 10 {
-        crate::documents::create(
+        let texts = corpus.document(i);
+        let row = format!("bench document {i}");
+        let (_, title, summary) = &texts.locales[0];
+        let created = crate::documents::create(
             &ctx,
             CreateDocumentInput {
                 owner_organisation_id: Some(id(organisations[i % organisations.len()])),
                 kind: DocumentKind::Report,
-                title: format!("Benchmark report {i} on peer support work"),
-                summary: "A report written for the benchmark.".into(),
-                original_locale: Some("en-US".into()),
-                content_language: Some("en".into()),
+                title: title.clone(),
+                summary: summary.clone(),
+                original_locale: Some(texts.original_locale.into()),
+                content_language: Some(texts.content_language.into()),
                 license: None,
                 authors: strings(&["Bench"]),
                 published_on: None,
@@ -101,7 +105,32 @@ pub async fn load(service: Service<'_>, scale: usize) -> anyhow::Result<()> {
             },
         )
         .await
-        .for_row(format!("bench document {i}"))?;
+        .for_row(&row)?;
+        for (locale, title, summary) in &texts.locales[1..] {
+            crate::documents::translate(
+                &ctx,
+                created.id,
+                locale,
+                title,
+                summary,
+                TranslationStatus::Reviewed,
+            )
+            .await
+            .for_row(format!("{row}, {locale}"))?;
+        }
+        if let Some(markdown) = texts.markdown {
+            let file: Result<bytes::Bytes, std::io::Error> = Ok(bytes::Bytes::from(markdown));
+            crate::documents::store_version(
+                &ctx,
+                created.id,
+                format!("bench-{i}.md"),
+                Some("text/markdown".into()),
+                futures_util::stream::iter([file]),
+                Some("First version"),
+            )
+            .await
+            .for_row(format!("{row}, its file"))?;
+        }
     }
     tracing::info!(scale, "benchmark documents loaded");
 

@@ -52,7 +52,9 @@ use crate::net::Fetcher;
 use crate::storage::Storage;
 
 pub mod bench;
+mod corpus;
 mod documents;
+pub use documents::pdf_of;
 mod organisations;
 mod people;
 mod projects;

@@ -13,31 +13,6 @@ use serde_json::{Value, json};
 use super::{document, hit, ids, search};
 use crate::support::{Process, TestApp, UPLOAD, gql_at};
 
-/// A PDF of `objects` (1-based object numbers in order) with its xref.
-fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(object);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 /// A one-page PDF in Helvetica whose page content is the stream object
 /// `contents`, and then `extra` objects (numbered from 6).
 fn page_pdf(contents: Vec<u8>, extra: &[Vec<u8>]) -> Vec<u8> {
@@ -51,7 +26,7 @@ fn page_pdf(contents: Vec<u8>, extra: &[Vec<u8>]) -> Vec<u8> {
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
     ];
     objects.extend(extra.iter().cloned());
-    pdf_of(&objects)
+    sammen_api::seed::pdf_of(&objects)
 }
 
 /// A one-page PDF showing `text`.

@@ -9,6 +9,7 @@ mod examples;
 mod files;
 mod golden;
 mod index;
+mod plans;
 mod syntax;
 
 use serde_json::{Value, json};

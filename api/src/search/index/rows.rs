@@ -86,45 +86,38 @@ pub async fn of_items(
     match item_type {
         ItemType::Document => {
             let (items, translations) = load!(document, document_translation, DocumentId);
-            for item in &items {
-                let topics = vec![("topics", item.topics.items().join("\n"))];
-                rows.extend(meta_rows(
-                    item_type,
-                    item,
-                    translations.get(&item.id).map_or(&[][..], Vec::as_slice),
-                    item.updated_at,
-                    |_, _| topics.clone(),
-                ));
-            }
+            rows = with_fixed_tail(
+                item_type,
+                &items,
+                &translations,
+                |d| d.updated_at,
+                |d| vec![("topics", d.topics.items().join("\n"))],
+            );
         }
         ItemType::TrainingMaterial => {
             let (items, translations) = load!(training_material, training_translation, TrainingMaterialId);
-            for item in &items {
-                let topics = vec![("topics", item.topics.items().join("\n"))];
-                rows.extend(meta_rows(
-                    item_type,
-                    item,
-                    translations.get(&item.id).map_or(&[][..], Vec::as_slice),
-                    item.updated_at,
-                    |_, _| topics.clone(),
-                ));
-            }
+            rows = with_fixed_tail(
+                item_type,
+                &items,
+                &translations,
+                |m| m.updated_at,
+                |m| vec![("topics", m.topics.items().join("\n"))],
+            );
         }
         ItemType::Organisation => {
             let (items, translations) = load!(organisation, organisation_translation, OrganisationId);
-            for item in &items {
-                let tail = vec![
-                    ("name", item.name.clone()),
-                    ("focusAreas", item.focus_areas.items().join("\n")),
-                ];
-                rows.extend(meta_rows(
-                    item_type,
-                    item,
-                    translations.get(&item.id).map_or(&[][..], Vec::as_slice),
-                    item.updated_at,
-                    |_, _| tail.clone(),
-                ));
-            }
+            rows = with_fixed_tail(
+                item_type,
+                &items,
+                &translations,
+                |o| o.updated_at,
+                |o| {
+                    vec![
+                        ("name", o.name.clone()),
+                        ("focusAreas", o.focus_areas.items().join("\n")),
+                    ]
+                },
+            );
         }
         ItemType::Project => {
             let (items, translations) = load!(project, project_translation, ProjectId);
@@ -193,6 +186,29 @@ pub async fn of_items(
         }
     }
     Ok(rows)
+}
+
+/// The META rows of `items` whose untranslated texts (`tail`) are the
+/// same in every locale.
+fn with_fixed_tail<T: Translatable>(
+    item_type: ItemType,
+    items: &[T],
+    translations: &HashMap<Uuid, Vec<T::Translation>>,
+    updated_at: impl Fn(&T) -> chrono::DateTime<chrono::Utc>,
+    tail: impl Fn(&T) -> Texts,
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for item in items {
+        let fixed = tail(item);
+        rows.extend(meta_rows(
+            item_type,
+            item,
+            translations.get(&item.id()).map_or(&[][..], Vec::as_slice),
+            updated_at(item),
+            |_, _| fixed.clone(),
+        ));
+    }
+    rows
 }
 
 /// A deliverable's title in `locale`: its original's or a translation's
