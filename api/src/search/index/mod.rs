@@ -216,6 +216,19 @@ pub async fn reindex(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
             written += rows.len() as u64;
         }
     }
+    // A rebuild writes the index a page at a time: merge SQLite's FTS5
+    // segments into one (a common word's match then reads one list instead
+    // of hundreds, about twice as fast), and give PostgreSQL's planner the
+    // new table's statistics now rather than at autovacuum's next visit.
+    match backend {
+        DbBackend::Sqlite => {
+            db.execute_unprepared("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+                .await?;
+        }
+        _ => {
+            db.execute_unprepared("ANALYZE search_doc").await?;
+        }
+    }
     set_version(db).await?;
     Ok(written)
 }
