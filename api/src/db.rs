@@ -20,7 +20,17 @@ pub async fn connect(global: &GlobalArgs) -> anyhow::Result<DatabaseConnection> 
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // SQLite: each pooled connection reads the file through mmap (up to
+        // 1 GiB; the pages are the kernel's page cache, shared) and keeps
+        // up to 32 MiB of pages itself, instead of one pread per page into
+        // the default 2 MiB cache. On scale 1000, a common word's search
+        // spent a quarter of its time in pread.
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .pragma("mmap_size", "1073741824")
+                .pragma("cache_size", "-32768")
+        });
     let is_postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
     if let Some(schema) = &global.database_schema {
         anyhow::ensure!(is_postgres, "--database-schema only applies to PostgreSQL");
