@@ -122,10 +122,11 @@ def postgres_ticks():
     return total
 
 
-def rss_mib(pid):
+def rss_mib(pid, field="VmRSS"):
+    """A memory figure of the process from /proc, in MiB."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -190,7 +191,11 @@ def main():
             f"| {r['server_ms']:.2f} | {r['db_ms']:.2f} | {r['statements']:.2f} | {int(r['bad'] + r['socket_errors'])} |",
             flush=True,
         )
-    print(f"\nServer RSS after the run: {rss_mib(args.pid):.0f} MiB")
+    print(
+        f"\nServer RSS after the run: {rss_mib(args.pid):.0f} MiB, of which "
+        f"{rss_mib(args.pid, 'RssAnon'):.0f} MiB its own memory and {rss_mib(args.pid, 'RssFile'):.0f} MiB "
+        "file pages (SQLite's, mapped)"
+    )
 
 
 if __name__ == "__main__":

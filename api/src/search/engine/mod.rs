@@ -9,10 +9,10 @@ use sammen_entities::{
     document, organisation, person, project, project_participant, search_doc, training_material,
 };
 use sea_orm::sea_query::{
-    Alias, CommonTableExpression, Cond, Expr, ExprTrait, IntoTableRef, Order, PostgresQueryBuilder,
-    Query as Sql, SelectStatement, SqliteQueryBuilder, UnionType, WithClause,
+    Alias, Asterisk, CommonTableExpression, Cond, Expr, ExprTrait, Order, PostgresQueryBuilder, Query as Sql,
+    SelectStatement, SqliteQueryBuilder, UnionType, WithClause,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, JoinType, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, Statement};
 use uuid::Uuid;
 
 use super::index::{COLUMNS, ItemType};
@@ -110,11 +110,10 @@ impl Search<'_> {
                 .expr_as(Expr::cust(score), alias("score"))
                 .from(alias("search_fts"))
                 .and_where(Expr::cust_with_values("search_fts MATCH ?", [matching]));
-            self.join_driven(
-                &mut select,
-                search_doc::Entity.into_table_ref().alias(alias("d")),
-                Expr::cust("d.id = search_fts.rowid"),
-            );
+            // The matches drive the join (see `join_driven`).
+            select
+                .join_as(JoinType::CrossJoin, search_doc::Entity, alias("d"), Cond::all())
+                .and_where(Expr::cust("d.id = search_fts.rowid"));
         } else {
             // Per language: the rows in that language's configuration that
             // match its reading of the query. The configuration names are
@@ -165,16 +164,32 @@ impl Search<'_> {
         Some(select)
     }
 
-    /// Joins `table` on `on` to the rows so far, which drive the join. On
-    /// SQLite that is a `CROSS JOIN` (its planner never reorders one) with
-    /// `on` in the `WHERE`: left free, it may start from an index of the
-    /// other table and run the full-text match, or scan the matches, once
-    /// per row of it (seconds instead of milliseconds on 10,000 documents).
-    fn join_driven(&self, s: &mut SelectStatement, table: impl IntoTableRef, on: Expr) {
+    /// Joins `entity`'s table on `on` to the matches, which drive the join
+    /// on both engines. SQLite: a `CROSS JOIN` (its planner never reorders
+    /// one) with `on` in the `WHERE`; left free, it started from an index
+    /// of the other table and ran the full-text match once per row of it.
+    /// PostgreSQL: `JOIN LATERAL (SELECT * FROM table WHERE on) AS table`,
+    /// a key lookup per match; it cannot know how many rows `m` holds and,
+    /// guessing a handful, scanned `m` once per organisation. Either way
+    /// the statement's cost follows the matches, not the tables.
+    fn join_driven<E: EntityTrait>(&self, s: &mut SelectStatement, entity: E, on: Expr) {
         if self.backend == DbBackend::Sqlite {
-            s.join(JoinType::CrossJoin, table, Cond::all()).and_where(on);
+            s.join(JoinType::CrossJoin, entity, Cond::all()).and_where(on);
         } else {
-            s.join(JoinType::InnerJoin, table, on);
+            // OFFSET 0 keeps PostgreSQL from pulling the subquery up into a
+            // plain join, which it would then reorder.
+            let row = Sql::select()
+                .column(Asterisk)
+                .from(entity)
+                .and_where(on)
+                .offset(0)
+                .to_owned();
+            s.join_lateral(
+                JoinType::InnerJoin,
+                row,
+                alias(entity.table_name()),
+                Expr::cust("TRUE"),
+            );
         }
     }
 
