@@ -194,7 +194,7 @@ def main():
     print(
         f"\nServer RSS after the run: {rss_mib(args.pid):.0f} MiB, of which "
         f"{rss_mib(args.pid, 'RssAnon'):.0f} MiB its own memory and {rss_mib(args.pid, 'RssFile'):.0f} MiB "
-        "file pages (SQLite's, mapped)"
+        "file pages (the binary and, on SQLite, the mapped database)"
     )
 
 
