@@ -223,24 +223,24 @@ impl SearchQuery {
             None => None,
         };
         let look = ctx.look_ahead();
-        let totals = if look.field("totalCount").exists() || look.field("facets").exists() {
-            let facets = engine::facets(&state.db, &state.caller, &parsed, &filter).await?;
-            totals_of(facets)
-        } else {
-            SearchTotals::default()
-        };
-        let mut hits = if page.first == 0 {
-            Vec::new()
-        } else {
-            engine::hits(
-                &state.db,
-                &state.caller,
-                &parsed,
-                &filter,
-                after,
-                page.first as u64 + 1,
-            )
-            .await?
+        let want_totals = look.field("totalCount").exists() || look.field("facets").exists();
+        let limit = page.first as u64 + 1;
+        let (mut hits, totals) = match (want_totals, page.first > 0) {
+            // One statement for both: the matches and the policy once.
+            (true, true) => {
+                let (hits, facets) =
+                    engine::hits_and_facets(&state.db, &state.caller, &parsed, &filter, after, limit).await?;
+                (hits, totals_of(facets))
+            }
+            (true, false) => (
+                Vec::new(),
+                totals_of(engine::facets(&state.db, &state.caller, &parsed, &filter).await?),
+            ),
+            (false, true) => (
+                engine::hits(&state.db, &state.caller, &parsed, &filter, after, limit).await?,
+                SearchTotals::default(),
+            ),
+            (false, false) => (Vec::new(), SearchTotals::default()),
         };
         let has_next = hits.len() > page.first;
         hits.truncate(page.first);

@@ -1,7 +1,7 @@
 //! Nothing typed into the search box is an error (but a query longer than
 //! 200 characters), and no engine syntax gets through.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{document, ids, search, search_reply};
 use crate::support::TestApp;
@@ -129,4 +129,65 @@ async fn a_search_runs_the_same_few_statements_whatever_the_page_size() {
     let large = statements_for(&app, &admin, super::SEARCH, json!({"q": "tidevann", "first": 50})).await;
     assert_eq!(small, large);
     assert!(small <= 8, "{small} statements");
+}
+
+#[tokio::test]
+async fn the_totals_and_the_hits_agree_however_they_are_asked_for() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    for i in 0..7 {
+        // Some titles say it twice, so the scores differ.
+        let title = if i % 3 == 0 {
+            format!("Springflo og flo {i}")
+        } else {
+            format!("Springflo {i}")
+        };
+        document(
+            &app,
+            &admin,
+            json!({"kind": "REPORT", "title": title, "visibility": "PUBLIC"}),
+        )
+        .await;
+    }
+    let totals = "query($q: String!) { search(query: $q) { totalCount \
+                  facets { types { value count } languages { value count } } } }";
+    let page = "pageInfo { hasNextPage endCursor } edges { node { score node { ... on Document { id } } } }";
+    let hits = format!(
+        "query($q: String!, $after: String) {{ search(query: $q, first: 3, after: $after) {{ {page} }} }}"
+    );
+    let both = format!(
+        "query($q: String!, $after: String) {{ search(query: $q, first: 3, after: $after) {{ totalCount \
+         facets {{ types {{ value count }} languages {{ value count }} }} {page} }} }}"
+    );
+    let alone = app.gql_as(&admin, totals, json!({"q": "springflo"})).await.ok()["search"].clone();
+    assert_eq!(alone["totalCount"], 7);
+    // Page through asking for the hits alone, then for both at once: the
+    // same hits in the same order, and on every page the same totals.
+    let mut seen: Vec<Vec<(String, f64)>> = Vec::new();
+    for query in [&hits, &both] {
+        let (mut after, mut all) = (Value::Null, Vec::new());
+        loop {
+            let found = app
+                .gql_as(&admin, query, json!({"q": "springflo", "after": after}))
+                .await
+                .ok()["search"]
+                .clone();
+            if query == &both {
+                assert_eq!(found["totalCount"], alone["totalCount"]);
+                assert_eq!(found["facets"], alone["facets"]);
+            }
+            for edge in found["edges"].as_array().expect("edges") {
+                let id = edge["node"]["node"]["id"].as_str().expect("id").to_owned();
+                all.push((id, edge["node"]["score"].as_f64().expect("score")));
+            }
+            if found["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = found["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(all.len(), 7, "{all:?}");
+        assert!(all.windows(2).all(|w| w[0].1 >= w[1].1), "best first: {all:?}");
+        seen.push(all);
+    }
+    assert_eq!(seen[0], seen[1]);
 }

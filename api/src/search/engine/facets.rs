@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Query as Sql, UnionType};
+use sea_orm::sea_query::{Expr, ExprTrait, Query as Sql, SelectStatement, UnionType};
 use sea_orm::{ConnectionTrait, QueryResult, Statement};
 
 use super::{Filter, Search, alias};
@@ -41,11 +41,72 @@ pub async fn facets(
         return Ok(Facets::default());
     };
     let rows = db.query_all_raw(statement).await?;
+    Ok(read_facets(rows.iter())?)
+}
+
+impl Search<'_> {
+    /// The statement of `facets`; `None` when nothing can match.
+    pub(super) fn facets_statement(&self) -> Option<Statement> {
+        let with = self.with(false)?;
+        let mut members = self.facet_rows(false).into_iter();
+        let mut select = members.next()?;
+        for member in members {
+            select.union(UnionType::All, member);
+        }
+        Some(self.statement(with, select))
+    }
+
+    /// One select per facet (`facet`, `value`, `n`), the total first.
+    /// `after_hits`: after the hit rows' columns, as NULLs, to follow them
+    /// in a union (`hits_and_facets`).
+    pub(super) fn facet_rows(&self, after_hits: bool) -> Vec<SelectStatement> {
+        let count = || Expr::col(alias("item_id")).count_distinct();
+        let facet = |name: &str, value: Option<Expr>| {
+            let mut s = Sql::select();
+            s.expr_as(Expr::val(name.to_owned()), alias("facet"));
+            match value.clone() {
+                Some(value) => s.expr_as(value.cast_as("TEXT"), alias("value")),
+                None => s.expr_as(Expr::val(String::new()), alias("value")),
+            };
+            s.expr_as(count(), alias("n")).from(alias("ok"));
+            if after_hits {
+                for column in [
+                    "item_type",
+                    "item_id",
+                    "doc_id",
+                    "part",
+                    "locale",
+                    "is_original",
+                    "s",
+                ] {
+                    s.expr_as(Expr::cust("NULL"), alias(column));
+                }
+            }
+            if let Some(value) = value {
+                s.and_where(value.clone().is_not_null()).add_group_by([value]);
+            }
+            s
+        };
+        vec![
+            facet("total", None),
+            facet("type", Some(Expr::col(alias("item_type")))),
+            facet("language", Some(Expr::col(alias("locale"))))
+                .and_where(Expr::col(alias("locale")).ne("und"))
+                .to_owned(),
+            facet("country", Some(Expr::col(alias("country")))),
+            facet("eqfLevel", Some(Expr::col(alias("eqf_level")))),
+            facet("license", Some(Expr::col(alias("license")))),
+        ]
+    }
+}
+
+/// The facets in `rows` (the rows of `facet_rows`).
+pub(super) fn read_facets<'a>(rows: impl Iterator<Item = &'a QueryResult>) -> Result<Facets, sea_orm::DbErr> {
     let mut facets = Facets::default();
     let mut by: HashMap<String, Vec<(String, u64)>> = HashMap::new();
     for row in rows {
         let name: String = row.try_get("", "facet")?;
-        let n = count_of(&row)?;
+        let n = count_of(row)?;
         if name == "total" {
             facets.total = n;
         } else {
@@ -63,49 +124,6 @@ pub async fn facets(
     facets.eqf_levels = take("eqfLevel");
     facets.licenses = take("license");
     Ok(facets)
-}
-
-impl Search<'_> {
-    /// The statement of `facets`; `None` when nothing can match.
-    pub(super) fn facets_statement(&self) -> Option<Statement> {
-        let with = self.with(false)?;
-        let count = || Expr::col(alias("item_id")).count_distinct();
-        let facet = |name: &str, value: Option<Expr>| {
-            let mut s = Sql::select();
-            s.expr_as(Expr::val(name.to_owned()), alias("facet"));
-            match value.clone() {
-                Some(value) => s.expr_as(value.cast_as("TEXT"), alias("value")),
-                None => s.expr_as(Expr::val(String::new()), alias("value")),
-            };
-            s.expr_as(count(), alias("n")).from(alias("ok"));
-            if let Some(value) = value {
-                s.and_where(value.clone().is_not_null()).add_group_by([value]);
-            }
-            s
-        };
-        let mut select = facet("total", None);
-        select
-            .union(UnionType::All, facet("type", Some(Expr::col(alias("item_type")))))
-            .union(
-                UnionType::All,
-                facet("language", Some(Expr::col(alias("locale"))))
-                    .and_where(Expr::col(alias("locale")).ne("und"))
-                    .to_owned(),
-            )
-            .union(
-                UnionType::All,
-                facet("country", Some(Expr::col(alias("country")))),
-            )
-            .union(
-                UnionType::All,
-                facet("eqfLevel", Some(Expr::col(alias("eqf_level")))),
-            )
-            .union(
-                UnionType::All,
-                facet("license", Some(Expr::col(alias("license")))),
-            );
-        Some(self.statement(with, select))
-    }
 }
 
 fn count_of(row: &QueryResult) -> Result<u64, sea_orm::DbErr> {

@@ -12,7 +12,7 @@ use sea_orm::sea_query::{
     Alias, Asterisk, CommonTableExpression, Cond, Expr, ExprTrait, Order, PostgresQueryBuilder, Query as Sql,
     SelectStatement, SqliteQueryBuilder, UnionType, WithClause,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryResult, Statement};
 use uuid::Uuid;
 
 use super::index::{COLUMNS, ItemType};
@@ -24,6 +24,7 @@ use crate::error::ApiResult;
 use crate::graphql::filters;
 
 mod facets;
+use facets::read_facets;
 pub use facets::{Facets, facets};
 
 /// What narrows a search; empty lists narrow nothing.
@@ -474,56 +475,131 @@ impl Search<'_> {
     }
 
     /// The statement of `hits`; `None` when nothing can match.
+    /// The statement of `hits`; `None` when nothing can match.
     fn hits_statement(&self, after: Option<(f64, Uuid)>, limit: u64) -> Option<Statement> {
         let mut with = self.with(true)?;
-        let best = Expr::col(alias("score")).max();
-        let mut page = Sql::select();
-        page.column(alias("item_id"))
-            .expr_as(best.clone(), alias("s"))
-            .from(alias("ok"))
-            .group_by_col(alias("item_id"))
-            .order_by(alias("s"), Order::Desc)
-            .order_by(alias("item_id"), Order::Asc)
-            .limit(limit);
-        if let Some((score, id)) = after {
-            page.cond_having(
-                Cond::any().add(best.clone().lt(score)).add(
-                    Cond::all()
-                        .add(best.eq(score))
-                        .add(Expr::col(alias("item_id")).gt(id)),
-                ),
-            );
-        }
-        with.cte(
-            CommonTableExpression::new()
-                .query(page)
-                .table_name(alias("page"))
-                .to_owned(),
-        );
-        let mut select = Sql::select();
+        with.cte(page(after, limit));
+        let mut select = hit_rows(false);
         select
-            .distinct()
-            .expr(ok("item_type"))
-            .expr(ok("item_id"))
-            .expr(ok("doc_id"))
-            .expr(ok("part"))
-            .expr(ok("locale"))
-            .expr(ok("is_original"))
-            .expr(Expr::col((alias("page"), alias("s"))))
-            .from(alias("ok"))
-            .inner_join(
-                alias("page"),
-                Expr::col((alias("page"), alias("item_id"))).equals((alias("ok"), alias("item_id"))),
-            )
             .order_by((alias("page"), alias("s")), Order::Desc)
             .order_by((alias("ok"), alias("item_id")), Order::Asc)
             .order_by((alias("ok"), alias("doc_id")), Order::Asc);
         Some(self.statement(with, select))
     }
+
+    /// The statement of `hits_and_facets`: the rows of `hits` (facet
+    /// `hit`, in no order) and those of `facets`, from one evaluation of
+    /// the matches and the policy.
+    fn hits_and_facets_statement(&self, after: Option<(f64, Uuid)>, limit: u64) -> Option<Statement> {
+        let mut with = self.with(true)?;
+        with.cte(page(after, limit));
+        let mut select = hit_rows(true);
+        for member in self.facet_rows(true) {
+            select.union(UnionType::All, member);
+        }
+        Some(self.statement(with, select))
+    }
 }
 
-/// The statements a search's first page sends, hits then facets (none
-/// when nothing can match): for `EXPLAIN`, in the tests that hold the
+/// `page AS (…)`: the best `limit` items after the cursor `after` (score, id).
+fn page(after: Option<(f64, Uuid)>, limit: u64) -> CommonTableExpression {
+    let best = Expr::col(alias("score")).max();
+    let mut page = Sql::select();
+    page.column(alias("item_id"))
+        .expr_as(best.clone(), alias("s"))
+        .from(alias("ok"))
+        .group_by_col(alias("item_id"))
+        .order_by(alias("s"), Order::Desc)
+        .order_by(alias("item_id"), Order::Asc)
+        .limit(limit);
+    if let Some((score, id)) = after {
+        page.cond_having(
+            Cond::any().add(best.clone().lt(score)).add(
+                Cond::all()
+                    .add(best.eq(score))
+                    .add(Expr::col(alias("item_id")).gt(id)),
+            ),
+        );
+    }
+    CommonTableExpression::new()
+        .query(page)
+        .table_name(alias("page"))
+        .to_owned()
+}
+
+/// The matched rows of the page's items, with their item's best score.
+/// `with_facet_columns`: led by the facet rows' columns (`facet` = `hit`),
+/// to come first in a union with them (PostgreSQL types a union's columns
+/// from its first member).
+fn hit_rows(with_facet_columns: bool) -> SelectStatement {
+    let mut select = Sql::select();
+    select.distinct();
+    if with_facet_columns {
+        select
+            .expr_as(Expr::val(HIT), alias("facet"))
+            .expr_as(Expr::cust("CAST(NULL AS TEXT)"), alias("value"))
+            .expr_as(Expr::cust("CAST(NULL AS BIGINT)"), alias("n"));
+    }
+    select
+        .expr(ok("item_type"))
+        .expr(ok("item_id"))
+        .expr(ok("doc_id"))
+        .expr(ok("part"))
+        .expr(ok("locale"))
+        .expr(ok("is_original"))
+        .expr(Expr::col((alias("page"), alias("s"))))
+        .from(alias("ok"))
+        .inner_join(
+            alias("page"),
+            Expr::col((alias("page"), alias("item_id"))).equals((alias("ok"), alias("item_id"))),
+        );
+    select
+}
+
+/// The `facet` of the hit rows in `hits_and_facets`.
+const HIT: &str = "hit";
+
+/// The hits in `rows` (the rows of `hit_rows`), best first (ties by id),
+/// each with its matched rows in index order.
+fn read_hits<'a>(rows: impl Iterator<Item = &'a QueryResult>) -> Result<Vec<Hit>, sea_orm::DbErr> {
+    let mut read = Vec::new();
+    for row in rows {
+        let stored: String = row.try_get("", "item_type")?;
+        let Some(item_type) = ItemType::parse(&stored) else {
+            continue;
+        };
+        let item_id: Uuid = row.try_get("", "item_id")?;
+        let score: f64 = row.try_get("", "s")?;
+        let matched = Matched {
+            doc_id: row.try_get("", "doc_id")?,
+            part: row.try_get("", "part")?,
+            locale: row.try_get("", "locale")?,
+            is_original: row.try_get("", "is_original")?,
+        };
+        read.push((score, item_type, item_id, matched));
+    }
+    read.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.2.cmp(&b.2))
+            .then_with(|| a.3.doc_id.cmp(&b.3.doc_id))
+    });
+    let mut hits: Vec<Hit> = Vec::new();
+    for (score, item_type, item_id, matched) in read {
+        match hits.last_mut() {
+            Some(hit) if hit.item_id == item_id => hit.matched.push(matched),
+            _ => hits.push(Hit {
+                item_type,
+                item_id,
+                score,
+                matched: vec![matched],
+            }),
+        }
+    }
+    Ok(hits)
+}
+
+/// The statements a search's first page may send: hits, facets, and both
+/// in one (none when nothing can match): for `EXPLAIN`, in the tests that hold the
 /// plans to starting from the matches.
 pub fn statements(backend: DbBackend, caller: &Caller, query: &Query, filter: &Filter) -> Vec<Statement> {
     let search = Search {
@@ -532,10 +608,14 @@ pub fn statements(backend: DbBackend, caller: &Caller, query: &Query, filter: &F
         filter,
         backend,
     };
-    [search.hits_statement(None, 20), search.facets_statement()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        search.hits_statement(None, 20),
+        search.facets_statement(),
+        search.hits_and_facets_statement(None, 20),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// One page of hits, best first (ties by id): at most `limit` items after
@@ -558,28 +638,41 @@ pub async fn hits(
         return Ok(Vec::new());
     };
     let rows = db.query_all_raw(statement).await?;
-    let mut hits: Vec<Hit> = Vec::new();
-    for row in rows {
-        let item_id: Uuid = row.try_get("", "item_id")?;
-        let stored: String = row.try_get("", "item_type")?;
-        let Some(item_type) = ItemType::parse(&stored) else {
-            continue;
-        };
-        let matched = Matched {
-            doc_id: row.try_get("", "doc_id")?,
-            part: row.try_get("", "part")?,
-            locale: row.try_get("", "locale")?,
-            is_original: row.try_get("", "is_original")?,
-        };
-        match hits.last_mut() {
-            Some(hit) if hit.item_id == item_id => hit.matched.push(matched),
-            _ => hits.push(Hit {
-                item_type,
-                item_id,
-                score: row.try_get("", "s")?,
-                matched: vec![matched],
-            }),
+    Ok(read_hits(rows.iter())?)
+}
+
+/// `hits` and `facets` in one statement, which finds the matches and
+/// applies the policy once for both.
+pub async fn hits_and_facets(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    query: &Query,
+    filter: &Filter,
+    after: Option<(f64, Uuid)>,
+    limit: u64,
+) -> ApiResult<(Vec<Hit>, Facets)> {
+    let search = Search {
+        caller,
+        query,
+        filter,
+        backend: db.get_database_backend(),
+    };
+    let Some(statement) = search.hits_and_facets_statement(after, limit) else {
+        return Ok((Vec::new(), Facets::default()));
+    };
+    let rows = db.query_all_raw(statement).await?;
+    let mut hit_rows = Vec::new();
+    let mut facet_rows = Vec::new();
+    for row in &rows {
+        let facet: String = row.try_get("", "facet")?;
+        if facet == HIT {
+            hit_rows.push(row);
+        } else {
+            facet_rows.push(row);
         }
     }
-    Ok(hits)
+    Ok((
+        read_hits(hit_rows.into_iter())?,
+        read_facets(facet_rows.into_iter())?,
+    ))
 }
