@@ -119,14 +119,13 @@ pub async fn load(service: Service<'_>, scale: usize) -> anyhow::Result<()> {
             .for_row(format!("{row}, {locale}"))?;
         }
         if let Some(markdown) = texts.markdown {
-            let file: Result<bytes::Bytes, std::io::Error> = Ok(bytes::Bytes::from(markdown));
-            crate::documents::store_version(
+            let filename = format!("bench-{i}.md");
+            super::documents::first_version(
                 &ctx,
                 created.id,
-                format!("bench-{i}.md"),
-                Some("text/markdown".into()),
-                futures_util::stream::iter([file]),
-                Some("First version"),
+                &filename,
+                "text/markdown",
+                markdown.into_bytes(),
             )
             .await
             .for_row(format!("{row}, its file"))?;

@@ -244,19 +244,32 @@ pub(super) async fn load(loader: &Loader<'_>, admin: &Caller, loaded: &mut Loade
         } else {
             (demo.body.as_bytes().to_vec(), "text/markdown")
         };
-        let file: Result<bytes::Bytes, std::io::Error> = Ok(bytes::Bytes::from(content));
-        documents::store_version(
-            &ctx,
-            created.id,
-            demo.filename.into(),
-            Some(media_type.into()),
-            futures_util::stream::iter([file]),
-            Some("First version"),
-        )
-        .await
-        .for_row(format!("{row}, its file"))?;
+        first_version(&ctx, created.id, demo.filename, media_type, content)
+            .await
+            .for_row(format!("{row}, its file"))?;
         loaded.documents.insert(demo.filename, created.id);
     }
+    Ok(())
+}
+
+/// Stores `content` as document `id`'s first version, as an upload would.
+pub(super) async fn first_version(
+    ctx: &crate::context::Ctx<'_>,
+    id: uuid::Uuid,
+    filename: &str,
+    media_type: &str,
+    content: Vec<u8>,
+) -> crate::error::ApiResult<()> {
+    let file: Result<bytes::Bytes, std::io::Error> = Ok(bytes::Bytes::from(content));
+    documents::store_version(
+        ctx,
+        id,
+        filename.to_owned(),
+        Some(media_type.to_owned()),
+        futures_util::stream::iter([file]),
+        Some("First version"),
+    )
+    .await?;
     Ok(())
 }
 
