@@ -1,6 +1,8 @@
 -- wrk script for one GraphQL request, repeated over keep-alive connections.
 -- bench/load.py sets BENCH_BODY (the JSON body), BENCH_TOKEN (a bearer token
--- or empty) and BENCH_LANGUAGE. An answer that is not 200 or carries
+-- or empty) and BENCH_LANGUAGE; bench/compare.py may set BENCH_BODIES, a
+-- file of JSON bodies one a line, of which each request sends one at random
+-- (a random window per request). An answer that is not 200 or carries
 -- "errors" counts as bad; done() prints one machine-readable line.
 
 wrk.method = "POST"
@@ -12,6 +14,15 @@ if token ~= "" then
     wrk.headers["Authorization"] = "Bearer " .. token
 end
 
+local bodies = {}
+local bodies_file = os.getenv("BENCH_BODIES") or ""
+if bodies_file ~= "" then
+    for line in io.lines(bodies_file) do
+        table.insert(bodies, line)
+    end
+    wrk.body = bodies[1]
+end
+
 local threads = {}
 
 function setup(thread)
@@ -20,6 +31,13 @@ end
 
 function init(args)
     bad = 0
+    math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+end
+
+if #bodies > 1 then
+    function request()
+        return wrk.format(nil, nil, nil, bodies[math.random(#bodies)])
+    end
 end
 
 function response(status, headers, body)

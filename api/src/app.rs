@@ -33,7 +33,10 @@ use tokio_util::task::TaskTracker;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// The schema of HTTP requests (without extensions: the fast path).
     pub schema: SammenSchema,
+    /// The schema of WebSocket operations, guarded per operation.
+    pub ws_schema: SammenSchema,
     pub locales: Arc<Locales>,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
@@ -118,6 +121,7 @@ impl App {
         }
         let state = AppState {
             schema: graphql::build_schema(&settings.limits, !config.serve.no_introspection),
+            ws_schema: graphql::build_ws_schema(&settings.limits, !config.serve.no_introspection),
             db,
             locales,
             settings,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{self, HashMapCache, Loader};
 use sammen_entities::{
     auth_token, deliverable, deliverable_document, deliverable_translation, document, document_share,
     document_translation, document_version, milestone, offering, offering_translation, organisation,
@@ -55,7 +55,10 @@ macro_rules! children_loader {
                     .$dir($entity::Column::$sort)
                     .all(&self.db)
                     .await?;
-                let mut out: HashMap<Uuid, Self::Value> = HashMap::new();
+                // Every key gets an entry, an empty list too, so that a
+                // cached answer covers the parents without children.
+                let mut out: HashMap<Uuid, Self::Value> =
+                    keys.iter().map(|key| (*key, Vec::new())).collect();
                 for row in rows {
                     out.entry(row.$field).or_default().push(row);
                 }
@@ -153,110 +156,148 @@ children_loader!(
     WebhookSubscriptionsLoader: webhook_subscription by EndpointId (endpoint_id), sorted order_by_asc EventType
 );
 
+/// A loader that keeps what it loaded for the rest of the operation, so a
+/// page's children can be loaded level by level up front (see
+/// [`super::prefetch`]) and each parent's resolver finds its own.
+pub type Cached<T> = dataloader::DataLoader<T, HashMapCache>;
+
+fn cached<T: Send + Sync + 'static>(loader: T) -> Cached<T> {
+    dataloader::DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+}
+
+/// The translations that may be shown of item `id` (written in
+/// `original`) to a reader with `chain`: none to load when the chain puts
+/// the original first, as the reader then gets the original whatever exists.
+pub async fn shown_translations<T, M>(
+    loader: &Cached<T>,
+    chain: &crate::l10n::LocaleChain,
+    id: Uuid,
+    original: &str,
+) -> Result<Vec<M>, LoadError>
+where
+    T: Loader<Uuid, Value = Vec<M>, Error = LoadError>,
+    M: Clone + Send + Sync + 'static,
+{
+    if crate::l10n::content::original_first(chain, original) {
+        return Ok(Vec::new());
+    }
+    Ok(loader.load_one(id).await?.unwrap_or_default())
+}
+
 /// The loaders of one request.
 pub struct Loaders {
-    pub organisation: DataLoader<OrganisationLoader>,
-    pub organisation_translations: DataLoader<OrganisationTranslationsLoader>,
-    pub api_tokens: DataLoader<ApiTokensLoader>,
-    pub document_translations: DataLoader<DocumentTranslationsLoader>,
-    pub document_versions: DataLoader<DocumentVersionsLoader>,
-    pub document_shares: DataLoader<DocumentSharesLoader>,
-    pub person: DataLoader<PersonLoader>,
-    pub organisation_people: DataLoader<OrganisationPeopleLoader>,
-    pub organisation_people_count: DataLoader<OrganisationPeopleCountLoader>,
-    pub project_translations: DataLoader<ProjectTranslationsLoader>,
-    pub project_participants: DataLoader<ProjectParticipantsLoader>,
-    pub project_members: DataLoader<ProjectMembersLoader>,
-    pub deliverables: DataLoader<DeliverablesLoader>,
-    pub milestones: DataLoader<MilestonesLoader>,
-    pub deliverable_documents: DataLoader<DeliverableDocumentsLoader>,
-    pub training_translations: DataLoader<TrainingTranslationsLoader>,
-    pub training_shares: DataLoader<TrainingSharesLoader>,
-    pub offerings: DataLoader<OfferingsLoader>,
-    pub programme: DataLoader<ProgrammeLoader>,
-    pub training_documents: DataLoader<TrainingDocumentsLoader>,
-    pub project_training: DataLoader<ProjectTrainingLoader>,
-    pub deliverable_translations: DataLoader<DeliverableTranslationsLoader>,
-    pub offering_translations: DataLoader<OfferingTranslationsLoader>,
-    pub webhook_subscriptions: DataLoader<WebhookSubscriptionsLoader>,
+    pub organisation: Cached<OrganisationLoader>,
+    pub organisation_translations: Cached<OrganisationTranslationsLoader>,
+    pub api_tokens: Cached<ApiTokensLoader>,
+    pub document_translations: Cached<DocumentTranslationsLoader>,
+    pub document_versions: Cached<DocumentVersionsLoader>,
+    pub document_shares: Cached<DocumentSharesLoader>,
+    pub person: Cached<PersonLoader>,
+    pub organisation_people: Cached<OrganisationPeopleLoader>,
+    pub organisation_people_count: Cached<OrganisationPeopleCountLoader>,
+    pub project_translations: Cached<ProjectTranslationsLoader>,
+    pub project_participants: Cached<ProjectParticipantsLoader>,
+    pub project_members: Cached<ProjectMembersLoader>,
+    pub deliverables: Cached<DeliverablesLoader>,
+    pub milestones: Cached<MilestonesLoader>,
+    pub deliverable_documents: Cached<DeliverableDocumentsLoader>,
+    pub training_translations: Cached<TrainingTranslationsLoader>,
+    pub training_shares: Cached<TrainingSharesLoader>,
+    pub offerings: Cached<OfferingsLoader>,
+    pub programme: Cached<ProgrammeLoader>,
+    pub training_documents: Cached<TrainingDocumentsLoader>,
+    pub project_training: Cached<ProjectTrainingLoader>,
+    pub deliverable_translations: Cached<DeliverableTranslationsLoader>,
+    pub offering_translations: Cached<OfferingTranslationsLoader>,
+    pub webhook_subscriptions: Cached<WebhookSubscriptionsLoader>,
+    /// Whether the loaders keep their answers (see [`Loaders::forget_answers`]).
+    keeping: bool,
 }
 
 impl Loaders {
+    /// Stops keeping answers: a mutation reads again after it writes, and
+    /// a subscription lives too long to keep what it read.
+    pub fn forget_answers(&mut self) {
+        self.keeping = false;
+        self.organisation.enable_all_cache(false);
+        self.organisation_translations.enable_all_cache(false);
+        self.api_tokens.enable_all_cache(false);
+        self.document_translations.enable_all_cache(false);
+        self.document_versions.enable_all_cache(false);
+        self.document_shares.enable_all_cache(false);
+        self.person.enable_all_cache(false);
+        self.organisation_people.enable_all_cache(false);
+        self.organisation_people_count.enable_all_cache(false);
+        self.project_translations.enable_all_cache(false);
+        self.project_participants.enable_all_cache(false);
+        self.project_members.enable_all_cache(false);
+        self.deliverables.enable_all_cache(false);
+        self.milestones.enable_all_cache(false);
+        self.deliverable_documents.enable_all_cache(false);
+        self.training_translations.enable_all_cache(false);
+        self.training_shares.enable_all_cache(false);
+        self.offerings.enable_all_cache(false);
+        self.programme.enable_all_cache(false);
+        self.training_documents.enable_all_cache(false);
+        self.project_training.enable_all_cache(false);
+        self.deliverable_translations.enable_all_cache(false);
+        self.offering_translations.enable_all_cache(false);
+        self.webhook_subscriptions.enable_all_cache(false);
+    }
+
+    pub fn keeping(&self) -> bool {
+        self.keeping
+    }
+
     pub fn new(db: &DatabaseConnection, caller: &Caller) -> Self {
         let db = || db.clone();
         Self {
-            organisation: DataLoader::new(
-                OrganisationLoader {
-                    db: db(),
-                    visible: policy::organisation_read(caller),
-                },
-                tokio::spawn,
-            ),
-            organisation_translations: DataLoader::new(
-                OrganisationTranslationsLoader { db: db() },
-                tokio::spawn,
-            ),
-            api_tokens: DataLoader::new(ApiTokensLoader { db: db() }, tokio::spawn),
-            document_translations: DataLoader::new(DocumentTranslationsLoader { db: db() }, tokio::spawn),
-            document_versions: DataLoader::new(DocumentVersionsLoader { db: db() }, tokio::spawn),
-            document_shares: DataLoader::new(DocumentSharesLoader { db: db() }, tokio::spawn),
-            person: DataLoader::new(
-                PersonLoader {
-                    db: db(),
-                    visible: policy::person_read(caller),
-                },
-                tokio::spawn,
-            ),
-            organisation_people: DataLoader::new(
-                OrganisationPeopleLoader {
-                    db: db(),
-                    visible: policy::person_read(caller),
-                },
-                tokio::spawn,
-            ),
-            organisation_people_count: DataLoader::new(
-                OrganisationPeopleCountLoader {
-                    db: db(),
-                    visible: policy::person_read(caller),
-                },
-                tokio::spawn,
-            ),
-            project_translations: DataLoader::new(ProjectTranslationsLoader { db: db() }, tokio::spawn),
-            project_participants: DataLoader::new(ProjectParticipantsLoader { db: db() }, tokio::spawn),
-            project_members: DataLoader::new(ProjectMembersLoader { db: db() }, tokio::spawn),
-            deliverables: DataLoader::new(DeliverablesLoader { db: db() }, tokio::spawn),
-            milestones: DataLoader::new(MilestonesLoader { db: db() }, tokio::spawn),
-            deliverable_documents: DataLoader::new(
-                DeliverableDocumentsLoader {
-                    db: db(),
-                    visible: policy::document_read(caller),
-                },
-                tokio::spawn,
-            ),
-            training_translations: DataLoader::new(TrainingTranslationsLoader { db: db() }, tokio::spawn),
-            training_shares: DataLoader::new(TrainingSharesLoader { db: db() }, tokio::spawn),
-            offerings: DataLoader::new(OfferingsLoader { db: db() }, tokio::spawn),
-            programme: DataLoader::new(ProgrammeLoader { db: db() }, tokio::spawn),
-            deliverable_translations: DataLoader::new(
-                DeliverableTranslationsLoader { db: db() },
-                tokio::spawn,
-            ),
-            offering_translations: DataLoader::new(OfferingTranslationsLoader { db: db() }, tokio::spawn),
-            webhook_subscriptions: DataLoader::new(WebhookSubscriptionsLoader { db: db() }, tokio::spawn),
-            project_training: DataLoader::new(
-                ProjectTrainingLoader {
-                    db: db(),
-                    visible: policy::training_read(caller),
-                },
-                tokio::spawn,
-            ),
-            training_documents: DataLoader::new(
-                TrainingDocumentsLoader {
-                    db: db(),
-                    visible: policy::document_read(caller),
-                },
-                tokio::spawn,
-            ),
+            keeping: true,
+            organisation: cached(OrganisationLoader {
+                db: db(),
+                visible: policy::organisation_read(caller),
+            }),
+            organisation_translations: cached(OrganisationTranslationsLoader { db: db() }),
+            api_tokens: cached(ApiTokensLoader { db: db() }),
+            document_translations: cached(DocumentTranslationsLoader { db: db() }),
+            document_versions: cached(DocumentVersionsLoader { db: db() }),
+            document_shares: cached(DocumentSharesLoader { db: db() }),
+            person: cached(PersonLoader {
+                db: db(),
+                visible: policy::person_read(caller),
+            }),
+            organisation_people: cached(OrganisationPeopleLoader {
+                db: db(),
+                visible: policy::person_read(caller),
+            }),
+            organisation_people_count: cached(OrganisationPeopleCountLoader {
+                db: db(),
+                visible: policy::person_read(caller),
+            }),
+            project_translations: cached(ProjectTranslationsLoader { db: db() }),
+            project_participants: cached(ProjectParticipantsLoader { db: db() }),
+            project_members: cached(ProjectMembersLoader { db: db() }),
+            deliverables: cached(DeliverablesLoader { db: db() }),
+            milestones: cached(MilestonesLoader { db: db() }),
+            deliverable_documents: cached(DeliverableDocumentsLoader {
+                db: db(),
+                visible: policy::document_read(caller),
+            }),
+            training_translations: cached(TrainingTranslationsLoader { db: db() }),
+            training_shares: cached(TrainingSharesLoader { db: db() }),
+            offerings: cached(OfferingsLoader { db: db() }),
+            programme: cached(ProgrammeLoader { db: db() }),
+            deliverable_translations: cached(DeliverableTranslationsLoader { db: db() }),
+            offering_translations: cached(OfferingTranslationsLoader { db: db() }),
+            webhook_subscriptions: cached(WebhookSubscriptionsLoader { db: db() }),
+            project_training: cached(ProjectTrainingLoader {
+                db: db(),
+                visible: policy::training_read(caller),
+            }),
+            training_documents: cached(TrainingDocumentsLoader {
+                db: db(),
+                visible: policy::document_read(caller),
+            }),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod money;
 pub mod organisation;
 pub mod pagination;
 pub mod person;
+pub mod prefetch;
 pub mod project;
 pub mod search;
 /// The scalars of the schema (defined with the domain types).
@@ -72,14 +73,32 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
     )
 }
 
-/// The schema as served, with the configured limits. The depth limit on
-/// data fields is applied by [`OperationGuard`] (introspection's depth comes
-/// from the type system, not the caller); async-graphql's own, counting
-/// every field, stays as a backstop well above the standard introspection
-/// query's 13 levels.
+/// The schema as served over HTTP, with the configured limits. The depth
+/// limit on data fields is applied before validation (introspection's depth
+/// comes from the type system, not the caller); async-graphql's own,
+/// counting every field, stays as a backstop well above the standard
+/// introspection query's 13 levels.
+///
+/// It has no extensions: a schema with any extension resolves every field
+/// through a boxed `Extension::resolve` future with a registry lookup, and
+/// what [`OperationGuard`] does for WebSocket operations the HTTP handler
+/// does itself (see `crate::http::graphql`).
 pub fn build_schema(limits: &Limits, introspection: bool) -> SammenSchema {
-    let builder = schema_builder()
-        .extension(OperationGuard)
+    finish(schema_builder(), limits, introspection)
+}
+
+/// The schema of WebSocket operations: the same types and limits, with
+/// [`OperationGuard`] giving each operation its own state and deadline.
+pub fn build_ws_schema(limits: &Limits, introspection: bool) -> SammenSchema {
+    finish(schema_builder().extension(OperationGuard), limits, introspection)
+}
+
+fn finish(
+    builder: SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>,
+    limits: &Limits,
+    introspection: bool,
+) -> SammenSchema {
+    let builder = builder
         .limit_depth(limits.max_depth.saturating_add(16))
         .limit_complexity(limits.max_complexity);
     if introspection {
@@ -164,9 +183,32 @@ impl RequestState {
         }
     }
 
+    /// The state of the operation `ctx` belongs to. Every resolver that
+    /// reads or writes goes through here, so this is where the statement
+    /// budget stops an operation: once it is spent, a field that would run
+    /// SQL is QUERY_TOO_COMPLEX. In a mutation only the top-level fields are
+    /// held back: the result of one that ran is resolved, so no change is
+    /// reported as lost.
+    /// Marks the operation as a mutation (or a subscription): its loaders
+    /// keep nothing, so what a field reads after a write is current.
+    pub fn set_writing(&mut self, mutation: bool) {
+        self.is_mutation = mutation;
+        self.loaders.forget_answers();
+    }
+
     pub fn of<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestState> {
-        ctx.data::<RequestState>()
-            .map_err(|e| ApiError::internal(anyhow::anyhow!("request state missing: {}", e.message)))
+        let state = ctx
+            .data::<RequestState>()
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("request state missing: {}", e.message)))?;
+        if state.budget.spent()
+            && (!state.is_mutation || ctx.path_node.is_none_or(|node| node.parent.is_none()))
+        {
+            return Err(
+                ApiError::new(crate::error::ErrorCode::QueryTooComplex, "error-statement-budget")
+                    .arg("max", state.settings.limits.max_sql_statements),
+            );
+        }
+        Ok(state)
     }
 
     /// What domain operations need of this request.
@@ -308,14 +350,14 @@ pub struct WsSession {
     pub slot: Box<dyn std::any::Any + Send + Sync>,
 }
 
-/// Guards every operation, over HTTP and WebSocket alike:
-/// - refuses control characters in any text input (variables and literals);
-/// - over WebSocket, re-checks the connection's token before each operation
-///   (a socket can outlive a revoked or expired token), gives the operation
-///   its own state, applies the request deadline to queries and mutations,
-///   and caps the operations running at once on the socket;
-/// - stops resolving fields once an operation has used its SQL statement
-///   budget (QUERY_TOO_COMPLEX);
+/// Guards every WebSocket operation (the HTTP handler does the same checks
+/// itself, so the HTTP schema has no extension):
+/// - refuses control characters in any text input (variables and literals)
+///   and what the limits refuse before validation;
+/// - re-checks the connection's token before each operation (a socket can
+///   outlive a revoked or expired token), gives the operation its own
+///   state, applies the request deadline to queries and mutations, and caps
+///   the operations running at once on the socket;
 /// - localises the errors of streamed responses.
 pub struct OperationGuard;
 
@@ -399,7 +441,9 @@ impl async_graphql::extensions::Extension for OperationGuard {
                 statements,
             );
             state.over_websocket = true;
-            state.is_mutation = kind == Some(OperationType::Mutation);
+            if subscription || kind == Some(OperationType::Mutation) {
+                state.set_writing(!subscription);
+            }
             request = request.data(state);
         }
         next.run(ctx, request).await
@@ -423,37 +467,6 @@ impl async_graphql::extensions::Extension for OperationGuard {
                 async_graphql::Response::from_errors(vec![error.into_server_error()])
             }
         }
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        info: async_graphql::extensions::ResolveInfo<'_>,
-        next: async_graphql::extensions::NextResolve<'_>,
-    ) -> async_graphql::ServerResult<Option<async_graphql::Value>> {
-        // In a mutation only the top-level fields are held back: the result
-        // of one that ran is resolved, so no change is reported as lost.
-        if let Some(state) = ctx.data_opt::<RequestState>()
-            && state.budget.spent()
-            && (!state.is_mutation || info.path_node.parent.is_none())
-        {
-            let error = ApiError::new(crate::error::ErrorCode::QueryTooComplex, "error-statement-budget")
-                .arg("max", state.settings.limits.max_sql_statements);
-            let mut error = error.into_server_error();
-            let mut node = Some(info.path_node);
-            while let Some(current) = node {
-                error.path.push(match current.segment {
-                    async_graphql::QueryPathSegment::Name(name) => {
-                        async_graphql::PathSegment::Field(name.to_owned())
-                    }
-                    async_graphql::QueryPathSegment::Index(index) => async_graphql::PathSegment::Index(index),
-                });
-                node = current.parent;
-            }
-            error.path.reverse();
-            return Err(error);
-        }
-        next.run(ctx, info).await
     }
 
     fn subscribe<'s>(

@@ -72,7 +72,13 @@ impl Organisation {
     /// The locale and text of the description for this request's chain.
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String)> {
         let state = RequestState::of(ctx)?;
-        let rows = self.translation_rows(ctx).await?;
+        let rows = super::loaders::shown_translations(
+            &state.loaders.organisation_translations,
+            &state.chain,
+            self.0.id,
+            &self.0.original_locale,
+        )
+        .await?;
         let texts = translation::resolve(&state.chain, &self.0, &rows);
         Ok((texts.locale.clone(), texts.text("description")))
     }
@@ -284,7 +290,7 @@ impl OrganisationQuery {
             order: format!("{order_by:?}"),
         };
         let count = ctx.look_ahead().field("totalCount").exists();
-        pagination::keyset_page::<organisation::Entity, _>(
+        let connection = pagination::keyset_page::<organisation::Entity, _>(
             &state.db,
             list,
             condition,
@@ -293,7 +299,12 @@ impl OrganisationQuery {
             |o| (o.id, o.name.clone()),
             Organisation,
         )
-        .await
+        .await?;
+        if let Some(node) = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead()) {
+            let page: Vec<_> = connection.edges.iter().map(|edge| &edge.node.0).collect();
+            crate::graphql::prefetch::organisations(state, &page, &node).await?;
+        }
+        Ok(connection)
     }
 
     /// One organisation; NOT_FOUND when it does not exist or the caller may not see it.

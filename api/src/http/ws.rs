@@ -150,7 +150,7 @@ async fn serve_socket(
     let graphql = async_graphql_axum::GraphQLWebSocket::new_with_pair(
         outgoing.sink_map_err(|_| ()),
         incoming,
-        state.schema.clone(),
+        state.ws_schema.clone(),
         protocol,
     )
     .on_connection_init(init)

@@ -6,6 +6,16 @@ use sha2::{Digest, Sha256};
 
 use super::LocaleChain;
 
+/// Whether a reader with `chain` gets the original whatever translations
+/// exist (its first content locale is the original's), so that none need
+/// be loaded: [`pick`] answers `None` for any rows.
+pub fn original_first(chain: &LocaleChain, original: &str) -> bool {
+    chain
+        .content()
+        .next()
+        .is_some_and(|first| first.to_string() == original)
+}
+
 /// The translation a reader gets, the one place that decides it: the first
 /// locale of the content chain that is the original (`None`: show the
 /// original) or has a complete translation (`Some(row)`); the original when

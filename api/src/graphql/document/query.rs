@@ -73,7 +73,7 @@ impl DocumentQuery {
             order: format!("{order_by:?}"),
         };
         let count = ctx.look_ahead().field("totalCount").exists();
-        pagination::keyset_page::<document::Entity, _>(
+        let connection = pagination::keyset_page::<document::Entity, _>(
             &state.db,
             list,
             condition,
@@ -82,7 +82,12 @@ impl DocumentQuery {
             |d| (d.id, d.title.clone()),
             Document,
         )
-        .await
+        .await?;
+        if let Some(node) = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead()) {
+            let page: Vec<_> = connection.edges.iter().map(|edge| &edge.node.0).collect();
+            crate::graphql::prefetch::documents(state, &page, &node).await?;
+        }
+        Ok(connection)
     }
 
     /// One document; NOT_FOUND when it does not exist or the caller may not read it.

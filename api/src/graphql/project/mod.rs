@@ -38,12 +38,13 @@ pub struct Project(pub project::Model);
 impl Project {
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String, String)> {
         let state = RequestState::of(ctx)?;
-        let rows = state
-            .loaders
-            .project_translations
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+        let rows = super::loaders::shown_translations(
+            &state.loaders.project_translations,
+            &state.chain,
+            self.0.id,
+            &self.0.original_locale,
+        )
+        .await?;
         let texts = translation::resolve(&state.chain, &self.0, &rows);
         Ok((texts.locale.clone(), texts.text("title"), texts.text("summary")))
     }

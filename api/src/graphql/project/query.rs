@@ -51,7 +51,7 @@ impl ProjectQuery {
         let condition = project_condition(state, &filter.unwrap_or_default())?;
         let list = pagination::newest_first(project::Column::Id, "projects");
         let count = ctx.look_ahead().field("totalCount").exists();
-        pagination::keyset_page::<project::Entity, _>(
+        let connection = pagination::keyset_page::<project::Entity, _>(
             &state.db,
             list,
             condition,
@@ -60,13 +60,20 @@ impl ProjectQuery {
             |p| (p.id, String::new()),
             Project,
         )
-        .await
+        .await?;
+        if let Some(node) = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead()) {
+            let page: Vec<_> = connection.edges.iter().map(|edge| &edge.node.0).collect();
+            crate::graphql::prefetch::projects(state, &page, &node).await?;
+        }
+        Ok(connection)
     }
 
     /// One project; NOT_FOUND when it does not exist or the caller may not read it.
     async fn project(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Project>> {
         let state = RequestState::of(ctx)?;
-        Ok(Some(Project(find_readable(state, parse_id("id", &id)?).await?)))
+        let project = find_readable(state, parse_id("id", &id)?).await?;
+        crate::graphql::prefetch::projects(state, &[&project], &ctx.look_ahead()).await?;
+        Ok(Some(Project(project)))
     }
 }
 

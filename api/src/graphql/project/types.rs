@@ -133,12 +133,13 @@ impl Deliverable {
 impl Deliverable {
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String)> {
         let state = RequestState::of(ctx)?;
-        let rows = state
-            .loaders
-            .deliverable_translations
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+        let rows = crate::graphql::loaders::shown_translations(
+            &state.loaders.deliverable_translations,
+            &state.chain,
+            self.0.id,
+            &self.0.original_locale,
+        )
+        .await?;
         let texts = translation::resolve(&state.chain, &self.0, &rows);
         Ok((texts.locale.clone(), texts.text("title")))
     }

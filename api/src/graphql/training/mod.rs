@@ -41,7 +41,14 @@ impl TrainingMaterial {
 
     async fn texts(&self, ctx: &Context<'_>) -> ApiResult<Texts> {
         let state = RequestState::of(ctx)?;
-        Ok(resolve(&state.chain, &self.0, &self.translation_rows(ctx).await?))
+        let rows = crate::graphql::loaders::shown_translations(
+            &state.loaders.training_translations,
+            &state.chain,
+            self.0.id,
+            &self.0.original_locale,
+        )
+        .await?;
+        Ok(resolve(&state.chain, &self.0, &rows))
     }
 
     async fn offering_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<offering::Model>> {

@@ -37,6 +37,9 @@ impl Offering {
     /// if a complete one wins.
     async fn translated(&self, ctx: &Context<'_>) -> ApiResult<Option<offering_translation::Model>> {
         let state = RequestState::of(ctx)?;
+        if crate::l10n::content::original_first(&state.chain, &self.1) {
+            return Ok(None);
+        }
         let rows = state
             .loaders
             .offering_translations

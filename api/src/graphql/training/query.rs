@@ -57,7 +57,7 @@ impl TrainingQuery {
         let condition = training_condition(state, &filter.unwrap_or_default())?;
         let list = pagination::newest_first(training_material::Column::Id, "training");
         let count = ctx.look_ahead().field("totalCount").exists();
-        pagination::keyset_page::<training_material::Entity, _>(
+        let connection = pagination::keyset_page::<training_material::Entity, _>(
             &state.db,
             list,
             condition,
@@ -66,7 +66,12 @@ impl TrainingQuery {
             |m| (m.id, String::new()),
             TrainingMaterial,
         )
-        .await
+        .await?;
+        if let Some(node) = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead()) {
+            let page: Vec<_> = connection.edges.iter().map(|edge| &edge.node.0).collect();
+            crate::graphql::prefetch::training(state, &page, &node).await?;
+        }
+        Ok(connection)
     }
 
     /// One training material; NOT_FOUND when it does not exist or the caller may not read it.

@@ -124,13 +124,26 @@ async fn execute(
         count(state, &errors);
         return Response::from_errors(errors);
     }
+    let settings = &state.settings;
+    let checked = crate::graphql::input::refuse_control_characters(&mut request).and_then(|()| {
+        crate::graphql::input::refuse_before_validation(
+            &mut request,
+            &settings.limits,
+            settings.introspection,
+        )
+    });
+    if let Err(error) = checked {
+        return operation_error(state, chain, error);
+    }
     let name = request.operation_name.clone();
     let is_mutation = request.parsed_query().is_ok_and(|document| {
         crate::graphql::input::operation_type(&document.operations, name.as_deref())
             == Some(OperationType::Mutation)
     });
     let mut request_state = RequestState::new(state, caller.clone(), chain.clone(), client_ip);
-    request_state.is_mutation = is_mutation;
+    if is_mutation {
+        request_state.set_writing(true);
+    }
     let request = request.data(request_state);
     let mut response = state.schema.execute(request).await;
     localise_errors(&mut response.errors, &state.locales.current(), chain);

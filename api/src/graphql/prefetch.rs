@@ -1,0 +1,305 @@
+//! Loading a page's children level by level. A list resolver that has its
+//! page looks ahead at what the query selects of each item and loads every
+//! selected child list of the whole page in one statement per level, into
+//! the request's loaders, before the items resolve; each item's resolver
+//! then finds its own answer in the loader's cache.
+//!
+//! Left to DataLoader's batching window alone, a level is one statement
+//! only when every item asks within the window: on a busy machine the
+//! executor is slow to poll them all and the level splits into many
+//! statements, each a new `IN (…)` text to prepare. Loaded here, the
+//! statements of a nested page are the same at any load. What is not
+//! loaded here (a field the look-ahead does not cover) still goes through
+//! the loaders' batching as before.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use async_graphql::Lookahead;
+use async_graphql::dataloader::Loader;
+use sammen_entities::{document, organisation, project, training_material};
+use uuid::Uuid;
+
+use super::RequestState;
+use super::loaders::{Cached, LoadError};
+use crate::error::ApiResult;
+use crate::l10n::content::original_first;
+
+/// The items of a connection: `edges { node }` and `nodes` together.
+pub fn connection_nodes<'a>(list: &Lookahead<'a>) -> Option<Lookahead<'a>> {
+    let mut fields = list.field("edges").field("node").selection_fields();
+    fields.extend(list.field("nodes").selection_fields());
+    Lookahead::try_from(fields.as_slice()).ok()
+}
+
+fn any(node: &Lookahead<'_>, names: &[&str]) -> bool {
+    names.iter().any(|name| node.field(name).exists())
+}
+
+fn distinct(mut keys: Vec<Uuid>) -> Vec<Uuid> {
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Runs `work` only when `wanted`.
+async fn when<T: Default>(wanted: bool, work: impl Future<Output = ApiResult<T>>) -> ApiResult<T> {
+    if wanted { work.await } else { Ok(T::default()) }
+}
+
+/// Loads the child lists of `keys` in one statement and keeps them in
+/// `loader` (an empty list for a key without children); answers the keys
+/// `next` picks from the children, for the level below.
+async fn lists<T, M>(
+    loader: &Cached<T>,
+    keys: Vec<Uuid>,
+    next: impl Fn(&M) -> Option<Uuid>,
+) -> ApiResult<Vec<Uuid>>
+where
+    T: Loader<Uuid, Value = Vec<M>, Error = LoadError>,
+    M: Clone + Send + Sync + 'static,
+{
+    let keys = distinct(keys);
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found = loader.loader().load(&keys).await?;
+    for key in &keys {
+        found.entry(*key).or_default();
+    }
+    let below = found.values().flatten().filter_map(next).collect();
+    loader.feed_many(found).await;
+    Ok(below)
+}
+
+/// Loads the rows of `keys` in one statement and keeps them in `loader`.
+async fn rows<T, M>(loader: &Cached<T>, keys: Vec<Uuid>) -> ApiResult<HashMap<Uuid, M>>
+where
+    T: Loader<Uuid, Value = M, Error = LoadError>,
+    M: Clone + Send + Sync + 'static,
+{
+    let keys = distinct(keys);
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = loader.loader().load(&keys).await?;
+    loader.feed_many(found.clone()).await;
+    Ok(found)
+}
+
+fn none<M>(_: &M) -> Option<Uuid> {
+    None
+}
+
+/// The ids of the items whose translations the selection needs: all of
+/// them for the translations themselves, else those a reader of this chain
+/// may be shown a translation of.
+fn to_translate<'m>(
+    state: &RequestState,
+    node: &Lookahead<'_>,
+    resolved: &[&str],
+    items: impl Iterator<Item = (Uuid, &'m str)>,
+) -> Vec<Uuid> {
+    if any(node, &["translations", "translation", "availableLocales"]) {
+        return items.map(|(id, _)| id).collect();
+    }
+    if !any(node, resolved) {
+        return Vec::new();
+    }
+    items
+        .filter(|(_, original)| !original_first(&state.chain, original))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// Whether the loaders keep answers in this operation (not in mutations
+/// and subscriptions, see [`super::loaders::Loaders::forget_answers`]).
+fn keeping(state: &RequestState, page_len: usize) -> bool {
+    state.loaders.keeping() && page_len > 0
+}
+
+/// Organisations: their translated descriptions.
+pub async fn organisations(
+    state: &RequestState,
+    page: &[&organisation::Model],
+    node: &Lookahead<'_>,
+) -> ApiResult<()> {
+    if !keeping(state, page.len()) {
+        return Ok(());
+    }
+    let translate = to_translate(
+        state,
+        node,
+        &["description", "resolvedLocale"],
+        page.iter().map(|o| (o.id, o.original_locale.as_str())),
+    );
+    lists(&state.loaders.organisation_translations, translate, none).await?;
+    Ok(())
+}
+
+/// Projects: participants and their organisations, members and their
+/// people, deliverables and their titles, milestones, translations.
+pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Lookahead<'_>) -> ApiResult<()> {
+    if !keeping(state, page.len()) {
+        return Ok(());
+    }
+    let loaders = &state.loaders;
+    let ids: Vec<Uuid> = page.iter().map(|p| p.id).collect();
+    let participants = node.field("participants");
+    let members = node.field("members");
+    let deliverables = node.field("deliverables");
+    let organisations = participants.field("organisation");
+    let people = members.field("user").exists();
+    let deliverable_titles = any(&deliverables, &["title", "resolvedLocale"]);
+    let translate = to_translate(
+        state,
+        node,
+        &["title", "summary", "resolvedLocale"],
+        page.iter().map(|p| (p.id, p.original_locale.as_str())),
+    );
+    let (organisation_ids, person_ids, deliverable_ids, _, _) = tokio::try_join!(
+        when(
+            participants.exists(),
+            lists(&loaders.project_participants, ids.clone(), |p| {
+                organisations.exists().then_some(p.organisation_id)
+            })
+        ),
+        when(
+            members.exists() || node.field("viewerRole").exists(),
+            lists(&loaders.project_members, ids.clone(), |m| people
+                .then_some(m.person_id))
+        ),
+        when(
+            deliverables.exists(),
+            lists(&loaders.deliverables, ids.clone(), |d| {
+                (deliverable_titles && !original_first(&state.chain, &d.original_locale)).then_some(d.id)
+            })
+        ),
+        when(
+            node.field("milestones").exists(),
+            lists(&loaders.milestones, ids.clone(), none)
+        ),
+        lists(&loaders.project_translations, translate, none),
+    )?;
+    let (found, _, _) = tokio::try_join!(
+        rows(&loaders.organisation, organisation_ids),
+        rows(&loaders.person, person_ids),
+        lists(&loaders.deliverable_translations, deliverable_ids, none),
+    )?;
+    let found: Vec<&organisation::Model> = found.values().collect();
+    organisations_below(state, &found, &organisations).await
+}
+
+/// The organisations a page refers to (participants, owners, providers).
+async fn organisations_below(
+    state: &RequestState,
+    found: &[&organisation::Model],
+    node: &Lookahead<'_>,
+) -> ApiResult<()> {
+    if node.exists() {
+        organisations(state, found, node).await?;
+    }
+    Ok(())
+}
+
+/// Documents: owners, versions, grants and translations.
+pub async fn documents(
+    state: &RequestState,
+    page: &[&document::Model],
+    node: &Lookahead<'_>,
+) -> ApiResult<()> {
+    if !keeping(state, page.len()) {
+        return Ok(());
+    }
+    let loaders = &state.loaders;
+    let ids: Vec<Uuid> = page.iter().map(|d| d.id).collect();
+    let owner = node.field("owner");
+    let translate = to_translate(
+        state,
+        node,
+        &["title", "summary", "resolvedLocale"],
+        page.iter().map(|d| (d.id, d.original_locale.as_str())),
+    );
+    let (owners, _, _, _) = tokio::try_join!(
+        when(
+            owner.exists(),
+            rows(
+                &loaders.organisation,
+                page.iter().map(|d| d.owner_organisation_id).collect()
+            )
+        ),
+        when(
+            any(node, &["versions", "currentVersion"]),
+            lists(&loaders.document_versions, ids.clone(), none)
+        ),
+        when(
+            any(node, &["shares", "viewerCanEdit"]),
+            lists(&loaders.document_shares, ids.clone(), none)
+        ),
+        lists(&loaders.document_translations, translate, none),
+    )?;
+    let owners: Vec<&organisation::Model> = owners.values().collect();
+    organisations_below(state, &owners, &owner).await
+}
+
+/// Training materials: offerings with their programmes and translations,
+/// providers, translations.
+pub async fn training(
+    state: &RequestState,
+    page: &[&training_material::Model],
+    node: &Lookahead<'_>,
+) -> ApiResult<()> {
+    if !keeping(state, page.len()) {
+        return Ok(());
+    }
+    let loaders = &state.loaders;
+    let ids: Vec<Uuid> = page.iter().map(|t| t.id).collect();
+    let offerings = node.field("offerings");
+    let provider = node.field("provider");
+    let translate = to_translate(
+        state,
+        node,
+        &[
+            "title",
+            "summary",
+            "prerequisites",
+            "learningOutcomes",
+            "resolvedLocale",
+        ],
+        page.iter().map(|t| (t.id, t.original_locale.as_str())),
+    );
+    // An offering's venue and programme are translated with its
+    // material; a translation is picked by its programme's titles.
+    let originals: HashMap<Uuid, &str> = page.iter().map(|t| (t.id, t.original_locale.as_str())).collect();
+    let translated = any(&offerings, &["venue", "programme", "resolvedLocale"]);
+    let programme = offerings.field("programme").exists();
+    let (offering_ids, providers, _) = tokio::try_join!(
+        when(
+            offerings.exists(),
+            lists(&loaders.offerings, ids.clone(), |o| {
+                let original = originals
+                    .get(&o.training_material_id)
+                    .copied()
+                    .unwrap_or_default();
+                (programme || (translated && !original_first(&state.chain, original))).then_some(o.id)
+            })
+        ),
+        when(
+            provider.exists(),
+            rows(
+                &loaders.organisation,
+                page.iter().map(|t| t.provider_organisation_id).collect()
+            )
+        ),
+        lists(&loaders.training_translations, translate, none),
+    )?;
+    tokio::try_join!(
+        when(
+            translated,
+            lists(&loaders.offering_translations, offering_ids.clone(), none)
+        ),
+        lists(&loaders.programme, offering_ids, none),
+    )?;
+    let providers: Vec<&organisation::Model> = providers.values().collect();
+    organisations_below(state, &providers, &provider).await
+}
