@@ -41,6 +41,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Callers of recently seen tokens (see `auth::token::CallerCache`).
+    pub callers: Arc<crate::auth::token::CallerCache>,
     pub storage: Storage,
     pub fetcher: Fetcher,
     pub events: Dispatcher,
@@ -133,6 +135,10 @@ impl App {
                 config.serve.login_max_failures,
                 config.serve.login_max_failures_per_address,
                 std::time::Duration::from_secs(config.serve.login_window_secs),
+            )),
+            callers: Arc::new(crate::auth::token::CallerCache::new(
+                10_000,
+                crate::auth::token::CALLER_CACHE_TTL,
             )),
             shutdown: CancellationToken::new(),
             sockets: TaskTracker::new(),

@@ -183,22 +183,47 @@ pub async fn commit(
 #[derive(Clone)]
 pub struct Dispatcher {
     sender: broadcast::Sender<Arc<event::Model>>,
+    /// Counts the events after which a signed-in caller may stand for
+    /// something else (see [`CALLER_CHANGES`]); a cached caller read
+    /// before the latest is not used (`auth::token::CallerCache`).
+    callers: Arc<std::sync::atomic::AtomicU64>,
 }
+
+/// Kinds of events that can change who a token's caller is: fewer rights,
+/// another organisation's standing, or no access at all.
+pub const CALLER_CHANGES: &[&str] = &[
+    "api_token.revoked",
+    "session.ended",
+    "person.updated",
+    "organisation.updated",
+    "organisation.archived",
+];
 
 impl Default for Dispatcher {
     fn default() -> Self {
         Self {
             sender: broadcast::channel(1024).0,
+            callers: Arc::default(),
         }
     }
 }
 
 impl Dispatcher {
-    /// Publishes committed events; nobody listening is fine.
+    /// Publishes committed events; nobody listening is fine. Runs before
+    /// the change's mutation answers, so a revoked token is refused by the
+    /// next request.
     pub fn publish(&self, events: impl IntoIterator<Item = event::Model>) {
         for event in events {
+            if CALLER_CHANGES.contains(&event.kind.as_str()) {
+                self.callers.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
             let _ = self.sender.send(Arc::new(event));
         }
+    }
+
+    /// How many caller-changing events this node has seen.
+    pub fn callers_generation(&self) -> u64 {
+        self.callers.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<event::Model>> {

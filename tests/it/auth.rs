@@ -189,6 +189,37 @@ async fn an_api_token_reads_for_its_organisation_and_dies_when_revoked() {
         .expect_error("UNAUTHENTICATED");
 }
 
+#[tokio::test]
+async fn a_warm_token_costs_no_statement_and_a_revoked_one_is_refused_at_once_by_every_request() {
+    let app = TestApp::spawn().await;
+    let session = app.login("partner@example.org").await;
+    let reply = app
+        .gql_as(&session, CREATE_TOKEN, json!({ "name": "Sync", "scope": "READ" }))
+        .await;
+    let created = &reply.ok()["createApiToken"];
+    let api = created["token"].as_str().expect("secret").to_owned();
+    let id = created["apiToken"]["id"].as_str().expect("id").to_owned();
+
+    // The first request reads the token (and records its use); the next
+    // ones find its caller in memory.
+    let query = "{ me { displayName } }";
+    assert_eq!(app.gql_as(&api, query, json!({})).await.ok()["me"]["displayName"], "Pat Partner");
+    assert_eq!(crate::support::statements_for(&app, &api, query, json!({})).await, 0);
+
+    let revoke = "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }";
+    assert!(app.gql_as(&session, revoke, json!({ "id": id })).await.ok()["revokeApiToken"]["revokedAt"].is_string());
+    let replies = futures_util::future::join_all((0..40).map(|_| app.gql_as(&api, query, json!({})))).await;
+    for reply in replies {
+        reply.expect_error("UNAUTHENTICATED");
+        assert_eq!(reply.status, 401);
+    }
+
+    // Signing out ends a warm session for the next request too.
+    app.gql_as(&session, query, json!({})).await.ok();
+    app.gql_as(&session, "mutation { logout }", json!({})).await.ok();
+    app.gql_as(&session, query, json!({})).await.expect_error("UNAUTHENTICATED");
+}
+
 const CREATE_USER: &str = r#"mutation($input: CreateUserInput!) {
   createUser(input: $input) { email displayName orgRole isAdmin organisation { slug } }
 }"#;

@@ -2,7 +2,7 @@
 //! base64; only its SHA-256 is stored, so a database leak reveals no token.
 
 use base64::Engine;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sammen_entities::{auth_token, person};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
@@ -68,6 +68,11 @@ pub async fn issue(db: &impl ConnectionTrait, new: NewToken<'_>) -> ApiResult<(S
 /// Resolves an `Authorization: Bearer …` value to a caller. An unknown,
 /// expired or revoked token, or a disabled person, is UNAUTHENTICATED.
 pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<Caller> {
+    Ok(authenticate_until(db, bearer).await?.0)
+}
+
+/// [`authenticate`], with the time the token expires.
+async fn authenticate_until(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<(Caller, DateTime<Utc>)> {
     let rejected = || ApiError::new(ErrorCode::Unauthenticated, "error-token-invalid");
     if !bearer.starts_with(PREFIX) || bearer.len() > 128 {
         return Err(rejected());
@@ -81,6 +86,7 @@ pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<
         return Err(rejected());
     };
     let caller = caller_of(db, &token, person).await?;
+    let expires_at = token.expires_at;
     // Record use at most every five minutes, so reads do not all become writes.
     let now = Utc::now();
     if token.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
@@ -90,7 +96,81 @@ pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> ApiResult<
             tracing::warn!(%error, "could not record token use");
         }
     }
-    Ok(caller)
+    Ok((caller, expires_at))
+}
+
+/// How long a node keeps a caller it read without reading it again. Within
+/// this node a change to who a caller is (a token revoked, a session
+/// ended, a person or organisation updated) takes effect at once, through
+/// the event dispatcher's generation; this bounds how late a change made by
+/// another process (another node, the command line) is seen.
+pub const CALLER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The callers of recently seen tokens, so that a warm token costs no SQL
+/// statement. Keyed by the token's digest; only accepted tokens are kept.
+pub struct CallerCache {
+    entries: std::sync::Mutex<lru::LruCache<String, Remembered>>,
+    ttl: std::time::Duration,
+}
+
+struct Remembered {
+    caller: Caller,
+    /// The dispatcher's caller generation when the rows were read.
+    generation: u64,
+    read_at: std::time::Instant,
+    expires_at: DateTime<Utc>,
+}
+
+impl CallerCache {
+    /// A cache of up to `capacity` tokens, each kept up to `ttl`.
+    pub fn new(capacity: usize, ttl: std::time::Duration) -> Self {
+        let capacity = std::num::NonZeroUsize::new(capacity).unwrap_or(std::num::NonZeroUsize::MIN);
+        Self {
+            entries: std::sync::Mutex::new(lru::LruCache::new(capacity)),
+            ttl,
+        }
+    }
+
+    /// [`authenticate`], from memory when this node read the token's
+    /// caller less than the TTL ago and nothing that changes callers has
+    /// happened since.
+    pub async fn authenticate(
+        &self,
+        db: &impl ConnectionTrait,
+        events: &crate::events::Dispatcher,
+        bearer: &str,
+    ) -> ApiResult<Caller> {
+        if !bearer.starts_with(PREFIX) || bearer.len() > 128 {
+            return authenticate(db, bearer).await;
+        }
+        let key = digest(bearer);
+        // Read before the rows: a change committed while they are read
+        // leaves this entry behind the generation, so it is not used.
+        let generation = events.callers_generation();
+        {
+            let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(hit) = entries.get(&key) {
+                if hit.generation == generation && hit.read_at.elapsed() < self.ttl && hit.expires_at > Utc::now() {
+                    return Ok(hit.caller.clone());
+                }
+                entries.pop(&key);
+            }
+        }
+        let (caller, expires_at) = authenticate_until(db, bearer).await?;
+        if !self.ttl.is_zero() {
+            let remembered = Remembered {
+                caller: caller.clone(),
+                generation,
+                read_at: std::time::Instant::now(),
+                expires_at,
+            };
+            self.entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .put(key, remembered);
+        }
+        Ok(caller)
+    }
 }
 
 /// The caller a token stands for now: a WebSocket asks again before each

@@ -48,13 +48,9 @@ async fn when<T: Default>(wanted: bool, work: impl Future<Output = ApiResult<T>>
 }
 
 /// Loads the child lists of `keys` in one statement and keeps them in
-/// `loader` (an empty list for a key without children); answers the keys
-/// `next` picks from the children, for the level below.
-async fn lists<T, M>(
-    loader: &Cached<T>,
-    keys: Vec<Uuid>,
-    next: impl Fn(&M) -> Option<Uuid>,
-) -> ApiResult<Vec<Uuid>>
+/// `loader` (an empty list for a key without children); answers the
+/// children, for the level below.
+async fn lists<T, M>(loader: &Cached<T>, keys: Vec<Uuid>) -> ApiResult<Vec<M>>
 where
     T: Loader<Uuid, Value = Vec<M>, Error = LoadError>,
     M: Clone + Send + Sync + 'static,
@@ -67,9 +63,9 @@ where
     for key in &keys {
         found.entry(*key).or_default();
     }
-    let below = found.values().flatten().filter_map(next).collect();
+    let children = found.values().flatten().cloned().collect();
     loader.feed_many(found).await;
-    Ok(below)
+    Ok(children)
 }
 
 /// Loads the rows of `keys` in one statement and keeps them in `loader`.
@@ -85,10 +81,6 @@ where
     let found = loader.loader().load(&keys).await?;
     loader.feed_many(found.clone()).await;
     Ok(found)
-}
-
-fn none<M>(_: &M) -> Option<Uuid> {
-    None
 }
 
 /// The ids of the items whose translations the selection needs: all of
@@ -133,7 +125,7 @@ pub async fn organisations(
         &["description", "resolvedLocale"],
         page.iter().map(|o| (o.id, o.original_locale.as_str())),
     );
-    lists(&state.loaders.organisation_translations, translate, none).await?;
+    lists(&state.loaders.organisation_translations, translate).await?;
     Ok(())
 }
 
@@ -157,37 +149,52 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
         &["title", "summary", "resolvedLocale"],
         page.iter().map(|p| (p.id, p.original_locale.as_str())),
     );
-    let (organisation_ids, person_ids, deliverable_ids, _, _) = tokio::try_join!(
+    let (participant_rows, member_rows, deliverable_rows, _, _) = tokio::try_join!(
         when(
             participants.exists(),
-            lists(&loaders.project_participants, ids.clone(), |p| {
-                organisations.exists().then_some(p.organisation_id)
-            })
+            lists(&loaders.project_participants, ids.clone())
         ),
         when(
             members.exists() || node.field("viewerRole").exists(),
-            lists(&loaders.project_members, ids.clone(), |m| people
-                .then_some(m.person_id))
+            lists(&loaders.project_members, ids.clone())
         ),
-        when(
-            deliverables.exists(),
-            lists(&loaders.deliverables, ids.clone(), |d| {
-                (deliverable_titles && !original_first(&state.chain, &d.original_locale)).then_some(d.id)
-            })
-        ),
+        when(deliverables.exists(), lists(&loaders.deliverables, ids.clone())),
         when(
             node.field("milestones").exists(),
-            lists(&loaders.milestones, ids.clone(), none)
+            lists(&loaders.milestones, ids.clone())
         ),
-        lists(&loaders.project_translations, translate, none),
+        lists(&loaders.project_translations, translate),
     )?;
+    let responsible = deliverables.field("responsibleOrganisation");
+    let mut organisation_ids: Vec<Uuid> = Vec::new();
+    if organisations.exists() {
+        organisation_ids.extend(participant_rows.iter().map(|p| p.organisation_id));
+    }
+    if responsible.exists() {
+        organisation_ids.extend(deliverable_rows.iter().filter_map(|d| d.responsible_organisation_id));
+    }
+    let person_ids = if people {
+        member_rows.iter().map(|m| m.person_id).collect()
+    } else {
+        Vec::new()
+    };
+    let translate_deliverables = deliverable_rows
+        .iter()
+        .filter(|d| deliverable_titles && !original_first(&state.chain, &d.original_locale))
+        .map(|d| d.id)
+        .collect();
     let (found, _, _) = tokio::try_join!(
         rows(&loaders.organisation, organisation_ids),
         rows(&loaders.person, person_ids),
-        lists(&loaders.deliverable_translations, deliverable_ids, none),
+        lists(&loaders.deliverable_translations, translate_deliverables),
     )?;
     let found: Vec<&organisation::Model> = found.values().collect();
-    organisations_below(state, &found, &organisations).await
+    if organisations.exists() {
+        organisations_below(state, &found, &organisations).await?;
+    } else {
+        organisations_below(state, &found, &responsible).await?;
+    }
+    Ok(())
 }
 
 /// The organisations a page refers to (participants, owners, providers).
@@ -230,13 +237,13 @@ pub async fn documents(
         ),
         when(
             any(node, &["versions", "currentVersion"]),
-            lists(&loaders.document_versions, ids.clone(), none)
+            lists(&loaders.document_versions, ids.clone())
         ),
         when(
             any(node, &["shares", "viewerCanEdit"]),
-            lists(&loaders.document_shares, ids.clone(), none)
+            lists(&loaders.document_shares, ids.clone())
         ),
-        lists(&loaders.document_translations, translate, none),
+        lists(&loaders.document_translations, translate),
     )?;
     let owners: Vec<&organisation::Model> = owners.values().collect();
     organisations_below(state, &owners, &owner).await
@@ -273,17 +280,8 @@ pub async fn training(
     let originals: HashMap<Uuid, &str> = page.iter().map(|t| (t.id, t.original_locale.as_str())).collect();
     let translated = any(&offerings, &["venue", "programme", "resolvedLocale"]);
     let programme = offerings.field("programme").exists();
-    let (offering_ids, providers, _) = tokio::try_join!(
-        when(
-            offerings.exists(),
-            lists(&loaders.offerings, ids.clone(), |o| {
-                let original = originals
-                    .get(&o.training_material_id)
-                    .copied()
-                    .unwrap_or_default();
-                (programme || (translated && !original_first(&state.chain, original))).then_some(o.id)
-            })
-        ),
+    let (offering_rows, providers, _) = tokio::try_join!(
+        when(offerings.exists(), lists(&loaders.offerings, ids.clone())),
         when(
             provider.exists(),
             rows(
@@ -291,14 +289,22 @@ pub async fn training(
                 page.iter().map(|t| t.provider_organisation_id).collect()
             )
         ),
-        lists(&loaders.training_translations, translate, none),
+        lists(&loaders.training_translations, translate),
     )?;
+    let offering_ids: Vec<Uuid> = offering_rows
+        .iter()
+        .filter(|o| {
+            let original = originals.get(&o.training_material_id).copied().unwrap_or_default();
+            programme || (translated && !original_first(&state.chain, original))
+        })
+        .map(|o| o.id)
+        .collect();
     tokio::try_join!(
         when(
             translated,
-            lists(&loaders.offering_translations, offering_ids.clone(), none)
+            lists(&loaders.offering_translations, offering_ids.clone())
         ),
-        lists(&loaders.programme, offering_ids, none),
+        lists(&loaders.programme, offering_ids),
     )?;
     let providers: Vec<&organisation::Model> = providers.values().collect();
     organisations_below(state, &providers, &provider).await

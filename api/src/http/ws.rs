@@ -17,7 +17,7 @@ use futures_util::StreamExt;
 
 use super::{client_ip, locale_chain};
 use crate::app::AppState;
-use crate::auth::{Caller, token};
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::{WsSession, localise_errors};
 use crate::l10n::LocaleChain;
@@ -236,7 +236,9 @@ async fn open_session(
                 .split_once(' ')
                 .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
                 .map_or(value.as_str(), |(_, token)| token);
-            token::authenticate(&state.db, token.trim())
+            state
+                .callers
+                .authenticate(&state.db, &state.events, token.trim())
                 .await
                 .map_err(refuse)?
         }

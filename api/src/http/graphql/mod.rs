@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 
 use crate::app::AppState;
-use crate::auth::{Caller, token};
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::{RequestState, localise_errors};
 use crate::l10n::LocaleChain;
@@ -162,7 +162,7 @@ pub async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<Caller,
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(invalid());
     }
-    token::authenticate(&state.db, token.trim()).await
+    state.callers.authenticate(&state.db, &state.events, token.trim()).await
 }
 
 /// The client's address: the TCP peer, or behind a trusted proxy the
