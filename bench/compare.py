@@ -239,14 +239,48 @@ def median_of(rounds):
     return {k: (statistics.median(r[k] for r in rounds) if rounds[0][k] is not None else None) for k in rounds[0]}
 
 
+def sammen_alone(args, token, only):
+    """The same shapes on Sammen alone (on SQLite, where PostGraphile does
+    not run): the windows are Sammen's own cursors."""
+    ids, cursors, after = [], [], None
+    while True:
+        q = {"query": "query($after: String) { projects(first: 100, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }",
+             "variables": {"after": after}}
+        page = post(args.sammen, q, token)["data"]["projects"]
+        ids += [e["node"]["id"] for e in page["edges"]]
+        cursors += [e["cursor"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    rng = random.Random(7)
+    pairs = [(cursors[i], None) for i in (rng.randrange(0, max(1, len(ids) - 50)) for _ in range(40))]
+    table = shapes({"project": ids[0], "windows": pairs})
+    print("| shape | c | Sammen req/s | p50 / p99 ms | server CPU ms/req | statements/req |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for key, shape in table.items():
+        if only and key not in only:
+            continue
+        for body in bodies_for(shape, False):
+            answer = post(args.sammen, body, token)
+            if answer.get("errors") or not shape["rows"](answer["data"], False):
+                sys.exit(f"{shape['title']}: {answer}")
+        for c in [int(x) for x in args.concurrency.split(",")]:
+            rounds = [measure(args, False, bodies_for(shape, False), token, c) for _ in range(args.rounds)]
+            if any(r["bad"] for r in rounds):
+                sys.exit(f"{shape['title']}: bad answers under load: {rounds}")
+            r = median_of(rounds)
+            print(f"| {shape['title']} | {c} | {r['rate']:.0f} | {r['p50']:.1f} / {r['p99']:.1f} "
+                  f"| {r['server_ms']:.2f} | {r['statements']:.1f} |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sammen", required=True)
     parser.add_argument("--sammen-pid", type=int, required=True)
     parser.add_argument("--metrics", required=True)
-    parser.add_argument("--peer", required=True)
-    parser.add_argument("--peer-pid", type=int, required=True)
-    parser.add_argument("--peer-count", required=True, help="the address of PostGraphile's statement count")
+    parser.add_argument("--peer", help="PostGraphile's address; without it, Sammen alone")
+    parser.add_argument("--peer-pid", type=int)
+    parser.add_argument("--peer-count", help="the address of PostGraphile's statement count")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--concurrency", default="16,64")
     parser.add_argument("--rounds", type=int, default=3)
@@ -254,9 +288,11 @@ def main():
     args = parser.parse_args()
 
     token = load.login(args.sammen, "admin@example.org")
+    only = [s for s in args.only.split(",") if s]
+    if not args.peer:
+        return sammen_alone(args, token, only)
     first_project, pairs = windows(args.sammen, args.peer, token)
     table = shapes({"project": first_project, "windows": pairs})
-    only = [s for s in args.only.split(",") if s]
     print("| shape | c | PostGraphile v5 req/s | p50 / p99 ms | CPU ms/req (node + PostgreSQL) | statements/req | "
           "Sammen req/s | p50 / p99 ms | CPU ms/req (server + PostgreSQL) | statements/req | Sammen / PostGraphile |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

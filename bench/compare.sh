@@ -67,3 +67,25 @@ echo
 python3 bench/compare.py --sammen "http://127.0.0.1:$port" --sammen-pid "$sammen" \
     --metrics "http://127.0.0.1:$((port + 1))/metrics" --peer "http://127.0.0.1:$peer_port" --peer-pid "$peer_pid" \
     --peer-count "http://127.0.0.1:$((peer_port + 1))/" --seconds "$seconds" --concurrency "$concurrency" --rounds "$rounds" ${SAMMEN_COMPARE_ONLY:+--only "$SAMMEN_COMPARE_ONLY"}
+
+# The same shapes on SQLite (Sammen alone: PostGraphile needs PostgreSQL).
+kill "$sammen" "$peer" 2>/dev/null || true
+wait "$sammen" "$peer" 2>/dev/null || true
+sqlite_db="$peers/compare.db"
+if [ -z "${SAMMEN_COMPARE_SEEDED:-}" ] || [ ! -f "$sqlite_db" ]; then
+    rm -rf "$sqlite_db" "$sqlite_db-wal" "$sqlite_db-shm" "$peers/compare-files-sqlite"
+    SAMMEN_DATABASE_URL="sqlite://$sqlite_db?mode=rwc" SAMMEN_STORAGE_DIR="$peers/compare-files-sqlite" \
+        ./target/release/sammen seed bench --scale "$scale"
+fi
+SAMMEN_DATABASE_URL="sqlite://$sqlite_db?mode=rwc" SAMMEN_STORAGE_DIR="$peers/compare-files-sqlite" \
+    ./target/release/sammen serve --listen "127.0.0.1:$port" --metrics-listen "127.0.0.1:$((port + 1))" \
+    --login-max-failures 1000 &
+sammen=$!
+pids+=("$sammen")
+wait_ready "http://127.0.0.1:$port"
+echo
+echo "### SQLite (the embedded default): the same shapes on Sammen alone"
+echo
+python3 bench/compare.py --sammen "http://127.0.0.1:$port" --sammen-pid "$sammen" \
+    --metrics "http://127.0.0.1:$((port + 1))/metrics" \
+    --seconds "$seconds" --concurrency "$concurrency" --rounds "$rounds" ${SAMMEN_COMPARE_ONLY:+--only "$SAMMEN_COMPARE_ONLY"}

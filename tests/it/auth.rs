@@ -203,11 +203,20 @@ async fn a_warm_token_costs_no_statement_and_a_revoked_one_is_refused_at_once_by
     // The first request reads the token (and records its use); the next
     // ones find its caller in memory.
     let query = "{ me { displayName } }";
-    assert_eq!(app.gql_as(&api, query, json!({})).await.ok()["me"]["displayName"], "Pat Partner");
-    assert_eq!(crate::support::statements_for(&app, &api, query, json!({})).await, 0);
+    assert_eq!(
+        app.gql_as(&api, query, json!({})).await.ok()["me"]["displayName"],
+        "Pat Partner"
+    );
+    assert_eq!(
+        crate::support::statements_for(&app, &api, query, json!({})).await,
+        0
+    );
 
     let revoke = "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }";
-    assert!(app.gql_as(&session, revoke, json!({ "id": id })).await.ok()["revokeApiToken"]["revokedAt"].is_string());
+    assert!(
+        app.gql_as(&session, revoke, json!({ "id": id })).await.ok()["revokeApiToken"]["revokedAt"]
+            .is_string()
+    );
     let replies = futures_util::future::join_all((0..40).map(|_| app.gql_as(&api, query, json!({})))).await;
     for reply in replies {
         reply.expect_error("UNAUTHENTICATED");
@@ -217,7 +226,9 @@ async fn a_warm_token_costs_no_statement_and_a_revoked_one_is_refused_at_once_by
     // Signing out ends a warm session for the next request too.
     app.gql_as(&session, query, json!({})).await.ok();
     app.gql_as(&session, "mutation { logout }", json!({})).await.ok();
-    app.gql_as(&session, query, json!({})).await.expect_error("UNAUTHENTICATED");
+    app.gql_as(&session, query, json!({}))
+        .await
+        .expect_error("UNAUTHENTICATED");
 }
 
 const CREATE_USER: &str = r#"mutation($input: CreateUserInput!) {

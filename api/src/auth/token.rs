@@ -148,9 +148,15 @@ impl CallerCache {
         // leaves this entry behind the generation, so it is not used.
         let generation = events.callers_generation();
         {
-            let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut entries = self
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some(hit) = entries.get(&key) {
-                if hit.generation == generation && hit.read_at.elapsed() < self.ttl && hit.expires_at > Utc::now() {
+                if hit.generation == generation
+                    && hit.read_at.elapsed() < self.ttl
+                    && hit.expires_at > Utc::now()
+                {
                     return Ok(hit.caller.clone());
                 }
                 entries.pop(&key);

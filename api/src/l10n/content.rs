@@ -13,7 +13,7 @@ pub fn original_first(chain: &LocaleChain, original: &str) -> bool {
     chain
         .content()
         .next()
-        .is_some_and(|first| first.to_string() == original)
+        .is_some_and(|first| *first == original)
 }
 
 /// The translation a reader gets, the one place that decides it: the first

@@ -17,7 +17,10 @@ async fn nested_lists_cost_the_same_number_of_statements_for_2_or_14_projects() 
     // run, not only on most.
     statements_for(&app, &coordinator, query, json!({})).await;
     let with_two = statements_for(&app, &coordinator, query, json!({})).await;
-    assert_eq!(with_two, statements_for(&app, &coordinator, query, json!({})).await);
+    assert_eq!(
+        with_two,
+        statements_for(&app, &coordinator, query, json!({})).await
+    );
     for i in 0..12 {
         create(&app, &coordinator, &format!("N1-{i}")).await;
     }

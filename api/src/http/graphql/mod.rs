@@ -82,29 +82,41 @@ fn is_request_error(response: &Response) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
-/// A response as JSON; a request error has no `data` entry at all, as the
-/// GraphQL spec says of errors raised before execution.
-fn response_json(response: &Response) -> serde_json::Value {
+/// A response as the client gets it: an executed one serialised straight
+/// from async-graphql's value (no intermediate JSON tree); a request error
+/// without a `data` entry at all, as the GraphQL spec says of errors raised
+/// before execution.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Answer<'a> {
+    Executed(&'a Response),
+    Refused(serde_json::Value),
+}
+
+fn answer(response: &Response) -> Answer<'_> {
+    if !is_request_error(response) {
+        return Answer::Executed(response);
+    }
     let mut json = serde_json::to_value(response).unwrap_or_default();
-    if is_request_error(response)
-        && let Some(object) = json.as_object_mut()
-    {
+    if let Some(object) = json.as_object_mut() {
         object.remove("data");
     }
-    json
+    Answer::Refused(json)
 }
 
 /// Answers one operation or a batch.
 fn respond_batch(chain: &LocaleChain, body: &BatchResponse) -> axum::response::Response {
-    let (json, request_error) = match body {
-        BatchResponse::Single(response) => (response_json(response), is_request_error(response)),
-        BatchResponse::Batch(responses) => (
-            serde_json::Value::Array(responses.iter().map(response_json).collect()),
-            false,
+    let mut response = match body {
+        BatchResponse::Single(single) => respond(chain, StatusCode::OK, &answer(single)),
+        BatchResponse::Batch(responses) => respond(
+            chain,
+            StatusCode::OK,
+            &responses.iter().map(answer).collect::<Vec<_>>(),
         ),
     };
-    let mut response = respond(chain, StatusCode::OK, &json);
-    if request_error {
+    if let BatchResponse::Single(single) = body
+        && is_request_error(single)
+    {
         response.extensions_mut().insert(RequestError);
     }
     response
@@ -162,7 +174,10 @@ pub async fn caller_for(state: &AppState, headers: &HeaderMap) -> Result<Caller,
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(invalid());
     }
-    state.callers.authenticate(&state.db, &state.events, token.trim()).await
+    state
+        .callers
+        .authenticate(&state.db, &state.events, token.trim())
+        .await
 }
 
 /// The client's address: the TCP peer, or behind a trusted proxy the
@@ -223,7 +238,7 @@ pub fn error_response(
     let mut errors = vec![error.into_server_error()];
     localise_errors(&mut errors, &state.locales.current(), chain);
     count(state, &errors);
-    let mut response = respond(chain, status, &response_json(&Response::from_errors(errors)));
+    let mut response = respond(chain, status, &answer(&Response::from_errors(errors)));
     response.extensions_mut().insert(RequestError);
     response
 }
