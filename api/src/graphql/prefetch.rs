@@ -17,13 +17,11 @@ use std::future::Future;
 
 use async_graphql::Lookahead;
 use async_graphql::dataloader::Loader;
-use sammen_entities::{document, organisation, project, project_participant, training_material};
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef};
+use sammen_entities::{document, organisation, project, training_material};
 use uuid::Uuid;
 
 use super::RequestState;
 use super::loaders::{Cached, LoadError};
-use crate::auth::policy;
 use crate::error::ApiResult;
 use crate::l10n::content::original_first;
 
@@ -154,7 +152,7 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
     let (participant_rows, member_rows, deliverable_rows, _, _) = tokio::try_join!(
         when(
             participants.exists(),
-            participants_with_organisations(state, ids.clone(), organisations.exists())
+            lists(&loaders.project_participants, ids.clone())
         ),
         when(
             members.exists() || node.field("viewerRole").exists(),
@@ -168,9 +166,10 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
         lists(&loaders.project_translations, translate),
     )?;
     let responsible = deliverables.field("responsibleOrganisation");
-    // The participants' organisations came with them.
-    let (_, mut found) = participant_rows;
     let mut organisation_ids: Vec<Uuid> = Vec::new();
+    if organisations.exists() {
+        organisation_ids.extend(participant_rows.iter().map(|p| p.organisation_id));
+    }
     if responsible.exists() {
         organisation_ids.extend(
             deliverable_rows
@@ -188,13 +187,11 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
         .filter(|d| deliverable_titles && !original_first(&state.chain, &d.original_locale))
         .map(|d| d.id)
         .collect();
-    organisation_ids.retain(|id| !found.contains_key(id));
-    let (more, _, _) = tokio::try_join!(
+    let (found, _, _) = tokio::try_join!(
         rows(&loaders.organisation, organisation_ids),
         rows(&loaders.person, person_ids),
         lists(&loaders.deliverable_translations, translate_deliverables),
     )?;
-    found.extend(more);
     let found: Vec<&organisation::Model> = found.values().collect();
     if organisations.exists() {
         organisations_below(state, &found, &organisations).await?;
@@ -202,64 +199,6 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
         organisations_below(state, &found, &responsible).await?;
     }
     Ok(())
-}
-
-/// The participants of `projects`, in the order they joined, kept in the
-/// participants' loader; with `organisations`, their organisations (as far
-/// as the caller may see them) come in the same statement, through a left
-/// join whose condition is the organisation policy, and are kept in the
-/// organisations' loader too.
-async fn participants_with_organisations(
-    state: &RequestState,
-    projects: Vec<Uuid>,
-    organisations: bool,
-) -> ApiResult<(
-    Vec<project_participant::Model>,
-    HashMap<Uuid, organisation::Model>,
-)> {
-    let loaders = &state.loaders;
-    if !organisations {
-        return Ok((
-            lists(&loaders.project_participants, projects).await?,
-            HashMap::new(),
-        ));
-    }
-    let projects = distinct(projects);
-    if projects.is_empty() {
-        return Ok(Default::default());
-    }
-    let visible = policy::organisation_read(&state.caller);
-    let joined: RelationDef = project_participant::Entity::belongs_to(organisation::Entity)
-        .from(project_participant::Column::OrganisationId)
-        .to(organisation::Column::Id)
-        .into();
-    let rows = project_participant::Entity::find()
-        .select_also(organisation::Entity)
-        .join(
-            JoinType::LeftJoin,
-            joined.on_condition(move |_, _| visible.clone()),
-        )
-        .filter(project_participant::Column::ProjectId.is_in(projects.iter().copied()))
-        .order_by_asc(project_participant::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
-    let mut by_project: HashMap<Uuid, Vec<project_participant::Model>> =
-        projects.iter().map(|id| (*id, Vec::new())).collect();
-    let mut found = HashMap::new();
-    let mut participants = Vec::with_capacity(rows.len());
-    for (participant, organisation) in rows {
-        if let Some(organisation) = organisation {
-            found.insert(organisation.id, organisation);
-        }
-        by_project
-            .entry(participant.project_id)
-            .or_default()
-            .push(participant.clone());
-        participants.push(participant);
-    }
-    loaders.project_participants.feed_many(by_project).await;
-    loaders.organisation.feed_many(found.clone()).await;
-    Ok((participants, found))
 }
 
 /// The organisations a page refers to (participants, owners, providers).

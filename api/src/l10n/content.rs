@@ -10,10 +10,7 @@ use super::LocaleChain;
 /// exist (its first content locale is the original's), so that none need
 /// be loaded: [`pick`] answers `None` for any rows.
 pub fn original_first(chain: &LocaleChain, original: &str) -> bool {
-    chain
-        .content()
-        .next()
-        .is_some_and(|first| *first == original)
+    chain.content().next().is_some_and(|first| *first == original)
 }
 
 /// The translation a reader gets, the one place that decides it: the first
