@@ -271,6 +271,11 @@ def sammen_alone(args, token, only):
             r = median_of(rounds)
             print(f"| {shape['title']} | {c} | {r['rate']:.0f} | {r['p50']:.1f} / {r['p99']:.1f} "
                   f"| {r['server_ms']:.2f} | {r['statements']:.1f} |", flush=True)
+    print(
+        f"\nSammen's RSS after the run: {load.rss_mib(args.sammen_pid):.0f} MiB, of which "
+        f"{load.rss_mib(args.sammen_pid, 'RssAnon'):.0f} MiB its own memory"
+        + (f"; PostGraphile's (Node): {load.rss_mib(args.peer_pid):.0f} MiB" if args.peer else "")
+    )
 
 
 def main():
@@ -318,6 +323,11 @@ def main():
                 f"| **{s['rate'] / p['rate']:.2f}** |",
                 flush=True,
             )
+    print(
+        f"\nSammen's RSS after the run: {load.rss_mib(args.sammen_pid):.0f} MiB, of which "
+        f"{load.rss_mib(args.sammen_pid, 'RssAnon'):.0f} MiB its own memory"
+        + (f"; PostGraphile's (Node): {load.rss_mib(args.peer_pid):.0f} MiB" if args.peer else "")
+    )
 
 
 if __name__ == "__main__":
