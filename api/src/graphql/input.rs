@@ -121,6 +121,17 @@ const EXPENSIVE: [(&str, usize); 6] = [
     ("uploadDocumentVersion", super::cost::UPLOAD),
 ];
 
+/// Every check on a request before async-graphql validates and runs it:
+/// control characters in its input, then what the limits refuse before
+/// validation. The HTTP handler and the WebSocket guard both call this.
+pub fn refuse_before_execution(
+    request: &mut async_graphql::Request,
+    settings: &crate::config::Settings,
+) -> ApiResult<()> {
+    refuse_control_characters(request)?;
+    refuse_before_validation(request, &settings.limits, settings.introspection)
+}
+
 /// Refuses, before validation, an operation that is certainly too deep or
 /// too costly (or asks for introspection where it is off). Every field
 /// costs at least 1 plus its selection, and an expensive field at least

@@ -161,8 +161,10 @@ children_loader!(
 /// [`super::prefetch`]) and each parent's resolver finds its own.
 pub type Cached<T> = dataloader::DataLoader<T, HashMapCache>;
 
-fn cached<T: Send + Sync + 'static>(loader: T) -> Cached<T> {
-    dataloader::DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+fn cached<T: Send + Sync + 'static>(loader: T, keep: bool) -> Cached<T> {
+    let loader = dataloader::DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default());
+    loader.enable_all_cache(keep);
+    loader
 }
 
 /// The translations that may be shown of item `id` (written in
@@ -210,94 +212,89 @@ pub struct Loaders {
     pub deliverable_translations: Cached<DeliverableTranslationsLoader>,
     pub offering_translations: Cached<OfferingTranslationsLoader>,
     pub webhook_subscriptions: Cached<WebhookSubscriptionsLoader>,
-    /// Whether the loaders keep their answers (see [`Loaders::forget_answers`]).
+    /// Whether the loaders keep their answers for the operation (see
+    /// [`Loaders::new`]).
     keeping: bool,
 }
 
 impl Loaders {
-    /// Stops keeping answers: a mutation reads again after it writes, and
-    /// a subscription lives too long to keep what it read.
-    pub fn forget_answers(&mut self) {
-        self.keeping = false;
-        self.organisation.enable_all_cache(false);
-        self.organisation_translations.enable_all_cache(false);
-        self.api_tokens.enable_all_cache(false);
-        self.document_translations.enable_all_cache(false);
-        self.document_versions.enable_all_cache(false);
-        self.document_shares.enable_all_cache(false);
-        self.person.enable_all_cache(false);
-        self.organisation_people.enable_all_cache(false);
-        self.organisation_people_count.enable_all_cache(false);
-        self.project_translations.enable_all_cache(false);
-        self.project_participants.enable_all_cache(false);
-        self.project_members.enable_all_cache(false);
-        self.deliverables.enable_all_cache(false);
-        self.milestones.enable_all_cache(false);
-        self.deliverable_documents.enable_all_cache(false);
-        self.training_translations.enable_all_cache(false);
-        self.training_shares.enable_all_cache(false);
-        self.offerings.enable_all_cache(false);
-        self.programme.enable_all_cache(false);
-        self.training_documents.enable_all_cache(false);
-        self.project_training.enable_all_cache(false);
-        self.deliverable_translations.enable_all_cache(false);
-        self.offering_translations.enable_all_cache(false);
-        self.webhook_subscriptions.enable_all_cache(false);
-    }
-
     pub fn keeping(&self) -> bool {
         self.keeping
     }
 
-    pub fn new(db: &DatabaseConnection, caller: &Caller) -> Self {
+    /// The loaders of one operation for `caller`. With `keep` they keep
+    /// their answers for the operation; a mutation's do not (it reads again
+    /// after it writes), nor a subscription's (it lives too long).
+    pub fn new(db: &DatabaseConnection, caller: &Caller, keep: bool) -> Self {
         let db = || db.clone();
         Self {
-            keeping: true,
-            organisation: cached(OrganisationLoader {
-                db: db(),
-                visible: policy::organisation_read(caller),
-            }),
-            organisation_translations: cached(OrganisationTranslationsLoader { db: db() }),
-            api_tokens: cached(ApiTokensLoader { db: db() }),
-            document_translations: cached(DocumentTranslationsLoader { db: db() }),
-            document_versions: cached(DocumentVersionsLoader { db: db() }),
-            document_shares: cached(DocumentSharesLoader { db: db() }),
-            person: cached(PersonLoader {
-                db: db(),
-                visible: policy::person_read(caller),
-            }),
-            organisation_people: cached(OrganisationPeopleLoader {
-                db: db(),
-                visible: policy::person_read(caller),
-            }),
-            organisation_people_count: cached(OrganisationPeopleCountLoader {
-                db: db(),
-                visible: policy::person_read(caller),
-            }),
-            project_translations: cached(ProjectTranslationsLoader { db: db() }),
-            project_participants: cached(ProjectParticipantsLoader { db: db() }),
-            project_members: cached(ProjectMembersLoader { db: db() }),
-            deliverables: cached(DeliverablesLoader { db: db() }),
-            milestones: cached(MilestonesLoader { db: db() }),
-            deliverable_documents: cached(DeliverableDocumentsLoader {
-                db: db(),
-                visible: policy::document_read(caller),
-            }),
-            training_translations: cached(TrainingTranslationsLoader { db: db() }),
-            training_shares: cached(TrainingSharesLoader { db: db() }),
-            offerings: cached(OfferingsLoader { db: db() }),
-            programme: cached(ProgrammeLoader { db: db() }),
-            deliverable_translations: cached(DeliverableTranslationsLoader { db: db() }),
-            offering_translations: cached(OfferingTranslationsLoader { db: db() }),
-            webhook_subscriptions: cached(WebhookSubscriptionsLoader { db: db() }),
-            project_training: cached(ProjectTrainingLoader {
-                db: db(),
-                visible: policy::training_read(caller),
-            }),
-            training_documents: cached(TrainingDocumentsLoader {
-                db: db(),
-                visible: policy::document_read(caller),
-            }),
+            keeping: keep,
+            organisation: cached(
+                OrganisationLoader {
+                    db: db(),
+                    visible: policy::organisation_read(caller),
+                },
+                keep,
+            ),
+            organisation_translations: cached(OrganisationTranslationsLoader { db: db() }, keep),
+            api_tokens: cached(ApiTokensLoader { db: db() }, keep),
+            document_translations: cached(DocumentTranslationsLoader { db: db() }, keep),
+            document_versions: cached(DocumentVersionsLoader { db: db() }, keep),
+            document_shares: cached(DocumentSharesLoader { db: db() }, keep),
+            person: cached(
+                PersonLoader {
+                    db: db(),
+                    visible: policy::person_read(caller),
+                },
+                keep,
+            ),
+            organisation_people: cached(
+                OrganisationPeopleLoader {
+                    db: db(),
+                    visible: policy::person_read(caller),
+                },
+                keep,
+            ),
+            organisation_people_count: cached(
+                OrganisationPeopleCountLoader {
+                    db: db(),
+                    visible: policy::person_read(caller),
+                },
+                keep,
+            ),
+            project_translations: cached(ProjectTranslationsLoader { db: db() }, keep),
+            project_participants: cached(ProjectParticipantsLoader { db: db() }, keep),
+            project_members: cached(ProjectMembersLoader { db: db() }, keep),
+            deliverables: cached(DeliverablesLoader { db: db() }, keep),
+            milestones: cached(MilestonesLoader { db: db() }, keep),
+            deliverable_documents: cached(
+                DeliverableDocumentsLoader {
+                    db: db(),
+                    visible: policy::document_read(caller),
+                },
+                keep,
+            ),
+            training_translations: cached(TrainingTranslationsLoader { db: db() }, keep),
+            training_shares: cached(TrainingSharesLoader { db: db() }, keep),
+            offerings: cached(OfferingsLoader { db: db() }, keep),
+            programme: cached(ProgrammeLoader { db: db() }, keep),
+            deliverable_translations: cached(DeliverableTranslationsLoader { db: db() }, keep),
+            offering_translations: cached(OfferingTranslationsLoader { db: db() }, keep),
+            webhook_subscriptions: cached(WebhookSubscriptionsLoader { db: db() }, keep),
+            project_training: cached(
+                ProjectTrainingLoader {
+                    db: db(),
+                    visible: policy::training_read(caller),
+                },
+                keep,
+            ),
+            training_documents: cached(
+                TrainingDocumentsLoader {
+                    db: db(),
+                    visible: policy::document_read(caller),
+                },
+                keep,
+            ),
         }
     }
 }

@@ -166,7 +166,7 @@ impl RequestState {
         let budget = Arc::new(crate::db::StatementBudget::new(statements));
         let db = crate::db::counting(&state.db, state.metrics.db_statements.clone(), budget.clone());
         Self {
-            loaders: loaders::Loaders::new(&db, &caller),
+            loaders: loaders::Loaders::new(&db, &caller, true),
             db,
             caller,
             chain,
@@ -193,7 +193,7 @@ impl RequestState {
     /// keep nothing, so what a field reads after a write is current.
     pub fn set_writing(&mut self, mutation: bool) {
         self.is_mutation = mutation;
-        self.loaders.forget_answers();
+        self.loaders = loaders::Loaders::new(&self.db, &self.caller, false);
     }
 
     pub fn of<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestState> {
@@ -381,71 +381,55 @@ impl async_graphql::extensions::Extension for OperationGuard {
         mut request: async_graphql::Request,
         next: async_graphql::extensions::NextPrepareRequest<'_>,
     ) -> async_graphql::ServerResult<async_graphql::Request> {
-        let session = ctx.data_opt::<WsSession>();
+        // Only WebSocket operations run on this schema, each with its session.
+        let Some(session) = ctx.data_opt::<WsSession>() else {
+            return next.run(ctx, request).await;
+        };
         if let Err(error) = request.parsed_query() {
             return Err(parse_failed(&error));
         }
-        // Errors are localised where the response leaves: by the HTTP
-        // handler, or by `subscribe` below for WebSocket operations.
-        if let Some(session) = session {
-            let max = session.app.settings.limits.max_query_tokens;
-            if input::count_tokens(&request.query, max) > max {
-                return Err(input::too_many_tokens(max).into_server_error());
-            }
+        // Errors are localised where the response leaves, by `subscribe`
+        // below.
+        let settings = &session.app.settings;
+        let max = settings.limits.max_query_tokens;
+        if input::count_tokens(&request.query, max) > max {
+            return Err(input::too_many_tokens(max).into_server_error());
         }
-        let settings = match session {
-            Some(session) => Some(session.app.settings.clone()),
-            None => request
-                .data
-                .get(&std::any::TypeId::of::<RequestState>())
-                .and_then(|state| state.downcast_ref::<RequestState>())
-                .map(|state| state.settings.clone()),
+        input::refuse_before_execution(&mut request, settings).map_err(ApiError::into_server_error)?;
+        // The token may have been revoked, or its person disabled or given
+        // other rights, since the socket opened.
+        let caller = match session.caller.token_id {
+            Some(id) => crate::auth::token::reload(&session.app.db, id)
+                .await
+                .map_err(ApiError::into_server_error)?,
+            None => session.caller.clone(),
         };
-        let checked = input::refuse_control_characters(&mut request).and_then(|()| match &settings {
-            Some(settings) => {
-                input::refuse_before_validation(&mut request, &settings.limits, settings.introspection)
-            }
-            None => Ok(()),
-        });
-        if let Err(error) = checked {
-            return Err(error.into_server_error());
+        // A subscription lives as long as the client wants; its events are
+        // bounded by what happens, not by the request.
+        use async_graphql::parser::types::OperationType;
+        let name = request.operation_name.clone();
+        let kind = request
+            .parsed_query()
+            .ok()
+            .and_then(|document| input::operation_type(&document.operations, name.as_deref()));
+        let subscription = kind == Some(OperationType::Subscription);
+        let statements = if subscription {
+            u64::MAX
+        } else {
+            settings.limits.max_sql_statements
+        };
+        let mut state = RequestState::with_budget(
+            &session.app,
+            caller,
+            session.chain.clone(),
+            session.client_ip,
+            statements,
+        );
+        state.over_websocket = true;
+        if subscription || kind == Some(OperationType::Mutation) {
+            state.set_writing(!subscription);
         }
-        if let Some(session) = session {
-            // The token may have been revoked, or its person disabled or
-            // given other rights, since the socket opened.
-            let caller = match session.caller.token_id {
-                Some(id) => crate::auth::token::reload(&session.app.db, id)
-                    .await
-                    .map_err(ApiError::into_server_error)?,
-                None => session.caller.clone(),
-            };
-            // A subscription lives as long as the client wants; its events
-            // are bounded by what happens, not by the request.
-            use async_graphql::parser::types::OperationType;
-            let name = request.operation_name.clone();
-            let kind = request
-                .parsed_query()
-                .ok()
-                .and_then(|document| input::operation_type(&document.operations, name.as_deref()));
-            let subscription = kind == Some(OperationType::Subscription);
-            let statements = if subscription {
-                u64::MAX
-            } else {
-                session.app.settings.limits.max_sql_statements
-            };
-            let mut state = RequestState::with_budget(
-                &session.app,
-                caller,
-                session.chain.clone(),
-                session.client_ip,
-                statements,
-            );
-            state.over_websocket = true;
-            if subscription || kind == Some(OperationType::Mutation) {
-                state.set_writing(!subscription);
-            }
-            request = request.data(state);
-        }
+        request = request.data(state);
         next.run(ctx, request).await
     }
 

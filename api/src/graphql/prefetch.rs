@@ -27,8 +27,12 @@ use crate::l10n::content::original_first;
 
 /// The items of a connection: `edges { node }` and `nodes` together.
 pub fn connection_nodes<'a>(list: &Lookahead<'a>) -> Option<Lookahead<'a>> {
-    let mut fields = list.field("edges").field("node").selection_fields();
-    fields.extend(list.field("nodes").selection_fields());
+    merged(&[list.field("edges").field("node"), list.field("nodes")])
+}
+
+/// One selection of several (none when none of them selects anything).
+fn merged<'a>(parts: &[Lookahead<'a>]) -> Option<Lookahead<'a>> {
+    let fields: Vec<_> = parts.iter().flat_map(Lookahead::selection_fields).collect();
     Lookahead::try_from(fields.as_slice()).ok()
 }
 
@@ -104,8 +108,8 @@ fn to_translate<'m>(
         .collect()
 }
 
-/// Whether the loaders keep answers in this operation (not in mutations
-/// and subscriptions, see [`super::loaders::Loaders::forget_answers`]).
+/// Whether there is a page and the loaders keep answers in this operation
+/// (not in mutations and subscriptions, see [`super::loaders::Loaders::new`]).
 fn keeping(state: &RequestState, page_len: usize) -> bool {
     state.loaders.keeping() && page_len > 0
 }
@@ -140,7 +144,7 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
     let participants = node.field("participants");
     let members = node.field("members");
     let deliverables = node.field("deliverables");
-    let organisations = participants.field("organisation");
+    let participant_organisations = participants.field("organisation");
     let people = members.field("user").exists();
     let deliverable_titles = any(&deliverables, &["title", "resolvedLocale"]);
     let translate = to_translate(
@@ -167,7 +171,7 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
     )?;
     let responsible = deliverables.field("responsibleOrganisation");
     let mut organisation_ids: Vec<Uuid> = Vec::new();
-    if organisations.exists() {
+    if participant_organisations.exists() {
         organisation_ids.extend(participant_rows.iter().map(|p| p.organisation_id));
     }
     if responsible.exists() {
@@ -193,24 +197,10 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
         lists(&loaders.deliverable_translations, translate_deliverables),
     )?;
     let found: Vec<&organisation::Model> = found.values().collect();
-    if organisations.exists() {
-        organisations_below(state, &found, &organisations).await?;
-    } else {
-        organisations_below(state, &found, &responsible).await?;
+    match merged(&[participant_organisations, responsible]) {
+        Some(node) => organisations(state, &found, &node).await,
+        None => Ok(()),
     }
-    Ok(())
-}
-
-/// The organisations a page refers to (participants, owners, providers).
-async fn organisations_below(
-    state: &RequestState,
-    found: &[&organisation::Model],
-    node: &Lookahead<'_>,
-) -> ApiResult<()> {
-    if node.exists() {
-        organisations(state, found, node).await?;
-    }
-    Ok(())
 }
 
 /// Documents: owners, versions, grants and translations.
@@ -250,7 +240,7 @@ pub async fn documents(
         lists(&loaders.document_translations, translate),
     )?;
     let owners: Vec<&organisation::Model> = owners.values().collect();
-    organisations_below(state, &owners, &owner).await
+    organisations(state, &owners, &owner).await
 }
 
 /// Training materials: offerings with their programmes and translations,
@@ -314,5 +304,5 @@ pub async fn training(
         lists(&loaders.programme, offering_ids),
     )?;
     let providers: Vec<&organisation::Model> = providers.values().collect();
-    organisations_below(state, &providers, &provider).await
+    organisations(state, &providers, &provider).await
 }
