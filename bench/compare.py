@@ -137,36 +137,36 @@ def with_after(body, cursor):
     return dict(body, variables=dict(body.get("variables") or {}, after=cursor))
 
 
-def windows(sammen, peer, token, count=40):
+def projects_in_order(url, token=None, peer=False):
+    """Every project's id and cursor, newest first, as one server lists them."""
+    if peer:
+        query = "query($after: Cursor) { list: allProjects(first: 100, after: $after, orderBy: ROW_ID_DESC) { edges { cursor node { id: rowId } } pageInfo { hasNextPage endCursor } } }"
+    else:
+        query = "query($after: String) { list: projects(first: 100, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"
+    ids, cursors, after = [], [], None
+    while True:
+        page = post(url, {"query": query, "variables": {"after": after}}, token)["data"]["list"]
+        ids += [e["node"]["id"] for e in page["edges"]]
+        cursors += [e["cursor"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return ids, cursors
+        after = page["pageInfo"]["endCursor"]
+
+
+def window_starts(ids, count=40):
+    """Where the random windows start: the same positions on every run."""
+    rng = random.Random(7)
+    return [rng.randrange(0, max(1, len(ids) - 50)) for _ in range(count)]
+
+
+def windows(sammen, peer, token):
     """Pairs of cursors, Sammen's and PostGraphile's, that start a page after
     the same project: walks both lists in the same order."""
-    ids_s, cursors_s, after = [], [], None
-    while True:
-        q = {"query": "query($after: String) { projects(first: 100, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }",
-             "variables": {"after": after}}
-        page = post(sammen, q, token)["data"]["projects"]
-        for e in page["edges"]:
-            ids_s.append(e["node"]["id"])
-            cursors_s.append(e["cursor"])
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-    ids_p, cursors_p, after = [], [], None
-    while True:
-        q = {"query": "query($after: Cursor) { allProjects(first: 100, after: $after, orderBy: ROW_ID_DESC) { edges { cursor node { id: rowId } } pageInfo { hasNextPage endCursor } } }",
-             "variables": {"after": after}}
-        page = post(peer, q)["data"]["allProjects"]
-        for e in page["edges"]:
-            ids_p.append(e["node"]["id"])
-            cursors_p.append(e["cursor"])
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
+    ids_s, cursors_s = projects_in_order(sammen, token)
+    ids_p, cursors_p = projects_in_order(peer, peer=True)
     if ids_s != ids_p:
         sys.exit(f"the two servers list projects differently ({len(ids_s)} and {len(ids_p)} projects)")
-    rng = random.Random(7)
-    picks = [rng.randrange(0, max(1, len(ids_s) - 50)) for _ in range(count)]
-    return ids_s[0], [(cursors_s[i], cursors_p[i]) for i in picks]
+    return ids_s[0], [(cursors_s[i], cursors_p[i]) for i in window_starts(ids_s)]
 
 
 def bodies_for(shape, peer):
@@ -242,18 +242,8 @@ def median_of(rounds):
 def sammen_alone(args, token, only):
     """The same shapes on Sammen alone (on SQLite, where PostGraphile does
     not run): the windows are Sammen's own cursors."""
-    ids, cursors, after = [], [], None
-    while True:
-        q = {"query": "query($after: String) { projects(first: 100, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }",
-             "variables": {"after": after}}
-        page = post(args.sammen, q, token)["data"]["projects"]
-        ids += [e["node"]["id"] for e in page["edges"]]
-        cursors += [e["cursor"] for e in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-    rng = random.Random(7)
-    pairs = [(cursors[i], None) for i in (rng.randrange(0, max(1, len(ids) - 50)) for _ in range(40))]
+    ids, cursors = projects_in_order(args.sammen, token)
+    pairs = [(cursors[i], None) for i in window_starts(ids)]
     table = shapes({"project": ids[0], "windows": pairs})
     print("| shape | c | Sammen req/s | p50 / p99 ms | server CPU ms/req | statements/req |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
