@@ -214,6 +214,11 @@ impl App {
                 shutdown.cancel();
             }
         });
+        // Before serving: a change answered from now on reaches every
+        // subscriber.
+        crate::events::feed::start(state.db.clone(), state.events.clone(), shutdown.clone())
+            .await
+            .context("starting the event feed")?;
         LoginThrottle::sweep_periodically(state.db.clone());
         crate::events::spawn_pruning(
             state.db.clone(),

@@ -59,6 +59,17 @@ pub struct GlobalArgs {
     #[arg(long, env = "SAMMEN_STORAGE_URL", global = true)]
     pub storage_url: Option<String>,
 
+    /// A setting of the object store of `--storage-url`, as `KEY=VALUE`
+    /// (e.g. `aws_endpoint=https://minio.internal:9000`,
+    /// `aws_region=eu-north-1`), over the `AWS_*` variables; repeatable.
+    #[arg(
+        long = "storage-option",
+        env = "SAMMEN_STORAGE_OPTIONS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub storage_options: Vec<String>,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "SAMMEN_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
@@ -545,6 +556,7 @@ impl ServeConfig {
                 locales_dir: None,
                 storage_dir: PathBuf::from("data/files"),
                 storage_url: None,
+                storage_options: Vec::new(),
                 log_format: "text".into(),
             },
             serve: ServeArgs {

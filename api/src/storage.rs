@@ -70,20 +70,28 @@ impl Storage {
     /// The store the configuration names: `storage_url` if given, else the folder.
     pub fn configured(global: &crate::config::GlobalArgs) -> anyhow::Result<Self> {
         match &global.storage_url {
-            Some(url) => Self::from_url(url),
+            Some(url) => Self::from_url(url, &global.storage_options),
             None => Self::local(&global.storage_dir),
         }
     }
 
     /// A store named by URL (`s3://bucket/prefix`, `memory://`), configured
-    /// from `AWS_*` environment variables where it needs credentials.
-    pub fn from_url(raw: &str) -> anyhow::Result<Self> {
+    /// from `AWS_*` environment variables where it needs credentials, and
+    /// then from `options` (`key=value`, e.g. `aws_endpoint=…`).
+    pub fn from_url(raw: &str, options: &[String]) -> anyhow::Result<Self> {
         crate::net::install_crypto();
         let url = url::Url::parse(raw)?;
-        let options = std::env::vars()
+        let mut settings: Vec<(String, String)> = std::env::vars()
             .filter(|(k, _)| k.starts_with("AWS_"))
-            .map(|(k, v)| (k.to_ascii_lowercase(), v));
-        let (store, prefix) = object_store::parse_url_opts(&url, options)?;
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
+        for option in options {
+            let Some((key, value)) = option.split_once('=') else {
+                anyhow::bail!("a storage option is KEY=VALUE, not `{option}`");
+            };
+            settings.push((key.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+        let (store, prefix) = object_store::parse_url_opts(&url, settings)?;
         let store: Arc<dyn ObjectStore> = if prefix.as_ref().is_empty() {
             Arc::from(store)
         } else {
@@ -149,7 +157,7 @@ impl Storage {
     {
         let unfinished = StorePath::from(format!("{UNFINISHED}/{}", uuid::Uuid::now_v7().simple()));
         let upload = self.store.put_multipart(&unfinished).await?;
-        let mut writer = WriteMultipart::new(upload);
+        let mut writer = Unfinished(Some(WriteMultipart::new(upload)));
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
         let mut head = Vec::new();
@@ -165,8 +173,8 @@ impl Storage {
                     head.extend_from_slice(&chunk[..take]);
                 }
                 hasher.update(&chunk);
-                writer.wait_for_capacity(4).await?;
-                writer.write(&chunk);
+                writer.get().wait_for_capacity(4).await?;
+                writer.get().write(&chunk);
             }
             if size == 0 {
                 return Err(WriteError::Empty);
@@ -175,9 +183,7 @@ impl Storage {
         }
         .await;
         if let Err(error) = result {
-            if let Err(abort) = writer.abort().await {
-                tracing::warn!(%abort, key, "aborting a partial upload failed");
-            }
+            writer.abort().await;
             return Err(error);
         }
         writer.finish().await?;
@@ -211,6 +217,49 @@ impl Storage {
     /// Whether an object exists.
     pub async fn exists(&self, key: &str) -> bool {
         self.store.head(&StorePath::from(key)).await.is_ok()
+    }
+}
+
+/// A multipart upload under way. Ended by `finish` or `abort`; dropped
+/// unended (the request was cancelled: its client went away, or it ran out
+/// of time), it is aborted in the background, so an object store keeps no
+/// incomplete upload (S3 would keep and bill its parts).
+struct Unfinished(Option<WriteMultipart>);
+
+impl Unfinished {
+    fn get(&mut self) -> &mut WriteMultipart {
+        self.0
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("an upload is used only until it ends"))
+    }
+
+    async fn finish(mut self) -> Result<(), object_store::Error> {
+        match self.0.take() {
+            Some(writer) => writer.finish().await.map(drop),
+            None => Ok(()),
+        }
+    }
+
+    async fn abort(mut self) {
+        if let Some(writer) = self.0.take()
+            && let Err(error) = writer.abort().await
+        {
+            tracing::warn!(%error, "aborting a partial upload failed");
+        }
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Some(writer) = self.0.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(async move {
+                if let Err(error) = writer.abort().await {
+                    tracing::warn!(%error, "aborting a cancelled upload failed");
+                }
+            });
+        }
     }
 }
 

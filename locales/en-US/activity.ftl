@@ -40,3 +40,9 @@ activity-milestone-created = { $actor } planned the milestone “{ $title }” f
 activity-milestone-reached = { $actor } marked “{ $title }” as reached on { DATETIME($date) }.
 # $training (string) - the training material's title
 activity-training-linked = { $actor } linked the training “{ $training }”.
+
+## Resuming a subscription
+
+# Shown when projectActivity(after:) names an entry this project's log does not hold (another project's, or one older than the log keeps).
+# $days (number) - how many days entries are kept
+activity-after-unknown = This project's activity log has no entry with that id; entries are kept for { $days } days. Subscribe without “after” and read the log with the project’s activity field.

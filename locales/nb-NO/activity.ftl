@@ -15,3 +15,7 @@ activity-document-linked = { $actor } koblet til dokumentet «{ $document }».
 activity-milestone-created = { $actor } planla milepælen «{ $title }» til { DATETIME($date) }.
 activity-milestone-reached = { $actor } markerte «{ $title }» som nådd { DATETIME($date) }.
 activity-training-linked = { $actor } koblet til opplæringen «{ $training }».
+
+## Resuming a subscription
+
+activity-after-unknown = Aktivitetsloggen til dette prosjektet har ingen oppføring med den id-en; oppføringer beholdes i { $days } dager. Abonner uten «after», og les loggen med prosjektets activity-felt.

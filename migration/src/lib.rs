@@ -17,6 +17,7 @@ mod m20261130_000010_create_event;
 mod m20261130_000011_create_demo_load;
 mod m20261130_000012_create_webhooks;
 mod m20261130_000013_create_search;
+mod m20261201_000014_event_feed;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_create_demo_load::Migration),
             Box::new(m20261130_000012_create_webhooks::Migration),
             Box::new(m20261130_000013_create_search::Migration),
+            Box::new(m20261201_000014_event_feed::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod hardening;
 mod imports;
 mod l10n;
 mod limits;
+mod nodes;
 mod organisations;
 mod people;
 mod platform;

@@ -195,7 +195,7 @@ impl Worker {
                 tokio::select! {
                     _ = listener.cancelled() => return,
                     received = committed.recv() => match received {
-                        Ok(event) if event.kind != "document.version_added" => {}
+                        Ok(committed) if committed.event.kind != "document.version_added" => {}
                         Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => wake.notify_waiters(),
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                     },

@@ -2,12 +2,12 @@
 //! new activity and outsiders cannot subscribe, only insiders read the log
 //! of a public project, and a socket does not outlive its token.
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::{STATUS, create};
-use crate::support::{TestApp, Ws};
+use crate::support::{TestApp, next_json, try_next_json, ws_connect};
 
 #[tokio::test]
 async fn the_activity_log_reads_in_the_readers_language() {
@@ -53,64 +53,13 @@ async fn the_activity_log_reads_in_the_readers_language() {
     );
 }
 
-async fn ws_connect(app: &TestApp, token: Option<&str>) -> Ws {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let url = app.url("/graphql/ws").replace("http://", "ws://");
-    let mut request = url.into_client_request().expect("request");
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    request
-        .headers_mut()
-        .insert("Accept-Language", "nb-NO".parse().expect("header"));
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connected");
-    let payload = match token {
-        Some(token) => json!({ "Authorization": format!("Bearer {token}") }),
-        None => json!({}),
-    };
-    socket
-        .send(Message::text(
-            json!({ "type": "connection_init", "payload": payload }).to_string(),
-        ))
-        .await
-        .expect("init");
-    let ack = next_json(&mut socket).await;
-    assert_eq!(ack["type"], "connection_ack", "{ack}");
-    socket
-}
-
-async fn try_next_json(socket: &mut Ws, wait: std::time::Duration) -> Option<Value> {
-    loop {
-        let message = tokio::time::timeout(wait, socket.next()).await.ok()??.ok()?;
-        if let Message::Text(text) = message {
-            return serde_json::from_str(text.as_str()).ok();
-        }
-    }
-}
-
-async fn next_json(socket: &mut Ws) -> Value {
-    loop {
-        let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s")
-            .expect("open")
-            .expect("ok");
-        if let Message::Text(text) = message {
-            return serde_json::from_str(text.as_str()).expect("json");
-        }
-    }
-}
-
 #[tokio::test]
 async fn subscribers_see_new_activity_and_outsiders_cannot_subscribe() {
     let app = TestApp::spawn().await;
     let coordinator = app.login("coordinator@example.org").await;
     let id = create(&app, &coordinator, "LIVE-1").await["id"].clone();
 
-    let mut socket = ws_connect(&app, Some(&coordinator)).await;
+    let mut socket = ws_connect(&app.address, Some(&coordinator)).await;
     let subscribe = json!({
         "id": "1", "type": "subscribe",
         "payload": { "query": "subscription($p: ID!) { projectActivity(projectId: $p) { verb summary } }", "variables": { "p": id } }
@@ -146,7 +95,7 @@ async fn subscribers_see_new_activity_and_outsiders_cannot_subscribe() {
         "{summary}"
     );
 
-    let mut outsider = ws_connect(&app, None).await;
+    let mut outsider = ws_connect(&app.address, None).await;
     outsider
         .send(Message::text(subscribe.to_string()))
         .await
@@ -180,7 +129,7 @@ async fn a_socket_does_not_outlive_its_token() {
     let coordinator = app.login("coordinator@example.org").await;
     let id = create(&app, &coordinator, "SOCKET-1").await["id"].clone();
     let session = app.login("coordinator@example.org").await;
-    let mut socket = ws_connect(&app, Some(&session)).await;
+    let mut socket = ws_connect(&app.address, Some(&session)).await;
     app.gql_as(&session, "mutation { logout }", json!({})).await.ok();
     let subscribe = json!({
         "id": "1", "type": "subscribe",

@@ -11,12 +11,15 @@
 
 mod fixtures;
 mod process;
+mod s3;
 
 pub use fixtures::{
     ADD_MEMBER, ADD_PARTICIPANT, PASSWORD, PDF, REMOVE_MEMBER, REMOVE_PARTICIPANT, UPLOAD, Ws,
-    create_document, create_project, files_under, new_person, sign_in, statements_for, user_id,
+    create_document, create_project, files_under, new_person, next_json, sign_in, statements_for,
+    try_next_json, user_id, ws_connect,
 };
 pub use process::{Process, gql_at};
+pub use s3::S3;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -383,20 +386,37 @@ impl Drop for TestApp {
             return;
         };
         // Drop cannot await; a short-lived runtime on its own thread can.
-        let _ = std::thread::spawn(move || {
+        // This runtime is blocked meanwhile, so a task of the server that
+        // holds a lock (a webhook claim half-way) cannot let go of it: the
+        // drop waits for locks at most 2 s at a time, and the test waits
+        // for it at most 3 s, after which its runtime ends (closing the
+        // server's connections) and the thread finishes on its own.
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .ok()?;
             runtime.block_on(async move {
                 use sea_orm::ConnectionTrait;
-                let db = sea_orm::Database::connect(url).await.ok()?;
-                db.execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-                    .await
-                    .ok()?;
+                let options = sea_orm::ConnectOptions::new(url)
+                    .max_connections(1)
+                    .sqlx_logging(false)
+                    .to_owned();
+                let db = sea_orm::Database::connect(options).await.ok()?;
+                db.execute_unprepared("SET lock_timeout = '2s'").await.ok()?;
+                for _ in 0..30 {
+                    let dropped = db
+                        .execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                        .await;
+                    if dropped.is_ok() {
+                        break;
+                    }
+                }
                 db.close().await.ok()
-            })
-        })
-        .join();
+            })?;
+            done.send(()).ok()
+        });
+        let _ = finished.recv_timeout(std::time::Duration::from_secs(3));
     }
 }

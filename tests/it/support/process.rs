@@ -12,10 +12,36 @@ impl Process {
     /// `dir` (on PostgreSQL: a schema named after `dir`, the same on every
     /// restart), plus `extra_args`; returns once it listens.
     pub async fn serve(dir: &std::path::Path, extra_args: &[&str]) -> Process {
+        Self::serve_as(Self::command(dir), extra_args).await
+    }
+
+    /// `sammen serve` as another node of `app`: the same database (SQLite
+    /// file or PostgreSQL schema) and file storage, no demo data of its own.
+    pub async fn node_of(app: &super::TestApp, extra_args: &[&str]) -> Process {
+        let global = &app.config.global;
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sammen-under-test"));
+        command
+            .arg("--storage-dir")
+            .arg(&global.storage_dir)
+            .env("SAMMEN_DATABASE_URL", &global.database_url)
+            .env("SAMMEN_LOG_FORMAT", "text")
+            .env("RUST_LOG", "warn");
+        if let Some(schema) = &global.database_schema {
+            command.env("SAMMEN_DATABASE_SCHEMA", schema);
+        }
+        if let Some(url) = &global.storage_url {
+            command.arg("--storage-url").arg(url);
+        }
+        for option in &global.storage_options {
+            command.arg("--storage-option").arg(option);
+        }
+        Self::serve_as(command, extra_args).await
+    }
+
+    async fn serve_as(mut command: tokio::process::Command, extra_args: &[&str]) -> Process {
         use tokio::io::AsyncBufReadExt;
         // For the test's own HTTP clients.
         sammen_api::net::install_crypto();
-        let mut command = Self::command(dir);
         command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
@@ -84,6 +110,11 @@ impl Process {
             }
         }
         command
+    }
+
+    /// The process id, for reading its memory in `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("still running")
     }
 
     /// SIGKILL, as a crash or the OOM killer would; waits for the exit.

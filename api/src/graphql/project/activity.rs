@@ -2,19 +2,24 @@
 //! new ones as they happen.
 
 use async_graphql::{Context, ID, Object, Subscription};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use sammen_entities::event;
+use tokio::sync::broadcast;
 
 use super::find_readable;
 use crate::activity::{self};
 use crate::auth::policy;
 use crate::error::{ApiError, ApiResult};
+use crate::events::{Committed, Position, feed};
 use crate::graphql::person::User;
 use crate::graphql::{RequestState, parse_id};
 
 /// One entry of a project's activity log: an event of the project.
-pub struct ActivityEntry(pub std::sync::Arc<event::Model>);
+pub struct ActivityEntry(pub Arc<event::Model>);
 
 #[Object]
 impl ActivityEntry {
@@ -74,12 +79,17 @@ pub struct ProjectSubscription;
 
 #[Subscription]
 impl ProjectSubscription {
-    /// New activity in a project, as it happens. NOT_FOUND for a project the
-    /// caller may not read.
+    /// New activity in a project, as it happens, in the same order on
+    /// every node, whichever node the change went through. With `after`
+    /// (the id of the last entry a client received before it lost its
+    /// connection) the entries since then come first, so a client that
+    /// reconnects misses none. NOT_FOUND for a project the caller may not
+    /// read.
     async fn project_activity(
         &self,
         ctx: &Context<'_>,
         project_id: ID,
+        after: Option<ID>,
     ) -> Result<impl Stream<Item = ActivityEntry> + use<>, ApiError> {
         let state = RequestState::of(ctx)?;
         let project_id = parse_id("projectId", &project_id)?;
@@ -87,29 +97,113 @@ impl ProjectSubscription {
         if !policy::is_project_insider(&state.db, &state.caller, project_id).await? {
             return Err(ApiError::forbidden());
         }
-        let receiver = state.events.subscribe();
-        let (db, caller) = (state.db.clone(), state.caller.clone());
-        Ok(futures_util::stream::unfold(receiver, move |mut receiver| {
-            let (db, caller) = (db.clone(), caller.clone());
-            async move {
-                loop {
-                    match receiver.recv().await {
-                        Ok(entry) if entry.project_id == Some(project_id) => {
-                            // The connection may outlive the caller's right to
-                            // see the project, or their token: check again.
-                            let allowed = policy::still_signed_in(&db, &caller).await
-                                && policy::is_project_insider(&db, &caller, project_id)
-                                    .await
-                                    .unwrap_or(false);
-                            return allowed.then_some((ActivityEntry(entry), receiver));
-                        }
-                        Ok(_) => continue,
-                        // A slow subscriber missed entries; carry on with the newest.
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        // Subscribe before reading the log, so nothing falls in between.
+        let (receiver, seen) = state.events.subscribe_at();
+        let resume_from = match after {
+            None => None,
+            Some(after) => {
+                let unknown = || {
+                    ApiError::invalid("after", "activity-after-unknown")
+                        .arg("days", state.settings.event_retention_days)
+                };
+                let id = parse_id("after", &after)?;
+                let position = feed::position_of(&state.db, id, project_id).await?;
+                Some(position.ok_or_else(unknown)?)
+            }
+        };
+        let follow = Follow {
+            receiver,
+            db: state.db.clone(),
+            caller: state.caller.clone(),
+            project_id,
+            backlog: VecDeque::new(),
+            resume_from,
+            read_through: None,
+            seen,
+        };
+        Ok(futures_util::stream::unfold(follow, |mut follow| async move {
+            let entry = follow.next().await?;
+            // The connection may outlive the caller's right to see the
+            // project, or their token: check again before every entry.
+            let allowed = policy::still_signed_in(&follow.db, &follow.caller).await
+                && policy::is_project_insider(&follow.db, &follow.caller, follow.project_id)
+                    .await
+                    .unwrap_or(false);
+            allowed.then_some((ActivityEntry(Arc::new(entry.event)), follow))
+        }))
+    }
+}
+
+/// A subscriber's place in a project's activity: entries read back from
+/// the log first (after a reconnect, or after falling behind), then the
+/// ones this node hands out, never one twice.
+struct Follow {
+    receiver: broadcast::Receiver<Arc<Committed>>,
+    db: sea_orm::DatabaseConnection,
+    caller: crate::auth::Caller,
+    project_id: uuid::Uuid,
+    backlog: VecDeque<Committed>,
+    /// Read the log after this position before taking handed-out entries.
+    resume_from: Option<Position>,
+    /// The last entry read from the log: handed-out ones up to it are
+    /// already delivered.
+    read_through: Option<Position>,
+    /// The last event handed out that this subscriber has passed.
+    seen: Position,
+}
+
+/// How many entries one reading of the log takes.
+const BACKLOG_PAGE: u64 = 100;
+
+impl Follow {
+    /// The next entry of the project, or none once the node shuts down or
+    /// the log cannot be read.
+    async fn next(&mut self) -> Option<Committed> {
+        loop {
+            if let Some(entry) = self.backlog.pop_front() {
+                return Some(entry);
+            }
+            if let Some(after) = self.resume_from {
+                let page = match feed::read_after(&self.db, after, Some(self.project_id), BACKLOG_PAGE).await
+                {
+                    Ok(page) => page,
+                    Err(error) => {
+                        tracing::warn!(%error, "reading a project's activity log for a subscriber failed");
+                        return None;
+                    }
+                };
+                match page.last() {
+                    Some(last) => {
+                        self.resume_from = Some(last.position);
+                        self.read_through = Some(last.position);
+                    }
+                    None => self.resume_from = None,
+                }
+                self.backlog.extend(page);
+                continue;
+            }
+            match self.receiver.recv().await {
+                Ok(committed) => {
+                    self.seen = committed.position;
+                    let already = self
+                        .read_through
+                        .is_some_and(|through| committed.position <= through);
+                    if committed.event.project_id == Some(self.project_id) && !already {
+                        return Some(Committed {
+                            event: committed.event.clone(),
+                            position: committed.position,
+                        });
                     }
                 }
+                // Fell behind: read what was missed from the log.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    self.resume_from = Some(
+                        self.read_through
+                            .map_or(self.seen, |through| through.max(self.seen)),
+                    );
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
             }
-        }))
+        }
     }
 }

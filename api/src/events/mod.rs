@@ -1,18 +1,23 @@
 //! Every change is an event: written in the change's own transaction to
-//! the `event` table (an outbox), and handed to consumers in this process
+//! the `event` table (an outbox), and handed to consumers on every node
 //! once the transaction has committed.
 //!
 //! A change goes through a [`Change`]: it begins the write transaction
 //! (`db::begin_write`), collects the events the change records, and on
-//! commit hands them to the [`Dispatcher`]. The project activity log is a
-//! reading of the events that name a project; its subscription is a
-//! consumer. Events are kept for `--event-retention-days` and then pruned.
+//! commit hands them to the [`Dispatcher`], which wakes this node's
+//! [`feed`]; every node's feed reads committed events from the table. The
+//! project activity log is a reading of the events that name a project;
+//! its subscription is a consumer. Events are kept for
+//! `--event-retention-days` and then pruned.
 //!
 //! Events say what changed (ids and changed fields, never secrets), not who
 //! may see it: a consumer decides that at delivery, through `auth::policy`,
 //! so an item unshared in between is not delivered.
 
-use std::sync::Arc;
+pub mod feed;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use sammen_entities::{event, person};
@@ -21,7 +26,7 @@ use sea_orm::{
     QueryFilter, Set,
 };
 use serde_json::Value;
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
@@ -177,16 +182,51 @@ pub async fn commit(
     Ok(())
 }
 
-/// Hands committed events to the consumers in this process (today the
-/// project activity subscriptions). Consumers that fall behind skip to the
-/// newest; the table stays the record.
+/// Hands committed events to this node's consumers (the project activity
+/// subscriptions, the webhook and file text workers), in the order every
+/// node reads them.
+///
+/// While serving, events reach consumers only through [`feed`], which reads
+/// them from the `event` table (woken by this node's commits and, on
+/// PostgreSQL, by the other nodes' through `LISTEN`), so a change made
+/// through any node reaches every node's subscribers, once each and in the
+/// same order. Without a feed (`sammen seed`, the command line) published
+/// events go straight to the consumers, of which there are none.
 #[derive(Clone)]
 pub struct Dispatcher {
-    sender: broadcast::Sender<Arc<event::Model>>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sender: broadcast::Sender<Arc<Committed>>,
     /// Counts the events after which a signed-in caller may stand for
     /// something else (see [`CALLER_CHANGES`]); a cached caller read
     /// before the latest is not used (`auth::token::CallerCache`).
-    callers: Arc<std::sync::atomic::AtomicU64>,
+    callers: AtomicU64,
+    /// Set once a feed hands out this node's events.
+    fed: AtomicBool,
+    /// Wakes the feed when this node has committed events.
+    wake: Notify,
+    /// The position of the last event handed out. Handing out and
+    /// subscribing both hold it, so a subscriber knows exactly which
+    /// events its receiver will hold.
+    last: Mutex<Position>,
+}
+
+/// Where an event stands in the order every node hands events out in: on
+/// PostgreSQL the writing transaction's id, then the event id; on SQLite
+/// (one writer at a time) the event id alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub tx: i64,
+    pub id: Uuid,
+}
+
+/// A committed event and its position.
+#[derive(Debug)]
+pub struct Committed {
+    pub event: event::Model,
+    pub position: Position,
 }
 
 /// Kinds of events that can change who a token's caller is: fewer rights,
@@ -202,32 +242,70 @@ pub const CALLER_CHANGES: &[&str] = &[
 impl Default for Dispatcher {
     fn default() -> Self {
         Self {
-            sender: broadcast::channel(1024).0,
-            callers: Arc::default(),
+            inner: Arc::new(Inner {
+                sender: broadcast::channel(1024).0,
+                callers: AtomicU64::new(0),
+                fed: AtomicBool::new(false),
+                wake: Notify::new(),
+                last: Mutex::new(Position::default()),
+            }),
         }
     }
 }
 
 impl Dispatcher {
-    /// Publishes committed events; nobody listening is fine. Runs before
-    /// the change's mutation answers, so a revoked token is refused by the
-    /// next request.
+    /// Publishes this node's committed events. Runs before the change's
+    /// mutation answers, so a revoked token is refused by the next request
+    /// to this node (other nodes hear of it through their feed).
     pub fn publish(&self, events: impl IntoIterator<Item = event::Model>) {
+        let fed = self.inner.fed.load(Ordering::Acquire);
         for event in events {
-            if CALLER_CHANGES.contains(&event.kind.as_str()) {
-                self.callers.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.count_caller_change(&event);
+            if !fed {
+                let position = Position { tx: 0, id: event.id };
+                self.hand_out(Committed { event, position });
             }
-            let _ = self.sender.send(Arc::new(event));
         }
+        if fed {
+            self.inner.wake.notify_one();
+        }
+    }
+
+    fn count_caller_change(&self, event: &event::Model) {
+        if CALLER_CHANGES.contains(&event.kind.as_str()) {
+            self.inner.callers.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Gives an event to every consumer (nobody listening is fine).
+    fn hand_out(&self, committed: Committed) {
+        let mut last = self
+            .inner
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *last = committed.position;
+        let _ = self.inner.sender.send(Arc::new(committed));
     }
 
     /// How many caller-changing events this node has seen.
     pub fn callers_generation(&self) -> u64 {
-        self.callers.load(std::sync::atomic::Ordering::SeqCst)
+        self.inner.callers.load(Ordering::SeqCst)
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<event::Model>> {
-        self.sender.subscribe()
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Committed>> {
+        self.inner.sender.subscribe()
+    }
+
+    /// A receiver and the position of the last event handed out before
+    /// it: the receiver gets exactly the events after that position.
+    pub fn subscribe_at(&self) -> (broadcast::Receiver<Arc<Committed>>, Position) {
+        let last = self
+            .inner
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (self.inner.sender.subscribe(), *last)
     }
 }
 
