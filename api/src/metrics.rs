@@ -47,7 +47,11 @@ impl Default for Metrics {
         });
         let graphql_errors = Family::<ErrorLabels, Counter>::default();
         let db_statements = Counter::default();
-        registry.register("db_statements", "SQL statements executed", db_statements.clone());
+        registry.register(
+            "db_statements",
+            "SQL statements executed (by requests and workers; not the event feed's reads)",
+            db_statements.clone(),
+        );
         registry.register(
             "http_requests",
             "HTTP requests by route and status",

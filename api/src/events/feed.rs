@@ -13,6 +13,7 @@
 //! take turns, so event ids (UUIDv7, made under the write lock) already
 //! run in commit order.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use sammen_entities::event;
@@ -38,7 +39,12 @@ pub async fn start(
     dispatcher: Dispatcher,
     shutdown: CancellationToken,
 ) -> Result<(), DbErr> {
-    let start = newest(&db).await?;
+    // The feed's reads are not counted in `sammen_db_statements_total`:
+    // every node reads every change, so counting them would make a
+    // request's statements depend on how many nodes there are.
+    let mut db = db;
+    db.set_metric_callback(|_| {});
+    let (start, settled) = horizon(&db).await?;
     *dispatcher.inner.last.lock().unwrap_or_else(|p| p.into_inner()) = start;
     dispatcher
         .inner
@@ -59,7 +65,7 @@ pub async fn start(
     } else {
         None
     };
-    tokio::spawn(follow(db, dispatcher, start, notified, shutdown));
+    tokio::spawn(follow(db, dispatcher, start, settled, notified, shutdown));
     Ok(())
 }
 
@@ -85,6 +91,7 @@ async fn follow(
     db: DatabaseConnection,
     dispatcher: Dispatcher,
     mut position: Position,
+    mut settled: HashSet<Uuid>,
     mut notified: Option<mpsc::Receiver<Heard>>,
     shutdown: CancellationToken,
 ) {
@@ -99,6 +106,10 @@ async fn follow(
                 for committed in page {
                     pending.retain(|(id, _)| *id != committed.event.id);
                     position = committed.position;
+                    // Committed before this node started: not news.
+                    if settled.remove(&committed.event.id) {
+                        continue;
+                    }
                     dispatcher.count_caller_change(&committed.event);
                     dispatcher.hand_out(committed);
                 }
@@ -294,23 +305,53 @@ pub async fn position_of(
     .transpose()
 }
 
-/// The newest event every later one will come after.
-async fn newest(db: &DatabaseConnection) -> Result<Position, DbErr> {
+/// What has been committed so far, as a reader who must not take it for
+/// news sees it (the feed at start, a new subscriber): the newest event
+/// every later one will come after, and (on PostgreSQL) the events
+/// already committed beyond it, written by transactions younger than one
+/// still running.
+pub async fn horizon(db: &impl ConnectionTrait) -> Result<(Position, HashSet<Uuid>), DbErr> {
     let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT tx, id FROM event \
-             WHERE tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
-             ORDER BY tx DESC, id DESC LIMIT 1"
-        }
-        _ => "SELECT 0 AS tx, id FROM event ORDER BY id DESC LIMIT 1",
+    let position = |row: Option<sea_orm::QueryResult>| -> Result<Position, DbErr> {
+        Ok(match row {
+            Some(row) => Position {
+                tx: row.try_get("", "tx")?,
+                id: row.try_get("", "id")?,
+            },
+            None => Position::default(),
+        })
     };
-    let row = db.query_one_raw(Statement::from_string(backend, sql)).await?;
-    Ok(match row {
-        Some(row) => Position {
-            tx: row.try_get("", "tx")?,
-            id: row.try_get("", "id")?,
-        },
-        None => Position::default(),
-    })
+    if backend != DbBackend::Postgres {
+        let sql = "SELECT 0 AS tx, id FROM event ORDER BY id DESC LIMIT 1";
+        let row = db.query_one_raw(Statement::from_string(backend, sql)).await?;
+        return Ok((position(row)?, HashSet::new()));
+    }
+    // One horizon for both readings: every transaction below it has ended.
+    let horizon: i64 = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon",
+        ))
+        .await?
+        .map(|row| row.try_get("", "horizon"))
+        .transpose()?
+        .unwrap_or_default();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT tx, id FROM event WHERE tx < $1 ORDER BY tx DESC, id DESC LIMIT 1",
+            [horizon.into()],
+        ))
+        .await?;
+    let settled = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT id FROM event WHERE tx >= $1",
+            [horizon.into()],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get("", "id"))
+        .collect::<Result<HashSet<Uuid>, DbErr>>()?;
+    Ok((position(row)?, settled))
 }

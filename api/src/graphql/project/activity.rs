@@ -99,6 +99,12 @@ impl ProjectSubscription {
         }
         // Subscribe before reading the log, so nothing falls in between.
         let (receiver, seen) = state.events.subscribe_at();
+        // Without `after`, what was committed before subscribing is not
+        // news, even if this node hands it out late.
+        let (now, committed) = match after {
+            None => feed::horizon(&state.db).await?,
+            Some(_) => Default::default(),
+        };
         let resume_from = match after {
             None => None,
             Some(after) => {
@@ -118,7 +124,10 @@ impl ProjectSubscription {
             project_id,
             backlog: VecDeque::new(),
             resume_from,
-            read_through: None,
+            // Entries up to `after` the client has: one the node hands
+            // out late (its feed behind the log) is not sent again.
+            read_through: resume_from.or(Some(now)),
+            committed,
             seen,
         };
         Ok(futures_util::stream::unfold(follow, |mut follow| async move {
@@ -148,6 +157,9 @@ struct Follow {
     /// The last entry read from the log: handed-out ones up to it are
     /// already delivered.
     read_through: Option<Position>,
+    /// Events committed beyond `read_through` before subscribing, which
+    /// are not news either.
+    committed: std::collections::HashSet<uuid::Uuid>,
     /// The last event handed out that this subscriber has passed.
     seen: Position,
 }
@@ -179,7 +191,11 @@ impl Follow {
                     }
                     None => self.resume_from = None,
                 }
-                self.backlog.extend(page);
+                let committed = &mut self.committed;
+                self.backlog.extend(
+                    page.into_iter()
+                        .filter(|entry| !committed.remove(&entry.event.id)),
+                );
                 continue;
             }
             match self.receiver.recv().await {
@@ -187,7 +203,8 @@ impl Follow {
                     self.seen = committed.position;
                     let already = self
                         .read_through
-                        .is_some_and(|through| committed.position <= through);
+                        .is_some_and(|through| committed.position <= through)
+                        || self.committed.remove(&committed.event.id);
                     if committed.event.project_id == Some(self.project_id) && !already {
                         return Some(Committed {
                             event: committed.event.clone(),
