@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
-use crate::support::{PDF, Process, S3, TestApp, UPLOAD, create_document, multipart_upload};
+use crate::support::{PDF, Process, S3, TestApp, UPLOAD, create_document, multipart_upload, upload_pdf};
 
 async fn on_s3(s3: &S3) -> TestApp {
     TestApp::spawn_with(|config| {
@@ -33,20 +33,7 @@ async fn a_file_uploaded_through_one_node_downloads_from_another_and_a_lost_one_
     let owner = a.login("coordinator@example.org").await;
     let doc = create_document(&a, &owner, "Shared through S3").await;
     let before = s3.keys().await;
-    let uploaded = a
-        .upload(
-            Some(&owner),
-            UPLOAD,
-            json!({ "doc": doc, "file": null }),
-            "guide.pdf",
-            "application/pdf",
-            PDF,
-        )
-        .await;
-    let version = uploaded.ok()["uploadDocumentVersion"]["id"]
-        .as_str()
-        .expect("a version")
-        .to_owned();
+    let version = upload_pdf(&a, &owner, &doc, "guide.pdf").await;
     let new: Vec<String> = s3
         .keys()
         .await

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::{entries, milestone, newest_entry, subscribe};
 use crate::support::{
-    LOGIN, PDF, Process, S3, TestApp, UPLOAD, create_document, gql_at, try_next_json, ws_connect,
+    LOGIN, PDF, Process, S3, TestApp, create_document, gql_at, try_next_json, upload_pdf, ws_connect,
 };
 use crate::webhooks::{Receiver, endpoint};
 
@@ -187,20 +187,7 @@ async fn three_nodes_serve_one_network_and_survive_losing_one() {
 
     // 4. A file uploaded through A downloads from C (and from the new B).
     let doc = create_document(&a, &coordinator, "Across nodes").await;
-    let uploaded = a
-        .upload(
-            Some(&coordinator),
-            UPLOAD,
-            json!({ "doc": doc, "file": null }),
-            "across.pdf",
-            "application/pdf",
-            PDF,
-        )
-        .await;
-    let version = uploaded.ok()["uploadDocumentVersion"]["id"]
-        .as_str()
-        .expect("a version")
-        .to_owned();
+    let version = upload_pdf(&a, &coordinator, &doc, "across.pdf").await;
     for node in [&c.address, &b.address] {
         let download = client
             .get(format!("{node}/files/{version}"))

@@ -30,6 +30,25 @@ pub const ADD_MEMBER: &str = "mutation($p: ID!, $u: ID!, $r: MemberRole!) { addP
 pub const REMOVE_MEMBER: &str =
     "mutation($p: ID!, $u: ID!) { removeProjectMember(projectId: $p, userId: $u) { id } }";
 
+/// Uploads the test PDF as `filename`, a new version of `doc`, as `token`;
+/// the version's id.
+pub async fn upload_pdf(app: &TestApp, token: &str, doc: &str, filename: &str) -> String {
+    let uploaded = app
+        .upload(
+            Some(token),
+            UPLOAD,
+            json!({ "doc": doc, "file": null }),
+            filename,
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    uploaded.ok()["uploadDocumentVersion"]["id"]
+        .as_str()
+        .expect("a version")
+        .to_owned()
+}
+
 /// The password of the people the tests create.
 pub const PASSWORD: &str = "long-enough-pw";
 
