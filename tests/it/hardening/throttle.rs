@@ -78,9 +78,22 @@ async fn two_hundred_parallel_guesses_verify_at_most_the_allowed_ten() {
         "the right password {elapsed:?} after the first guess (window 30 s): {}",
         right.body
     );
-    // Once the window is over, the owner signs in.
+    // Once the window is over, the owner signs in. The window began at the
+    // first guess the database reserved, which on a loaded machine is a
+    // little after `started`: then the answer says how little is left.
     tokio::time::sleep(Duration::from_millis(30_500).saturating_sub(started.elapsed())).await;
-    app.login("partner@example.org").await;
+    let right = json!({ "e": "partner@example.org", "p": DEMO_PASSWORD });
+    let first = app.gql(LOGIN, right.clone()).await;
+    if first.code() == "RATE_LIMITED" {
+        let left = first.body["errors"][0]["extensions"]["retryAfterSeconds"]
+            .as_u64()
+            .expect("a wait");
+        assert!(left <= 5, "the window outlasted 30 s by {left} s: {}", first.body);
+        tokio::time::sleep(Duration::from_secs(left)).await;
+        app.gql(LOGIN, right).await.ok();
+    } else {
+        first.ok();
+    }
 }
 
 #[tokio::test]
