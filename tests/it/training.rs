@@ -474,3 +474,29 @@ async fn documents_attach_to_training_and_training_links_to_projects() {
         .await
         .expect_error("NOT_FOUND");
 }
+
+#[tokio::test]
+async fn providers_come_with_the_page_of_materials() {
+    let app = TestApp::spawn().await;
+    let partner = app.login("partner@example.org").await;
+    let bare = "{ trainingMaterials(first: 50) { nodes { id } } }";
+    let provided = "{ trainingMaterials(first: 50) { nodes { id provider { slug name } } } }";
+    let admin = app.login("admin@example.org").await;
+    let answer = app.gql_as(&admin, provided, json!({})).await.ok().clone();
+    let nodes = answer["trainingMaterials"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!nodes.is_empty(), "{answer}");
+    assert!(
+        nodes.iter().all(|m| m["provider"]["slug"].is_string()),
+        "{nodes:?}"
+    );
+    for token in [&partner, &admin] {
+        crate::support::statements_for(&app, token, bare, json!({})).await;
+        assert_eq!(
+            crate::support::statements_for(&app, token, provided, json!({})).await,
+            crate::support::statements_for(&app, token, bare, json!({})).await
+        );
+    }
+}

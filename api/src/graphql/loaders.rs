@@ -222,6 +222,11 @@ impl Loaders {
         self.keeping
     }
 
+    /// Organisation `id`, if the caller may see it.
+    pub async fn visible_organisation(&self, id: Uuid) -> Result<Option<organisation::Model>, LoadError> {
+        Ok(self.organisation.load_one(id).await?.flatten())
+    }
+
     /// The loaders of one operation for `caller`. With `keep` they keep
     /// their answers for the operation; a mutation's do not (it reads again
     /// after it writes), nor a subscription's (it lives too long).
@@ -305,8 +310,10 @@ pub struct OrganisationLoader {
     visible: Condition,
 }
 
+/// Every key gets an answer, `None` for an organisation the caller may not
+/// see, so that a cached page answers for those too.
 impl Loader<Uuid> for OrganisationLoader {
-    type Value = organisation::Model;
+    type Value = Option<organisation::Model>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
@@ -315,7 +322,9 @@ impl Loader<Uuid> for OrganisationLoader {
             .filter(self.visible.clone())
             .all(&self.db)
             .await?;
-        Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|key| (*key, None)).collect();
+        out.extend(rows.into_iter().map(|o| (o.id, Some(o))));
+        Ok(out)
     }
 }
 

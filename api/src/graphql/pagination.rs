@@ -119,7 +119,43 @@ where
     E::Model: Sync,
     N: async_graphql::OutputType,
 {
-    use sea_orm::{ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let (connection, _) =
+        keyset_page_with_organisation::<E, N>(db, list, condition, page, count, None, key, wrap).await?;
+    Ok(connection)
+}
+
+/// An organisation a listed row refers to (a document's owner, a
+/// material's provider), read in the page's statement: the relation to
+/// it and the caller's view of organisations ([`crate::auth::policy::organisation_read`]).
+pub struct AlsoOrganisation {
+    pub relation: sea_orm::RelationDef,
+    pub visible: sea_orm::Condition,
+}
+
+/// [`keyset_page`], and with `also` the organisations the page's rows refer
+/// to, joined in the same statement (those the caller may see; none for
+/// the others). Without `also` the list of organisations is empty.
+#[allow(clippy::too_many_arguments)]
+pub async fn keyset_page_with_organisation<E, N>(
+    db: &sea_orm::DatabaseConnection,
+    list: Listing<E::Column>,
+    condition: sea_orm::Condition,
+    page: &Page,
+    count: bool,
+    also: Option<AlsoOrganisation>,
+    key: impl Fn(&E::Model) -> (Uuid, String),
+    wrap: impl Fn(E::Model) -> N,
+) -> ApiResult<(
+    async_graphql::connection::Connection<String, N, ConnectionTotals>,
+    Vec<sammen_entities::organisation::Model>,
+)>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    N: async_graphql::OutputType,
+{
+    use sammen_entities::organisation;
+    use sea_orm::{ColumnTrait, Condition, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
     let after = page.after_in(&list.order)?;
     let total_count = if count {
@@ -148,9 +184,26 @@ where
             select = select.order_by_asc(*column).order_by_asc(list.id);
         }
     }
-    let mut rows = select.limit(page.first as u64 + 1).all(db).await?;
+    let select = select.limit(page.first as u64 + 1);
+    let (mut rows, mut organisations) = match also {
+        None => (select.all(db).await?, Vec::new()),
+        Some(also) => {
+            // The caller's view of organisations belongs in the join's ON:
+            // a row whose organisation they may not see is still listed.
+            let visible = also.visible;
+            let relation = also.relation.on_condition(move |_, _| visible.clone());
+            let pairs = select
+                .select_also(organisation::Entity)
+                .join(JoinType::LeftJoin, relation)
+                .all(db)
+                .await?;
+            pairs.into_iter().unzip::<_, _, Vec<_>, Vec<_>>()
+        }
+    };
     let has_next = rows.len() > page.first;
     rows.truncate(page.first);
+    organisations.truncate(page.first);
+    let organisations: Vec<organisation::Model> = organisations.into_iter().flatten().collect();
     let mut connection = async_graphql::connection::Connection::with_additional_fields(
         page.after.is_some(),
         has_next,
@@ -166,7 +219,7 @@ where
         };
         async_graphql::connection::Edge::new(cursor.encode(), wrap(row))
     }));
-    Ok(connection)
+    Ok((connection, organisations))
 }
 
 /// A newest-first listing tagged `order`.

@@ -75,7 +75,7 @@ impl User {
             return Ok(None);
         };
         let state = RequestState::of(ctx)?;
-        Ok(state.loaders.organisation.load_one(id).await?.map(Organisation))
+        Ok(state.loaders.visible_organisation(id).await?.map(Organisation))
     }
 
     async fn org_role(&self) -> OrgRole {
@@ -154,7 +154,7 @@ impl ApiToken {
             return Ok(None);
         };
         let state = RequestState::of(ctx)?;
-        Ok(state.loaders.organisation.load_one(id).await?.map(Organisation))
+        Ok(state.loaders.visible_organisation(id).await?.map(Organisation))
     }
 
     async fn created_at(&self) -> chrono::DateTime<Utc> {

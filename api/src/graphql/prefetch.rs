@@ -17,11 +17,13 @@ use std::future::Future;
 
 use async_graphql::Lookahead;
 use async_graphql::dataloader::Loader;
-use sammen_entities::{document, organisation, project, training_material};
+use sammen_entities::{document, organisation, project, project_participant, training_material};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef};
 use uuid::Uuid;
 
 use super::RequestState;
 use super::loaders::{Cached, LoadError};
+use crate::auth::policy;
 use crate::error::ApiResult;
 use crate::l10n::content::original_first;
 
@@ -153,10 +155,10 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
         &["title", "summary", "resolvedLocale"],
         page.iter().map(|p| (p.id, p.original_locale.as_str())),
     );
-    let (participant_rows, member_rows, deliverable_rows, _, _) = tokio::try_join!(
+    let (participant_organisations_found, member_rows, deliverable_rows, _, _) = tokio::try_join!(
         when(
             participants.exists(),
-            lists(&loaders.project_participants, ids.clone())
+            participants_of(state, ids.clone(), participant_organisations.exists())
         ),
         when(
             members.exists() || node.field("viewerRole").exists(),
@@ -171,9 +173,6 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
     )?;
     let responsible = deliverables.field("responsibleOrganisation");
     let mut organisation_ids: Vec<Uuid> = Vec::new();
-    if participant_organisations.exists() {
-        organisation_ids.extend(participant_rows.iter().map(|p| p.organisation_id));
-    }
     if responsible.exists() {
         organisation_ids.extend(
             deliverable_rows
@@ -191,23 +190,96 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
         .filter(|d| deliverable_titles && !original_first(&state.chain, &d.original_locale))
         .map(|d| d.id)
         .collect();
+    // (Participants' organisations came with the participants.)
+    organisation_ids.retain(|id| !participant_organisations_found.iter().any(|o| o.id == *id));
     let (found, _, _) = tokio::try_join!(
         rows(&loaders.organisation, organisation_ids),
         rows(&loaders.person, person_ids),
         lists(&loaders.deliverable_translations, translate_deliverables),
     )?;
-    let found: Vec<&organisation::Model> = found.values().collect();
+    let found: Vec<&organisation::Model> = found
+        .values()
+        .flatten()
+        .chain(&participant_organisations_found)
+        .collect();
     match merged(&[participant_organisations, responsible]) {
         Some(node) => organisations(state, &found, &node).await,
         None => Ok(()),
     }
 }
 
-/// Documents: owners, versions, grants and translations.
+/// Loads the participants of projects `keys` into their loader, and with
+/// `organisations` their organisations (those the caller may see) in the
+/// same statement into theirs; answers those organisations. Ordered as
+/// [`super::loaders::ProjectParticipantsLoader`] orders them.
+async fn participants_of(
+    state: &RequestState,
+    keys: Vec<Uuid>,
+    organisations: bool,
+) -> ApiResult<Vec<organisation::Model>> {
+    let loaders = &state.loaders;
+    if !organisations {
+        lists(&loaders.project_participants, keys).await?;
+        return Ok(Vec::new());
+    }
+    let keys = distinct(keys);
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let visible = policy::organisation_read(&state.caller);
+    let relation: RelationDef = project_participant::Entity::belongs_to(organisation::Entity)
+        .from(project_participant::Column::OrganisationId)
+        .to(organisation::Column::Id)
+        .into();
+    let pairs = project_participant::Entity::find()
+        .filter(project_participant::Column::ProjectId.is_in(keys.iter().copied()))
+        .order_by_asc(project_participant::Column::CreatedAt)
+        .select_also(organisation::Entity)
+        .join(
+            JoinType::LeftJoin,
+            relation.on_condition(move |_, _| visible.clone()),
+        )
+        .all(&state.db)
+        .await?;
+    let mut by_project: HashMap<Uuid, Vec<project_participant::Model>> =
+        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut referenced = Vec::with_capacity(pairs.len());
+    let mut found = Vec::new();
+    for (participant, organisation) in pairs {
+        referenced.push(participant.organisation_id);
+        found.extend(organisation);
+        by_project
+            .entry(participant.project_id)
+            .or_default()
+            .push(participant);
+    }
+    loaders.project_participants.feed_many(by_project).await;
+    Ok(keep_organisations(&loaders.organisation, referenced, found).await)
+}
+
+/// Keeps in `loader` the organisations `found` of those `referenced`, and
+/// that the caller may not see the others; answers those found, once each.
+async fn keep_organisations(
+    loader: &Cached<super::loaders::OrganisationLoader>,
+    referenced: Vec<Uuid>,
+    mut found: Vec<organisation::Model>,
+) -> Vec<organisation::Model> {
+    found.sort_unstable_by_key(|o| o.id);
+    found.dedup_by_key(|o| o.id);
+    let mut answers: HashMap<Uuid, Option<organisation::Model>> =
+        referenced.into_iter().map(|id| (id, None)).collect();
+    answers.extend(found.iter().map(|o| (o.id, Some(o.clone()))));
+    loader.feed_many(answers).await;
+    found
+}
+
+/// Documents: owners (unless `owners` holds them, read with the page),
+/// versions, grants and translations.
 pub async fn documents(
     state: &RequestState,
     page: &[&document::Model],
     node: &Lookahead<'_>,
+    owners: Option<Vec<organisation::Model>>,
 ) -> ApiResult<()> {
     if !keeping(state, page.len()) {
         return Ok(());
@@ -222,12 +294,11 @@ pub async fn documents(
         page.iter().map(|d| (d.id, d.original_locale.as_str())),
     );
     let (owners, _, _, _) = tokio::try_join!(
-        when(
+        referenced(
+            &loaders.organisation,
             owner.exists(),
-            rows(
-                &loaders.organisation,
-                page.iter().map(|d| d.owner_organisation_id).collect()
-            )
+            owners,
+            page.iter().map(|d| d.owner_organisation_id).collect()
         ),
         when(
             any(node, &["versions", "currentVersion"]),
@@ -239,16 +310,34 @@ pub async fn documents(
         ),
         lists(&loaders.document_translations, translate),
     )?;
-    let owners: Vec<&organisation::Model> = owners.values().collect();
+    let owners: Vec<&organisation::Model> = owners.iter().collect();
     organisations(state, &owners, &owner).await
 }
 
+/// The organisations a page refers to, when `wanted`: those read with the
+/// page (`joined`) kept in the loader, else loaded by `keys` in one statement.
+async fn referenced(
+    loader: &Cached<super::loaders::OrganisationLoader>,
+    wanted: bool,
+    joined: Option<Vec<organisation::Model>>,
+    keys: Vec<Uuid>,
+) -> ApiResult<Vec<organisation::Model>> {
+    if !wanted {
+        return Ok(Vec::new());
+    }
+    match joined {
+        Some(found) => Ok(keep_organisations(loader, keys, found).await),
+        None => Ok(rows(loader, keys).await?.into_values().flatten().collect()),
+    }
+}
+
 /// Training materials: offerings with their programmes and translations,
-/// providers, translations.
+/// providers (unless `providers` holds them, read with the page), translations.
 pub async fn training(
     state: &RequestState,
     page: &[&training_material::Model],
     node: &Lookahead<'_>,
+    providers: Option<Vec<organisation::Model>>,
 ) -> ApiResult<()> {
     if !keeping(state, page.len()) {
         return Ok(());
@@ -276,12 +365,11 @@ pub async fn training(
     let programme = offerings.field("programme").exists();
     let (offering_rows, providers, _) = tokio::try_join!(
         when(offerings.exists(), lists(&loaders.offerings, ids.clone())),
-        when(
+        referenced(
+            &loaders.organisation,
             provider.exists(),
-            rows(
-                &loaders.organisation,
-                page.iter().map(|t| t.provider_organisation_id).collect()
-            )
+            providers,
+            page.iter().map(|t| t.provider_organisation_id).collect()
         ),
         lists(&loaders.training_translations, translate),
     )?;
@@ -303,6 +391,6 @@ pub async fn training(
         ),
         lists(&loaders.programme, offering_ids),
     )?;
-    let providers: Vec<&organisation::Model> = providers.values().collect();
+    let providers: Vec<&organisation::Model> = providers.iter().collect();
     organisations(state, &providers, &provider).await
 }

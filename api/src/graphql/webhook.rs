@@ -31,8 +31,7 @@ impl WebhookEndpoint {
         let state = RequestState::of(ctx)?;
         Ok(state
             .loaders
-            .organisation
-            .load_one(self.0.organisation_id)
+            .visible_organisation(self.0.organisation_id)
             .await?
             .map(Organisation))
     }

@@ -6,6 +6,7 @@
 
 mod access;
 mod files;
+mod listing;
 mod metadata;
 mod sharing;
 

@@ -116,3 +116,40 @@ async fn the_demo_projects_are_there() {
         .await;
     assert_eq!(docs.ok()["documents"]["totalCount"], 1);
 }
+
+#[tokio::test]
+async fn participants_and_their_organisations_are_one_statement() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let id = app
+        .gql_as(&coordinator, "{ projects(first: 1) { nodes { id } } }", json!({}))
+        .await
+        .ok()["projects"]["nodes"][0]["id"]
+        .clone();
+    let bare = "query($id: ID!) { project(id: $id) { code participants { role } } }";
+    let joined =
+        "query($id: ID!) { project(id: $id) { code participants { role organisation { id name } } } }";
+    let vars = json!({ "id": id });
+    let answer = app.gql_as(&coordinator, joined, vars.clone()).await.ok().clone();
+    let participants = answer["project"]["participants"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!participants.is_empty(), "{answer}");
+    assert!(
+        participants.iter().all(|p| p["organisation"]["name"].is_string()),
+        "{participants:?}"
+    );
+    statements_for(&app, &coordinator, bare, vars.clone()).await;
+    assert_eq!(
+        statements_for(&app, &coordinator, joined, vars.clone()).await,
+        statements_for(&app, &coordinator, bare, vars).await
+    );
+    // So in a page of projects.
+    let bare = "{ projects(first: 50) { nodes { participants { role } } } }";
+    let joined = "{ projects(first: 50) { nodes { participants { role organisation { id name } } } } }";
+    assert_eq!(
+        statements_for(&app, &coordinator, joined, json!({})).await,
+        statements_for(&app, &coordinator, bare, json!({})).await
+    );
+}

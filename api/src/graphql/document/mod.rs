@@ -192,8 +192,7 @@ impl Document {
         let state = RequestState::of(ctx)?;
         Ok(state
             .loaders
-            .organisation
-            .load_one(self.0.owner_organisation_id)
+            .visible_organisation(self.0.owner_organisation_id)
             .await?
             .map(Organisation))
     }

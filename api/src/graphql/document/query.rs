@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
 use sammen_entities::{document, document_share, document_translation};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, RelationTrait};
 use uuid::Uuid;
 
 use super::Document;
@@ -73,19 +73,30 @@ impl DocumentQuery {
             order: format!("{order_by:?}"),
         };
         let count = ctx.look_ahead().field("totalCount").exists();
-        let connection = pagination::keyset_page::<document::Entity, _>(
+        let node = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead());
+        // The owners asked for are read with the page, in its statement.
+        let owners = node
+            .as_ref()
+            .is_some_and(|node| node.field("owner").exists() && state.loaders.keeping())
+            .then(|| pagination::AlsoOrganisation {
+                relation: document::Relation::Owner.def(),
+                visible: policy::organisation_read(&state.caller),
+            });
+        let joined = owners.is_some();
+        let (connection, owners) = pagination::keyset_page_with_organisation::<document::Entity, _>(
             &state.db,
             list,
             condition,
             &page,
             count,
+            owners,
             |d| (d.id, d.title.clone()),
             Document,
         )
         .await?;
-        if let Some(node) = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead()) {
+        if let Some(node) = node {
             let page: Vec<_> = connection.edges.iter().map(|edge| &edge.node.0).collect();
-            crate::graphql::prefetch::documents(state, &page, &node).await?;
+            crate::graphql::prefetch::documents(state, &page, &node, joined.then_some(owners)).await?;
         }
         Ok(connection)
     }

@@ -72,8 +72,7 @@ impl DocumentShare {
         let state = RequestState::of(ctx)?;
         Ok(state
             .loaders
-            .organisation
-            .load_one(self.0.organisation_id)
+            .visible_organisation(self.0.organisation_id)
             .await?
             .map(Organisation))
     }

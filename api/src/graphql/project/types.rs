@@ -23,8 +23,7 @@ impl Participant {
         let state = RequestState::of(ctx)?;
         Ok(state
             .loaders
-            .organisation
-            .load_one(self.0.organisation_id)
+            .visible_organisation(self.0.organisation_id)
             .await?
             .map(Organisation))
     }
@@ -105,7 +104,7 @@ impl Deliverable {
             return Ok(None);
         };
         let state = RequestState::of(ctx)?;
-        Ok(state.loaders.organisation.load_one(id).await?.map(Organisation))
+        Ok(state.loaders.visible_organisation(id).await?.map(Organisation))
     }
 
     /// Documents that make up the deliverable, as far as the caller may read them.

@@ -99,8 +99,7 @@ impl TrainingMaterial {
         let state = RequestState::of(ctx)?;
         Ok(state
             .loaders
-            .organisation
-            .load_one(self.0.provider_organisation_id)
+            .visible_organisation(self.0.provider_organisation_id)
             .await?
             .map(Organisation))
     }
@@ -261,8 +260,7 @@ impl TrainingMaterial {
         let offerings = jsonld::with_venues(&offerings, &venues, &texts.locale);
         let provider = state
             .loaders
-            .organisation
-            .load_one(self.0.provider_organisation_id)
+            .visible_organisation(self.0.provider_organisation_id)
             .await?;
         Ok(async_graphql::Json(jsonld::course(
             &self.0,

@@ -4,9 +4,9 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
-use sammen_entities::{offering, training_material, training_translation};
+use sammen_entities::{offering, organisation, training_material, training_translation};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::{ColumnTrait, Condition, EntityTrait};
 use uuid::Uuid;
 
 use super::TrainingMaterial;
@@ -57,19 +57,34 @@ impl TrainingQuery {
         let condition = training_condition(state, &filter.unwrap_or_default())?;
         let list = pagination::newest_first(training_material::Column::Id, "training");
         let count = ctx.look_ahead().field("totalCount").exists();
-        let connection = pagination::keyset_page::<training_material::Entity, _>(
-            &state.db,
-            list,
-            condition,
-            &page,
-            count,
-            |m| (m.id, String::new()),
-            TrainingMaterial,
-        )
-        .await?;
-        if let Some(node) = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead()) {
+        let node = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead());
+        // The providers asked for are read with the page, in its statement.
+        let providers = node
+            .as_ref()
+            .is_some_and(|node| node.field("provider").exists() && state.loaders.keeping())
+            .then(|| pagination::AlsoOrganisation {
+                relation: training_material::Entity::belongs_to(organisation::Entity)
+                    .from(training_material::Column::ProviderOrganisationId)
+                    .to(organisation::Column::Id)
+                    .into(),
+                visible: policy::organisation_read(&state.caller),
+            });
+        let joined = providers.is_some();
+        let (connection, providers) =
+            pagination::keyset_page_with_organisation::<training_material::Entity, _>(
+                &state.db,
+                list,
+                condition,
+                &page,
+                count,
+                providers,
+                |m| (m.id, String::new()),
+                TrainingMaterial,
+            )
+            .await?;
+        if let Some(node) = node {
             let page: Vec<_> = connection.edges.iter().map(|edge| &edge.node.0).collect();
-            crate::graphql::prefetch::training(state, &page, &node).await?;
+            crate::graphql::prefetch::training(state, &page, &node, joined.then_some(providers)).await?;
         }
         Ok(connection)
     }
