@@ -212,6 +212,11 @@ pub struct Loaders {
     pub deliverable_translations: Cached<DeliverableTranslationsLoader>,
     pub offering_translations: Cached<OfferingTranslationsLoader>,
     pub webhook_subscriptions: Cached<WebhookSubscriptionsLoader>,
+    /// Documents' translations into the reader's first content locale, read
+    /// with their page where that one decides what the reader is shown
+    /// ([`crate::l10n::content::deciding_locale`]): by document id, the
+    /// translation or none.
+    decided_document_translations: std::sync::Mutex<HashMap<Uuid, Vec<document_translation::Model>>>,
     /// Whether the loaders keep their answers for the operation (see
     /// [`Loaders::new`]).
     keeping: bool,
@@ -220,6 +225,27 @@ pub struct Loaders {
 impl Loaders {
     pub fn keeping(&self) -> bool {
         self.keeping
+    }
+
+    /// Keeps the translations that decide what the reader is shown of
+    /// documents (see [`Loaders::decided_document_translations`]).
+    pub fn decide_document_translations(&self, decided: HashMap<Uuid, Vec<document_translation::Model>>) {
+        if self.keeping {
+            self.decided_document_translations
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(decided);
+        }
+    }
+
+    /// The translations that decide what the reader is shown of document
+    /// `id`, if its page read them.
+    pub fn decided_document_translations(&self, id: Uuid) -> Option<Vec<document_translation::Model>> {
+        self.decided_document_translations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&id)
+            .cloned()
     }
 
     /// Organisation `id`, if the caller may see it.
@@ -234,6 +260,7 @@ impl Loaders {
         let db = || db.clone();
         Self {
             keeping: keep,
+            decided_document_translations: Default::default(),
             organisation: cached(
                 OrganisationLoader {
                     db: db(),

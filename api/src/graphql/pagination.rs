@@ -113,49 +113,35 @@ pub async fn keyset_page<E, N>(
     count: bool,
     key: impl Fn(&E::Model) -> (Uuid, String),
     wrap: impl Fn(E::Model) -> N,
-) -> ApiResult<async_graphql::connection::Connection<String, N, ConnectionTotals>>
+) -> ApiResult<Connection<N>>
 where
     E: sea_orm::EntityTrait,
     E::Model: Sync,
     N: async_graphql::OutputType,
 {
-    let (connection, _) =
-        keyset_page_with_organisation::<E, N>(db, list, condition, page, count, None, key, wrap).await?;
-    Ok(connection)
+    let (select, total_count) = keyset_select::<E>(db, &list, condition, page, count).await?;
+    let rows = select.all(db).await?;
+    Ok(keyset_connection(rows, &list, page, total_count, key, wrap))
 }
 
-/// An organisation a listed row refers to (a document's owner, a
-/// material's provider), read in the page's statement: the relation to
-/// it and the caller's view of organisations ([`crate::auth::policy::organisation_read`]).
-pub struct AlsoOrganisation {
-    pub relation: sea_orm::RelationDef,
-    pub visible: sea_orm::Condition,
-}
+/// A keyset-paged connection with `totalCount`.
+pub type Connection<N> = async_graphql::connection::Connection<String, N, ConnectionTotals>;
 
-/// [`keyset_page`], and with `also` the organisations the page's rows refer
-/// to, joined in the same statement (those the caller may see; none for
-/// the others). Without `also` the list of organisations is empty.
-#[allow(clippy::too_many_arguments)]
-pub async fn keyset_page_with_organisation<E, N>(
+/// The statement of one page of `E` (one row more than the page, telling
+/// whether there is a next), for a caller to join to and run; and the
+/// count of all matches when `count` is set.
+pub async fn keyset_select<E>(
     db: &sea_orm::DatabaseConnection,
-    list: Listing<E::Column>,
+    list: &Listing<E::Column>,
     condition: sea_orm::Condition,
     page: &Page,
     count: bool,
-    also: Option<AlsoOrganisation>,
-    key: impl Fn(&E::Model) -> (Uuid, String),
-    wrap: impl Fn(E::Model) -> N,
-) -> ApiResult<(
-    async_graphql::connection::Connection<String, N, ConnectionTotals>,
-    Vec<sammen_entities::organisation::Model>,
-)>
+) -> ApiResult<(sea_orm::Select<E>, u64)>
 where
     E: sea_orm::EntityTrait,
     E::Model: Sync,
-    N: async_graphql::OutputType,
 {
-    use sammen_entities::organisation;
-    use sea_orm::{ColumnTrait, Condition, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
     let after = page.after_in(&list.order)?;
     let total_count = if count {
@@ -184,26 +170,23 @@ where
             select = select.order_by_asc(*column).order_by_asc(list.id);
         }
     }
-    let select = select.limit(page.first as u64 + 1);
-    let (mut rows, mut organisations) = match also {
-        None => (select.all(db).await?, Vec::new()),
-        Some(also) => {
-            // The caller's view of organisations belongs in the join's ON:
-            // a row whose organisation they may not see is still listed.
-            let visible = also.visible;
-            let relation = also.relation.on_condition(move |_, _| visible.clone());
-            let pairs = select
-                .select_also(organisation::Entity)
-                .join(JoinType::LeftJoin, relation)
-                .all(db)
-                .await?;
-            pairs.into_iter().unzip::<_, _, Vec<_>, Vec<_>>()
-        }
-    };
+    Ok((select.limit(page.first as u64 + 1), total_count))
+}
+
+/// The connection of the rows a [`keyset_select`] statement read.
+pub fn keyset_connection<M, N, C>(
+    mut rows: Vec<M>,
+    list: &Listing<C>,
+    page: &Page,
+    total_count: u64,
+    key: impl Fn(&M) -> (Uuid, String),
+    wrap: impl Fn(M) -> N,
+) -> Connection<N>
+where
+    N: async_graphql::OutputType,
+{
     let has_next = rows.len() > page.first;
     rows.truncate(page.first);
-    organisations.truncate(page.first);
-    let organisations: Vec<organisation::Model> = organisations.into_iter().flatten().collect();
     let mut connection = async_graphql::connection::Connection::with_additional_fields(
         page.after.is_some(),
         has_next,
@@ -219,7 +202,63 @@ where
         };
         async_graphql::connection::Edge::new(cursor.encode(), wrap(row))
     }));
-    Ok((connection, organisations))
+    connection
+}
+
+/// An organisation a listed row refers to (a document's owner, a
+/// material's provider), read in the page's statement: the relation to
+/// it and the caller's view of organisations ([`crate::auth::policy::organisation_read`]).
+pub struct AlsoOrganisation {
+    pub relation: sea_orm::RelationDef,
+    pub visible: sea_orm::Condition,
+}
+
+impl AlsoOrganisation {
+    /// The join: the caller's view of organisations belongs in its ON, so
+    /// that a row whose organisation they may not see is still listed.
+    pub fn join(self) -> sea_orm::RelationDef {
+        let visible = self.visible;
+        self.relation.on_condition(move |_, _| visible.clone())
+    }
+}
+
+/// [`keyset_page`], and with `also` the organisations the page's rows refer
+/// to, joined in the same statement (`None` for those the caller may not
+/// see). Without `also` the list of organisations is empty.
+#[allow(clippy::too_many_arguments)]
+pub async fn keyset_page_with_organisation<E, N>(
+    db: &sea_orm::DatabaseConnection,
+    list: Listing<E::Column>,
+    condition: sea_orm::Condition,
+    page: &Page,
+    count: bool,
+    also: Option<AlsoOrganisation>,
+    key: impl Fn(&E::Model) -> (Uuid, String),
+    wrap: impl Fn(E::Model) -> N,
+) -> ApiResult<(Connection<N>, Vec<sammen_entities::organisation::Model>)>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    N: async_graphql::OutputType,
+{
+    use sea_orm::{JoinType, QuerySelect};
+
+    let (select, total_count) = keyset_select::<E>(db, &list, condition, page, count).await?;
+    let (rows, organisations) = match also {
+        None => (select.all(db).await?, Vec::new()),
+        Some(also) => select
+            .select_also(sammen_entities::organisation::Entity)
+            .join(JoinType::LeftJoin, also.join())
+            .all(db)
+            .await?
+            .into_iter()
+            .unzip::<_, _, Vec<_>, Vec<_>>(),
+    };
+    let organisations = organisations.into_iter().flatten().collect();
+    Ok((
+        keyset_connection(rows, &list, page, total_count, key, wrap),
+        organisations,
+    ))
 }
 
 /// A newest-first listing tagged `order`.

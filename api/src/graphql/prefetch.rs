@@ -287,12 +287,17 @@ pub async fn documents(
     let loaders = &state.loaders;
     let ids: Vec<Uuid> = page.iter().map(|d| d.id).collect();
     let owner = node.field("owner");
-    let translate = to_translate(
+    let mut translate = to_translate(
         state,
         node,
         &["title", "summary", "resolvedLocale"],
         page.iter().map(|d| (d.id, d.original_locale.as_str())),
     );
+    // Those whose deciding translation came with the page need no more,
+    // unless the selection asks for every translation.
+    if !any(node, &["translations", "translation", "availableLocales"]) {
+        translate.retain(|id| loaders.decided_document_translations(*id).is_none());
+    }
     let (owners, _, _, _) = tokio::try_join!(
         referenced(
             &loaders.organisation,

@@ -13,6 +13,26 @@ pub fn original_first(chain: &LocaleChain, original: &str) -> bool {
     chain.content().next().is_some_and(|first| *first == original)
 }
 
+/// The locale whose translation alone decides what a reader with `chain`
+/// is shown of an item written in `original`, so that a list can read that
+/// one translation with its page: the chain's first content locale, when
+/// the original is not first and either comes second or the chain has no
+/// other ([`pick`] then answers that translation if complete, else the
+/// original). `None` when the original comes first (nothing to read) or
+/// more translations may be needed.
+pub fn deciding_locale(chain: &LocaleChain, original: &str) -> Option<String> {
+    let mut content = chain.content().map(ToString::to_string);
+    let first = content.next()?;
+    if first == original {
+        return None;
+    }
+    match content.next() {
+        None => Some(first),
+        Some(second) if second == original => Some(first),
+        Some(_) => None,
+    }
+}
+
 /// The translation a reader gets, the one place that decides it: the first
 /// locale of the content chain that is the original (`None`: show the
 /// original) or has a complete translation (`Some(row)`); the original when
@@ -100,6 +120,44 @@ mod tests {
         assert_eq!(shown(&chain(&["nb-NO"]), "en-US", &["nb-NO"]), "nb-NO");
         assert_eq!(shown(&chain(&["nb-NO"]), "en-US", &[]), "en-US");
         assert_eq!(shown(&chain(&["en-US"]), "nb-NO", &["en-US"]), "en-US");
+    }
+
+    #[test]
+    fn the_deciding_locale_alone_gives_what_every_translation_gives() {
+        let locales = ["nb-NO", "en-US", "da-DK"];
+        for reader in [
+            &["nb-NO"][..],
+            &["en-US"],
+            &["da-DK", "nb-NO"],
+            &["en-US", "nb-NO"],
+        ] {
+            let chain = chain(reader);
+            for original in locales {
+                let Some(deciding) = deciding_locale(&chain, original) else {
+                    continue;
+                };
+                // Every set of complete translations but the original's.
+                for mask in 0..8u8 {
+                    let translated: Vec<&str> = locales
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, l)| mask & (1 << i) != 0 && **l != original)
+                        .map(|(_, l)| *l)
+                        .collect();
+                    let alone: Vec<&str> = translated.iter().copied().filter(|l| *l == deciding).collect();
+                    assert_eq!(
+                        shown(&chain, original, &translated),
+                        shown(&chain, original, &alone),
+                        "{reader:?} reading {original} with {translated:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            deciding_locale(&chain(&["nb-NO"]), "en-US").as_deref(),
+            Some("nb-NO")
+        );
+        assert_eq!(deciding_locale(&chain(&["nb-NO"]), "nb-NO"), None);
     }
 
     #[test]

@@ -53,3 +53,49 @@ async fn owners_come_with_the_page_and_one_the_reader_may_not_see_is_null() {
         );
     }
 }
+
+#[tokio::test]
+async fn titles_in_the_readers_language_come_with_the_page() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@example.org").await;
+    let report = create(
+        &app,
+        &admin,
+        json!({"kind": "REPORT", "title": "Tidewater report", "originalLocale": "en-US", "visibility": "PUBLIC"}),
+    )
+    .await;
+    app.gql_as(
+        &admin,
+        r#"mutation($id: ID!) { translateDocument(id: $id, locale: "nb-NO", title: "Tidevannsrapport", summary: "") { id } }"#,
+        json!({ "id": report["id"] }),
+    )
+    .await
+    .ok();
+    let query =
+        r#"{ documents(first: 50, filter: {query: "Tidewater"}) { nodes { title resolvedLocale } } }"#;
+    let read = |language: Option<&'static str>| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.gql_with(Some(admin), language, query, json!({})).await.ok()["documents"]["nodes"].clone()
+        }
+    };
+    let norwegian = json!([{"title": "Tidevannsrapport", "resolvedLocale": "nb-NO"}]);
+    assert_eq!(read(Some("nb-NO")).await, norwegian);
+    assert_eq!(
+        read(Some("en-US")).await,
+        json!([{"title": "Tidewater report", "resolvedLocale": "en-US"}])
+    );
+    // A Danish reader who also reads Norwegian: no Danish translation, so
+    // the Norwegian one (the page cannot decide this alone).
+    assert_eq!(read(Some("da-DK, nb-NO;q=0.8")).await, norwegian);
+
+    // The titles cost no statement of their own (where the first locale
+    // decides: the Norwegian reader of an English original).
+    let bare = r#"{ documents(first: 50, filter: {query: "Tidewater"}) { nodes { id } } }"#;
+    let titled = r#"{ documents(first: 50, filter: {query: "Tidewater"}) { nodes { id title } } }"#;
+    statements_for(&app, &admin, bare, json!({})).await;
+    assert_eq!(
+        statements_for(&app, &admin, titled, json!({})).await,
+        statements_for(&app, &admin, bare, json!({})).await
+    );
+}

@@ -105,8 +105,12 @@ pub async fn create_document(app: &TestApp, token: &str, title: &str) -> String 
     created(app, token, mutation, json!({ "t": title }), "createDocument").await
 }
 
-/// SQL statements the server ran for one request, read from /metrics.
+/// SQL statements the server ran for one request, read from /metrics. The
+/// token is used just before, so that its caller is in the server's cache
+/// (kept 5 s: on a loaded machine a test's requests can be further apart)
+/// and the count is the operation's alone.
 pub async fn statements_for(app: &TestApp, token: &str, query: &str, variables: Value) -> u64 {
+    app.gql_as(token, "{ __typename }", json!({})).await.ok();
     let before = app.statements().await;
     app.gql_as(token, query, variables).await.ok();
     app.statements().await - before

@@ -1,12 +1,17 @@
 //! Finding documents: the `documents` filter and order, its SQL condition and
 //! the `documents`/`document` queries.
 
+use std::collections::HashMap;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
-use sammen_entities::{document, document_share, document_translation};
+use sammen_entities::{document, document_share, document_translation, organisation};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, RelationTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult,
+    IdenStatic, Iterable, JoinType, QuerySelect, QueryTrait, RelationTrait, Select,
+};
 use uuid::Uuid;
 
 use super::Document;
@@ -74,26 +79,49 @@ impl DocumentQuery {
         };
         let count = ctx.look_ahead().field("totalCount").exists();
         let node = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead());
-        // The owners asked for are read with the page, in its statement.
-        let owners = node
-            .as_ref()
-            .is_some_and(|node| node.field("owner").exists() && state.loaders.keeping())
-            .then(|| pagination::AlsoOrganisation {
-                relation: document::Relation::Owner.def(),
-                visible: policy::organisation_read(&state.caller),
-            });
+        let selects = |names: &[&str]| {
+            state.loaders.keeping()
+                && node
+                    .as_ref()
+                    .is_some_and(|node| names.iter().any(|name| node.field(name).exists()))
+        };
+        // The owners asked for, and the translations into the reader's
+        // first locale, are read with the page, in its statement.
+        let owners = selects(&["owner"]).then(|| pagination::AlsoOrganisation {
+            relation: document::Relation::Owner.def(),
+            visible: policy::organisation_read(&state.caller),
+        });
         let joined = owners.is_some();
-        let (connection, owners) = pagination::keyset_page_with_organisation::<document::Entity, _>(
-            &state.db,
-            list,
-            condition,
+        let locale = state
+            .chain
+            .content()
+            .next()
+            .filter(|_| selects(&["title", "summary", "resolvedLocale"]))
+            .map(ToString::to_string);
+        let (select, total_count) =
+            pagination::keyset_select::<document::Entity>(&state.db, &list, condition, &page, count).await?;
+        let rows = page_with(&state.db, select, owners, locale.clone()).await?;
+        let mut documents = Vec::with_capacity(rows.len());
+        let mut owners = Vec::new();
+        let mut decided = HashMap::new();
+        for (document, owner, translation) in rows {
+            owners.extend(owner);
+            if locale.is_some()
+                && crate::l10n::content::deciding_locale(&state.chain, &document.original_locale) == locale
+            {
+                decided.insert(document.id, translation.into_iter().collect());
+            }
+            documents.push(document);
+        }
+        state.loaders.decide_document_translations(decided);
+        let connection = pagination::keyset_connection(
+            documents,
+            &list,
             &page,
-            count,
-            owners,
+            total_count,
             |d| (d.id, d.title.clone()),
             Document,
-        )
-        .await?;
+        );
         if let Some(node) = node {
             let page: Vec<_> = connection.edges.iter().map(|edge| &edge.node.0).collect();
             crate::graphql::prefetch::documents(state, &page, &node, joined.then_some(owners)).await?;
@@ -107,6 +135,77 @@ impl DocumentQuery {
         let id = parse_id("id", &id)?;
         Ok(Some(Document(find_readable(state, id, &state.db).await?)))
     }
+}
+
+/// A page's documents, with their owners (those the caller may see) and
+/// their translations into `locale` joined in the same statement when asked.
+async fn page_with(
+    db: &DatabaseConnection,
+    select: Select<document::Entity>,
+    owners: Option<pagination::AlsoOrganisation>,
+    locale: Option<String>,
+) -> ApiResult<
+    Vec<(
+        document::Model,
+        Option<organisation::Model>,
+        Option<document_translation::Model>,
+    )>,
+> {
+    let translations = |locale: String| {
+        document::Relation::Translation.def().on_condition(move |_, _| {
+            Condition::all().add(document_translation::Column::Locale.eq(locale.clone()))
+        })
+    };
+    Ok(match (owners, locale) {
+        (None, None) => select
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| (d, None, None))
+            .collect(),
+        (Some(owners), None) => select
+            .select_also(organisation::Entity)
+            .join(JoinType::LeftJoin, owners.join())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(d, o)| (d, o, None))
+            .collect(),
+        (None, Some(locale)) => select
+            .select_also(document_translation::Entity)
+            .join(JoinType::LeftJoin, translations(locale))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(d, t)| (d, None, t))
+            .collect(),
+        (Some(owners), Some(locale)) => {
+            // sea-orm selects into two entities at most; the third, the
+            // translation, is added as it adds the second (columns `C_…`).
+            let mut three = select
+                .select_also(organisation::Entity)
+                .join(JoinType::LeftJoin, owners.join())
+                .join(JoinType::LeftJoin, translations(locale));
+            for column in document_translation::Column::iter() {
+                three = three.expr_as(
+                    column.select_as(column.into_expr()),
+                    format!("C_{}", column.as_str()),
+                );
+            }
+            let statement = db.get_database_backend().build(&three.into_query());
+            db.query_all_raw(statement)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok((
+                        document::Model::from_query_result(row, "A_")?,
+                        organisation::Model::from_query_result_optional(row, "B_")?,
+                        document_translation::Model::from_query_result_optional(row, "C_")?,
+                    ))
+                })
+                .collect::<Result<_, DbErr>>()?
+        }
+    })
 }
 
 fn document_condition(
