@@ -186,6 +186,85 @@ where
     Ok(loader.load_one(id).await?.unwrap_or_default())
 }
 
+/// Items' translations into the reader's first content locale, read with
+/// their page where that one alone decides what the reader is shown
+/// ([`crate::l10n::content::deciding_locale`]): by item id, the translation
+/// or none. Kept only where the loaders keep their answers.
+pub struct Decided<M> {
+    keep: bool,
+    rows: std::sync::Mutex<HashMap<Uuid, Vec<M>>>,
+}
+
+impl<M: Clone> Decided<M> {
+    fn new(keep: bool) -> Self {
+        Self {
+            keep,
+            rows: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Keeps what a page read: for each item whose translation into
+    /// `locale` decides (per [`crate::l10n::content::deciding_locale`]),
+    /// that translation or none.
+    pub fn keep<'a>(
+        &self,
+        chain: &crate::l10n::LocaleChain,
+        locale: Option<&str>,
+        read: impl IntoIterator<Item = (Uuid, &'a str, Option<M>)>,
+    ) where
+        M: 'a,
+    {
+        let Some(locale) = locale.filter(|_| self.keep) else {
+            return;
+        };
+        let mut rows = self
+            .rows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (id, original, translation) in read {
+            if crate::l10n::content::deciding_locale(chain, original).as_deref() == Some(locale) {
+                rows.insert(id, translation.into_iter().collect());
+            }
+        }
+    }
+
+    /// The deciding translation of item `id` (or none), if its page read it.
+    pub fn get(&self, id: Uuid) -> Option<Vec<M>> {
+        self.rows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&id)
+            .cloned()
+    }
+
+    pub fn has(&self, id: Uuid) -> bool {
+        self.rows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains_key(&id)
+    }
+}
+
+/// The translations that decide what a reader with `chain` is shown of
+/// item `id`: those its page read ([`Decided`]), else
+/// [`shown_translations`].
+pub async fn deciding_translations<T, M>(
+    decided: &Decided<M>,
+    loader: &Cached<T>,
+    chain: &crate::l10n::LocaleChain,
+    id: Uuid,
+    original: &str,
+) -> Result<Vec<M>, LoadError>
+where
+    T: Loader<Uuid, Value = Vec<M>, Error = LoadError>,
+    M: Clone + Send + Sync + 'static,
+{
+    match decided.get(id) {
+        Some(rows) => Ok(rows),
+        None => shown_translations(loader, chain, id, original).await,
+    }
+}
+
 /// The loaders of one request.
 pub struct Loaders {
     pub organisation: Cached<OrganisationLoader>,
@@ -212,11 +291,9 @@ pub struct Loaders {
     pub deliverable_translations: Cached<DeliverableTranslationsLoader>,
     pub offering_translations: Cached<OfferingTranslationsLoader>,
     pub webhook_subscriptions: Cached<WebhookSubscriptionsLoader>,
-    /// Documents' translations into the reader's first content locale, read
-    /// with their page where that one decides what the reader is shown
-    /// ([`crate::l10n::content::deciding_locale`]): by document id, the
-    /// translation or none.
-    decided_document_translations: std::sync::Mutex<HashMap<Uuid, Vec<document_translation::Model>>>,
+    /// Documents' and projects' translations read with their page (see [`Decided`]).
+    pub decided_documents: Decided<document_translation::Model>,
+    pub decided_projects: Decided<project_translation::Model>,
     /// Whether the loaders keep their answers for the operation (see
     /// [`Loaders::new`]).
     keeping: bool,
@@ -225,27 +302,6 @@ pub struct Loaders {
 impl Loaders {
     pub fn keeping(&self) -> bool {
         self.keeping
-    }
-
-    /// Keeps the translations that decide what the reader is shown of
-    /// documents (see [`Loaders::decided_document_translations`]).
-    pub fn decide_document_translations(&self, decided: HashMap<Uuid, Vec<document_translation::Model>>) {
-        if self.keeping {
-            self.decided_document_translations
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .extend(decided);
-        }
-    }
-
-    /// The translations that decide what the reader is shown of document
-    /// `id`, if its page read them.
-    pub fn decided_document_translations(&self, id: Uuid) -> Option<Vec<document_translation::Model>> {
-        self.decided_document_translations
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&id)
-            .cloned()
     }
 
     /// Organisation `id`, if the caller may see it.
@@ -260,7 +316,8 @@ impl Loaders {
         let db = || db.clone();
         Self {
             keeping: keep,
-            decided_document_translations: Default::default(),
+            decided_documents: Decided::new(keep),
+            decided_projects: Decided::new(keep),
             organisation: cached(
                 OrganisationLoader {
                     db: db(),

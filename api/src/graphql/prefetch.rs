@@ -149,12 +149,15 @@ pub async fn projects(state: &RequestState, page: &[&project::Model], node: &Loo
     let participant_organisations = participants.field("organisation");
     let people = members.field("user").exists();
     let deliverable_titles = any(&deliverables, &["title", "resolvedLocale"]);
-    let translate = to_translate(
+    let mut translate = to_translate(
         state,
         node,
         &["title", "summary", "resolvedLocale"],
         page.iter().map(|p| (p.id, p.original_locale.as_str())),
     );
+    if !any(node, &["translations", "translation", "availableLocales"]) {
+        translate.retain(|id| !loaders.decided_projects.has(*id));
+    }
     let (participant_organisations_found, member_rows, deliverable_rows, _, _) = tokio::try_join!(
         when(
             participants.exists(),
@@ -296,7 +299,7 @@ pub async fn documents(
     // Those whose deciding translation came with the page need no more,
     // unless the selection asks for every translation.
     if !any(node, &["translations", "translation", "availableLocales"]) {
-        translate.retain(|id| loaders.decided_document_translations(*id).is_none());
+        translate.retain(|id| !loaders.decided_documents.has(*id));
     }
     let (owners, _, _, _) = tokio::try_join!(
         referenced(

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::create;
-use crate::support::{TestApp, statements_for};
+use crate::support::{TestApp, statements_for, statements_in};
 
 #[tokio::test]
 async fn owners_come_with_the_page_and_one_the_reader_may_not_see_is_null() {
@@ -93,9 +93,15 @@ async fn titles_in_the_readers_language_come_with_the_page() {
     // decides: the Norwegian reader of an English original).
     let bare = r#"{ documents(first: 50, filter: {query: "Tidewater"}) { nodes { id } } }"#;
     let titled = r#"{ documents(first: 50, filter: {query: "Tidewater"}) { nodes { id title } } }"#;
-    statements_for(&app, &admin, bare, json!({})).await;
+    let norwegian_reader = Some("nb-NO");
     assert_eq!(
-        statements_for(&app, &admin, titled, json!({})).await,
-        statements_for(&app, &admin, bare, json!({})).await
+        statements_in(&app, &admin, norwegian_reader, titled, json!({})).await,
+        statements_in(&app, &admin, norwegian_reader, bare, json!({})).await
+    );
+    // (Where it does not, one statement more: the translations.)
+    let danish_reader = Some("da-DK, nb-NO;q=0.8");
+    assert_eq!(
+        statements_in(&app, &admin, danish_reader, titled, json!({})).await,
+        statements_in(&app, &admin, danish_reader, bare, json!({})).await + 1
     );
 }

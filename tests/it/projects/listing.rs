@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::create;
-use crate::support::{TestApp, statements_for};
+use crate::support::{TestApp, statements_for, statements_in};
 
 #[tokio::test]
 async fn nested_lists_cost_the_same_number_of_statements_for_2_or_14_projects() {
@@ -151,5 +151,57 @@ async fn participants_and_their_organisations_are_one_statement() {
     assert_eq!(
         statements_for(&app, &coordinator, joined, json!({})).await,
         statements_for(&app, &coordinator, bare, json!({})).await
+    );
+}
+
+#[tokio::test]
+async fn titles_in_the_readers_language_come_with_the_project() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.login("coordinator@example.org").await;
+    let project = create(&app, &coordinator, "TIDE-1").await;
+    let admin = app.login("admin@example.org").await;
+    app.gql_as(
+        &admin,
+        r#"mutation($id: ID!) { translateProject(id: $id, locale: "nb-NO", title: "Likepersonsarbeid i skolen", summary: "") { id } }"#,
+        json!({ "id": project["id"] }),
+    )
+    .await
+    .ok();
+    let vars = json!({ "id": project["id"] });
+    let one = "query($id: ID!) { project(id: $id) { title resolvedLocale } }";
+    let listed = r#"{ projects(first: 50, filter: {query: "TIDE-1"}) { nodes { title resolvedLocale } } }"#;
+    let norwegian = json!({"title": "Likepersonsarbeid i skolen", "resolvedLocale": "nb-NO"});
+    let english = json!({"title": "Peer work in schools", "resolvedLocale": "en-US"});
+    for (language, expected) in [
+        (Some("nb-NO"), &norwegian),
+        (Some("en-US"), &english),
+        // No Danish translation: the Norwegian one, found without the page's help.
+        (Some("da-DK, nb-NO;q=0.8"), &norwegian),
+    ] {
+        let answer = app
+            .gql_with(Some(&coordinator), language, one, vars.clone())
+            .await
+            .ok()
+            .clone();
+        assert_eq!(&answer["project"], expected, "{language:?}");
+        let answer = app
+            .gql_with(Some(&coordinator), language, listed, json!({}))
+            .await
+            .ok()
+            .clone();
+        assert_eq!(answer["projects"]["nodes"], json!([expected]), "{language:?}");
+    }
+
+    // The Norwegian reader's title costs no statement of its own.
+    let reader = Some("nb-NO");
+    let bare_one = "query($id: ID!) { project(id: $id) { code } }";
+    assert_eq!(
+        statements_in(&app, &coordinator, reader, one, vars.clone()).await,
+        statements_in(&app, &coordinator, reader, bare_one, vars.clone()).await
+    );
+    let bare_listed = r#"{ projects(first: 50, filter: {query: "TIDE-1"}) { nodes { code } } }"#;
+    assert_eq!(
+        statements_in(&app, &coordinator, reader, listed, json!({})).await,
+        statements_in(&app, &coordinator, reader, bare_listed, json!({})).await
     );
 }

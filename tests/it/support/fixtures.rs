@@ -110,9 +110,20 @@ pub async fn create_document(app: &TestApp, token: &str, title: &str) -> String 
 /// (kept 5 s: on a loaded machine a test's requests can be further apart)
 /// and the count is the operation's alone.
 pub async fn statements_for(app: &TestApp, token: &str, query: &str, variables: Value) -> u64 {
+    statements_in(app, token, None, query, variables).await
+}
+
+/// [`statements_for`] a reader of `language` (an Accept-Language header).
+pub async fn statements_in(
+    app: &TestApp,
+    token: &str,
+    language: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> u64 {
     app.gql_as(token, "{ __typename }", json!({})).await.ok();
     let before = app.statements().await;
-    app.gql_as(token, query, variables).await.ok();
+    app.gql_with(Some(token), language, query, variables).await.ok();
     app.statements().await - before
 }
 

@@ -16,7 +16,7 @@ mod s3;
 pub use fixtures::{
     ADD_MEMBER, ADD_PARTICIPANT, PASSWORD, PDF, REMOVE_MEMBER, REMOVE_PARTICIPANT, UPLOAD, Ws,
     create_document, create_project, files_under, new_person, next_json, sign_in, statements_for,
-    try_next_json, upload_pdf, user_id, ws_connect,
+    statements_in, try_next_json, upload_pdf, user_id, ws_connect,
 };
 pub use process::{Process, gql_at};
 pub use s3::S3;

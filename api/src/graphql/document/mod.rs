@@ -74,18 +74,14 @@ impl Document {
     /// (locale, title, summary) along the request's chain.
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String, String)> {
         let state = RequestState::of(ctx)?;
-        let rows = match state.loaders.decided_document_translations(self.0.id) {
-            Some(rows) => rows,
-            None => {
-                crate::graphql::loaders::shown_translations(
-                    &state.loaders.document_translations,
-                    &state.chain,
-                    self.0.id,
-                    &self.0.original_locale,
-                )
-                .await?
-            }
-        };
+        let rows = crate::graphql::loaders::deciding_translations(
+            &state.loaders.decided_documents,
+            &state.loaders.document_translations,
+            &state.chain,
+            self.0.id,
+            &self.0.original_locale,
+        )
+        .await?;
         let texts = translation::resolve(&state.chain, &self.0, &rows);
         Ok((texts.locale.clone(), texts.text("title"), texts.text("summary")))
     }

@@ -1,8 +1,6 @@
 //! Finding documents: the `documents` filter and order, its SQL condition and
 //! the `documents`/`document` queries.
 
-use std::collections::HashMap;
-
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
@@ -103,17 +101,20 @@ impl DocumentQuery {
         let rows = page_with(&state.db, select, owners, locale.clone()).await?;
         let mut documents = Vec::with_capacity(rows.len());
         let mut owners = Vec::new();
-        let mut decided = HashMap::new();
+        let mut translations = Vec::with_capacity(rows.len());
         for (document, owner, translation) in rows {
             owners.extend(owner);
-            if locale.is_some()
-                && crate::l10n::content::deciding_locale(&state.chain, &document.original_locale) == locale
-            {
-                decided.insert(document.id, translation.into_iter().collect());
-            }
+            translations.push(translation);
             documents.push(document);
         }
-        state.loaders.decide_document_translations(decided);
+        state.loaders.decided_documents.keep(
+            &state.chain,
+            locale.as_deref(),
+            documents
+                .iter()
+                .zip(translations)
+                .map(|(d, t)| (d.id, d.original_locale.as_str(), t)),
+        );
         let connection = pagination::keyset_connection(
             documents,
             &list,

@@ -38,7 +38,8 @@ pub struct Project(pub project::Model);
 impl Project {
     async fn resolved(&self, ctx: &Context<'_>) -> ApiResult<(String, String, String)> {
         let state = RequestState::of(ctx)?;
-        let rows = super::loaders::shown_translations(
+        let rows = super::loaders::deciding_translations(
+            &state.loaders.decided_projects,
             &state.loaders.project_translations,
             &state.chain,
             self.0.id,

@@ -2,10 +2,10 @@
 //! `projects`/`project` queries.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object};
-use sammen_entities::{project, project_participant};
+use async_graphql::{Context, ID, InputObject, Lookahead, Object};
+use sammen_entities::{project, project_participant, project_translation};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef, Select};
 use uuid::Uuid;
 
 use super::Project;
@@ -51,17 +51,20 @@ impl ProjectQuery {
         let condition = project_condition(state, &filter.unwrap_or_default())?;
         let list = pagination::newest_first(project::Column::Id, "projects");
         let count = ctx.look_ahead().field("totalCount").exists();
-        let connection = pagination::keyset_page::<project::Entity, _>(
-            &state.db,
-            list,
-            condition,
+        let node = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead());
+        let locale = translation_locale(state, node.as_ref());
+        let (select, total_count) =
+            pagination::keyset_select::<project::Entity>(&state.db, &list, condition, &page, count).await?;
+        let rows = with_translation(state, select, locale).await?;
+        let connection = pagination::keyset_connection(
+            rows,
+            &list,
             &page,
-            count,
+            total_count,
             |p| (p.id, String::new()),
             Project,
-        )
-        .await?;
-        if let Some(node) = crate::graphql::prefetch::connection_nodes(&ctx.look_ahead()) {
+        );
+        if let Some(node) = node {
             let page: Vec<_> = connection.edges.iter().map(|edge| &edge.node.0).collect();
             crate::graphql::prefetch::projects(state, &page, &node).await?;
         }
@@ -71,10 +74,70 @@ impl ProjectQuery {
     /// One project; NOT_FOUND when it does not exist or the caller may not read it.
     async fn project(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Project>> {
         let state = RequestState::of(ctx)?;
-        let project = find_readable(state, parse_id("id", &id)?).await?;
+        let locale = translation_locale(state, Some(&ctx.look_ahead()));
+        let select =
+            project::Entity::find_by_id(parse_id("id", &id)?).filter(policy::project_read(&state.caller));
+        let project = with_translation(state, select, locale)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(ApiError::not_found)?;
         crate::graphql::prefetch::projects(state, &[&project], &ctx.look_ahead()).await?;
         Ok(Some(Project(project)))
     }
+}
+
+/// The reader's first content locale, when `node` shows a project's
+/// translated texts and the loaders keep what a page reads: the locale of
+/// the translation [`with_translation`] joins.
+fn translation_locale(state: &RequestState, node: Option<&Lookahead<'_>>) -> Option<String> {
+    let shown = node.is_some_and(|node| {
+        ["title", "summary", "resolvedLocale"]
+            .iter()
+            .any(|name| node.field(name).exists())
+    });
+    state
+        .chain
+        .content()
+        .next()
+        .filter(|_| shown && state.loaders.keeping())
+        .map(ToString::to_string)
+}
+
+/// The projects `select` reads, each with its translation into `locale`
+/// joined in the same statement when given; the translations that decide
+/// what the reader is shown are kept ([`crate::graphql::loaders::Decided`]).
+async fn with_translation(
+    state: &RequestState,
+    select: Select<project::Entity>,
+    locale: Option<String>,
+) -> ApiResult<Vec<project::Model>> {
+    let Some(locale) = locale else {
+        return Ok(select.all(&state.db).await?);
+    };
+    let key = locale.clone();
+    let to_project: RelationDef = project_translation::Entity::belongs_to(project::Entity)
+        .from(project_translation::Column::ProjectId)
+        .to(project::Column::Id)
+        .into();
+    let relation = to_project
+        .rev()
+        .on_condition(move |_, _| Condition::all().add(project_translation::Column::Locale.eq(key.clone())));
+    let rows = select
+        .select_also(project_translation::Entity)
+        .join(JoinType::LeftJoin, relation)
+        .all(&state.db)
+        .await?;
+    let (projects, translations): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+    state.loaders.decided_projects.keep(
+        &state.chain,
+        Some(&locale),
+        projects
+            .iter()
+            .zip(translations)
+            .map(|(p, t)| (p.id, p.original_locale.as_str(), t)),
+    );
+    Ok(projects)
 }
 
 fn project_condition(state: &RequestState, filter: &ProjectFilter) -> ApiResult<Condition> {
