@@ -119,8 +119,10 @@ where
     E::Model: Sync,
     N: async_graphql::OutputType,
 {
+    use sea_orm::FromQueryResult;
+
     let (select, total_count) = keyset_select::<E>(db, &list, condition, page, count).await?;
-    let rows = select.all(db).await?;
+    let rows = read_page(db, select, page, |row| E::Model::from_query_result(row, "")).await?;
     Ok(keyset_connection(rows, &list, page, total_count, key, wrap))
 }
 
@@ -171,6 +173,52 @@ where
         }
     }
     Ok((select.limit(page.first as u64 + 1), total_count))
+}
+
+/// Runs a page's statement (a [`keyset_select`], perhaps joined to) and
+/// reads each row with `read`. The page size is written into the SQL
+/// rather than bound: PostgreSQL plans a statement whose LIMIT is a
+/// parameter anew on every run (its generic plan, not knowing the limit,
+/// looks dearer than a custom one), and planning a joined page cost more
+/// than running it (0.45 ms against 0.2 ms for shape c). With the limit
+/// written, each page size is one prepared statement planned once.
+pub async fn read_page<S, M>(
+    db: &sea_orm::DatabaseConnection,
+    select: S,
+    page: &Page,
+    read: impl Fn(&sea_orm::QueryResult) -> Result<M, sea_orm::DbErr>,
+) -> ApiResult<Vec<M>>
+where
+    S: sea_orm::QueryTrait<QueryStatement = sea_orm::sea_query::SelectStatement>,
+{
+    use sea_orm::ConnectionTrait;
+
+    let backend = db.get_database_backend();
+    let statement = literal_limit(backend.build(&select.into_query()), page.first as u64 + 1);
+    let rows = db.query_all_raw(statement).await?;
+    Ok(rows.iter().map(read).collect::<Result<_, _>>()?)
+}
+
+/// `statement` with its trailing `LIMIT <placeholder>` (bound to `limit`)
+/// written as `LIMIT <limit>`; unchanged if it does not end so.
+fn literal_limit(mut statement: sea_orm::Statement, limit: u64) -> sea_orm::Statement {
+    let Some(values) = statement.values.as_mut() else {
+        return statement;
+    };
+    let placeholder = match statement.db_backend {
+        sea_orm::DbBackend::Postgres => format!(" LIMIT ${}", values.0.len()),
+        _ => " LIMIT ?".to_owned(),
+    };
+    let bound = values
+        .0
+        .last()
+        .is_some_and(|value| *value == sea_orm::Value::from(limit));
+    if bound && statement.sql.ends_with(&placeholder) {
+        statement.sql.truncate(statement.sql.len() - placeholder.len());
+        statement.sql.push_str(&format!(" LIMIT {limit}"));
+        values.0.pop();
+    }
+    statement
 }
 
 /// The connection of the rows a [`keyset_select`] statement read.
@@ -241,18 +289,28 @@ where
     E::Model: Sync,
     N: async_graphql::OutputType,
 {
-    use sea_orm::{JoinType, QuerySelect};
+    use sea_orm::{FromQueryResult, JoinType, QuerySelect};
 
     let (select, total_count) = keyset_select::<E>(db, &list, condition, page, count).await?;
     let (rows, organisations) = match also {
-        None => (select.all(db).await?, Vec::new()),
-        Some(also) => select
-            .select_also(sammen_entities::organisation::Entity)
-            .join(JoinType::LeftJoin, also.join())
-            .all(db)
+        None => (
+            read_page(db, select, page, |row| E::Model::from_query_result(row, "")).await?,
+            Vec::new(),
+        ),
+        Some(also) => {
+            let select = select
+                .select_also(sammen_entities::organisation::Entity)
+                .join(JoinType::LeftJoin, also.join());
+            read_page(db, select, page, |row| {
+                Ok((
+                    E::Model::from_query_result(row, "A_")?,
+                    sammen_entities::organisation::Model::from_query_result_optional(row, "B_")?,
+                ))
+            })
             .await?
             .into_iter()
-            .unzip::<_, _, Vec<_>, Vec<_>>(),
+            .unzip::<_, _, Vec<_>, Vec<_>>()
+        }
     };
     let organisations = organisations.into_iter().flatten().collect();
     Ok((
@@ -267,5 +325,28 @@ pub fn newest_first<C>(id: C, order: &str) -> Listing<C> {
         id,
         sort: Sort::NewestFirst,
         order: order.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{DbBackend, EntityTrait, QuerySelect, QueryTrait};
+
+    use super::literal_limit;
+
+    #[test]
+    fn the_page_size_is_written_into_the_statement() {
+        use sammen_entities::document;
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let select = document::Entity::find_by_id(uuid::Uuid::nil()).limit(51);
+            let statement = literal_limit(backend.build(&select.into_query()), 51);
+            assert!(statement.sql.ends_with(" LIMIT 51"), "{}", statement.sql);
+            // The id stays bound; only the limit left the values.
+            assert_eq!(statement.values.map(|v| v.0.len()), Some(1));
+            // Not a limit it was not given.
+            let select = document::Entity::find().limit(21);
+            let statement = literal_limit(backend.build(&select.into_query()), 51);
+            assert!(!statement.sql.contains("LIMIT 51"), "{}", statement.sql);
+        }
     }
 }

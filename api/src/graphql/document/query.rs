@@ -7,8 +7,8 @@ use chrono::Utc;
 use sammen_entities::{document, document_share, document_translation, organisation};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult,
-    IdenStatic, Iterable, JoinType, QuerySelect, QueryTrait, RelationTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, IdenStatic,
+    Iterable, JoinType, QuerySelect, RelationTrait, Select, SelectTwo,
 };
 use uuid::Uuid;
 
@@ -98,7 +98,7 @@ impl DocumentQuery {
             .map(ToString::to_string);
         let (select, total_count) =
             pagination::keyset_select::<document::Entity>(&state.db, &list, condition, &page, count).await?;
-        let rows = page_with(&state.db, select, owners, locale.clone()).await?;
+        let rows = page_with(&state.db, select, &page, owners, locale.clone()).await?;
         let mut documents = Vec::with_capacity(rows.len());
         let mut owners = Vec::new();
         let mut translations = Vec::with_capacity(rows.len());
@@ -143,6 +143,7 @@ impl DocumentQuery {
 async fn page_with(
     db: &DatabaseConnection,
     select: Select<document::Entity>,
+    page: &Page,
     owners: Option<pagination::AlsoOrganisation>,
     locale: Option<String>,
 ) -> ApiResult<
@@ -157,56 +158,68 @@ async fn page_with(
             Condition::all().add(document_translation::Column::Locale.eq(locale.clone()))
         })
     };
-    Ok(match (owners, locale) {
-        (None, None) => select
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|d| (d, None, None))
-            .collect(),
-        (Some(owners), None) => select
-            .select_also(organisation::Entity)
-            .join(JoinType::LeftJoin, owners.join())
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|(d, o)| (d, o, None))
-            .collect(),
-        (None, Some(locale)) => select
-            .select_also(document_translation::Entity)
-            .join(JoinType::LeftJoin, translations(locale))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|(d, t)| (d, None, t))
-            .collect(),
-        (Some(owners), Some(locale)) => {
-            // sea-orm selects into two entities at most; the third, the
-            // translation, is added as it adds the second (columns `C_…`).
-            let mut three = select
-                .select_also(organisation::Entity)
-                .join(JoinType::LeftJoin, owners.join())
-                .join(JoinType::LeftJoin, translations(locale));
-            for column in document_translation::Column::iter() {
-                three = three.expr_as(
-                    column.select_as(column.into_expr()),
-                    format!("C_{}", column.as_str()),
-                );
-            }
-            let statement = db.get_database_backend().build(&three.into_query());
-            db.query_all_raw(statement)
-                .await?
-                .iter()
-                .map(|row| {
-                    Ok((
-                        document::Model::from_query_result(row, "A_")?,
-                        organisation::Model::from_query_result_optional(row, "B_")?,
-                        document_translation::Model::from_query_result_optional(row, "C_")?,
-                    ))
-                })
-                .collect::<Result<_, DbErr>>()?
+    // The columns of the translation are named `C_…`, as sea-orm names
+    // those of a third entity (it selects into two at most).
+    let with_translations = |select: SelectTwo<document::Entity, organisation::Entity>, locale: String| {
+        let mut select = select.join(JoinType::LeftJoin, translations(locale));
+        for column in document_translation::Column::iter() {
+            select = select.expr_as(
+                column.select_as(column.into_expr()),
+                format!("C_{}", column.as_str()),
+            );
         }
-    })
+        select
+    };
+    match (owners, locale) {
+        (None, None) => {
+            pagination::read_page(db, select, page, |row| {
+                Ok((document::Model::from_query_result(row, "")?, None, None))
+            })
+            .await
+        }
+        (Some(owners), None) => {
+            let select = select
+                .select_also(organisation::Entity)
+                .join(JoinType::LeftJoin, owners.join());
+            pagination::read_page(db, select, page, |row| {
+                Ok((
+                    document::Model::from_query_result(row, "A_")?,
+                    organisation::Model::from_query_result_optional(row, "B_")?,
+                    None,
+                ))
+            })
+            .await
+        }
+        (None, Some(locale)) => {
+            let select = select
+                .select_also(document_translation::Entity)
+                .join(JoinType::LeftJoin, translations(locale));
+            pagination::read_page(db, select, page, |row| {
+                Ok((
+                    document::Model::from_query_result(row, "A_")?,
+                    None,
+                    document_translation::Model::from_query_result_optional(row, "B_")?,
+                ))
+            })
+            .await
+        }
+        (Some(owners), Some(locale)) => {
+            let select = with_translations(
+                select
+                    .select_also(organisation::Entity)
+                    .join(JoinType::LeftJoin, owners.join()),
+                locale,
+            );
+            pagination::read_page(db, select, page, |row| {
+                Ok((
+                    document::Model::from_query_result(row, "A_")?,
+                    organisation::Model::from_query_result_optional(row, "B_")?,
+                    document_translation::Model::from_query_result_optional(row, "C_")?,
+                ))
+            })
+            .await
+        }
+    }
 }
 
 fn document_condition(

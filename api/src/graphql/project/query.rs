@@ -5,7 +5,10 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Lookahead, Object};
 use sammen_entities::{project, project_participant, project_translation};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef, Select};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationDef,
+    Select,
+};
 use uuid::Uuid;
 
 use super::Project;
@@ -55,7 +58,7 @@ impl ProjectQuery {
         let locale = translation_locale(state, node.as_ref());
         let (select, total_count) =
             pagination::keyset_select::<project::Entity>(&state.db, &list, condition, &page, count).await?;
-        let rows = with_translation(state, select, locale).await?;
+        let rows = with_translation(state, select, Some(&page), locale).await?;
         let connection = pagination::keyset_connection(
             rows,
             &list,
@@ -77,7 +80,7 @@ impl ProjectQuery {
         let locale = translation_locale(state, Some(&ctx.look_ahead()));
         let select =
             project::Entity::find_by_id(parse_id("id", &id)?).filter(policy::project_read(&state.caller));
-        let project = with_translation(state, select, locale)
+        let project = with_translation(state, select, None, locale)
             .await?
             .into_iter()
             .next()
@@ -110,10 +113,19 @@ fn translation_locale(state: &RequestState, node: Option<&Lookahead<'_>>) -> Opt
 async fn with_translation(
     state: &RequestState,
     select: Select<project::Entity>,
+    page: Option<&Page>,
     locale: Option<String>,
 ) -> ApiResult<Vec<project::Model>> {
     let Some(locale) = locale else {
-        return Ok(select.all(&state.db).await?);
+        return Ok(match page {
+            Some(page) => {
+                pagination::read_page(&state.db, select, page, |row| {
+                    project::Model::from_query_result(row, "")
+                })
+                .await?
+            }
+            None => select.all(&state.db).await?,
+        });
     };
     let key = locale.clone();
     let to_project: RelationDef = project_translation::Entity::belongs_to(project::Entity)
@@ -123,11 +135,21 @@ async fn with_translation(
     let relation = to_project
         .rev()
         .on_condition(move |_, _| Condition::all().add(project_translation::Column::Locale.eq(key.clone())));
-    let rows = select
+    let select = select
         .select_also(project_translation::Entity)
-        .join(JoinType::LeftJoin, relation)
-        .all(&state.db)
-        .await?;
+        .join(JoinType::LeftJoin, relation);
+    let rows = match page {
+        Some(page) => {
+            pagination::read_page(&state.db, select, page, |row| {
+                Ok((
+                    project::Model::from_query_result(row, "A_")?,
+                    project_translation::Model::from_query_result_optional(row, "B_")?,
+                ))
+            })
+            .await?
+        }
+        None => select.all(&state.db).await?,
+    };
     let (projects, translations): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
     state.loaders.decided_projects.keep(
         &state.chain,
