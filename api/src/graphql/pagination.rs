@@ -199,6 +199,27 @@ where
     Ok(rows.iter().map(read).collect::<Result<_, _>>()?)
 }
 
+/// An entity joined to a row (its columns named `prefix…`): `None` when
+/// its key column `key` is null, without trying its other columns (sea-orm
+/// would try every one), and not read again when `seen` says a row before
+/// had it (answering `None` then too: the caller has it already).
+pub fn joined<M: sea_orm::FromQueryResult>(
+    row: &sea_orm::QueryResult,
+    prefix: &str,
+    key: &str,
+    seen: Option<&mut std::collections::HashSet<Uuid>>,
+) -> Result<Option<M>, sea_orm::DbErr> {
+    let Some(id) = row.try_get::<Option<Uuid>>(prefix, key)? else {
+        return Ok(None);
+    };
+    if let Some(seen) = seen
+        && !seen.insert(id)
+    {
+        return Ok(None);
+    }
+    M::from_query_result(row, prefix).map(Some)
+}
+
 /// `statement` with its trailing `LIMIT <placeholder>` (bound to `limit`)
 /// written as `LIMIT <limit>`; unchanged if it does not end so.
 fn literal_limit(mut statement: sea_orm::Statement, limit: u64) -> sea_orm::Statement {
@@ -304,7 +325,7 @@ where
             read_page(db, select, page, |row| {
                 Ok((
                     E::Model::from_query_result(row, "A_")?,
-                    sammen_entities::organisation::Model::from_query_result_optional(row, "B_")?,
+                    joined::<sammen_entities::organisation::Model>(row, "B_", "id", None)?,
                 ))
             })
             .await?

@@ -12,13 +12,16 @@
 //! loaded here (a field the look-ahead does not cover) still goes through
 //! the loaders' batching as before.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use async_graphql::Lookahead;
 use async_graphql::dataloader::Loader;
 use sammen_entities::{document, organisation, project, project_participant, training_material};
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, RelationDef,
+};
 use uuid::Uuid;
 
 use super::RequestState;
@@ -234,23 +237,31 @@ async fn participants_of(
         .from(project_participant::Column::OrganisationId)
         .to(organisation::Column::Id)
         .into();
-    let pairs = project_participant::Entity::find()
+    let select = project_participant::Entity::find()
         .filter(project_participant::Column::ProjectId.is_in(keys.iter().copied()))
         .order_by_asc(project_participant::Column::CreatedAt)
         .select_also(organisation::Entity)
         .join(
             JoinType::LeftJoin,
             relation.on_condition(move |_, _| visible.clone()),
-        )
-        .all(&state.db)
-        .await?;
+        );
+    let statement = state.db.get_database_backend().build(&select.into_query());
+    let rows = state.db.query_all_raw(statement).await?;
     let mut by_project: HashMap<Uuid, Vec<project_participant::Model>> =
         keys.iter().map(|key| (*key, Vec::new())).collect();
-    let mut referenced = Vec::with_capacity(pairs.len());
+    let mut referenced = Vec::with_capacity(rows.len());
     let mut found = Vec::new();
-    for (participant, organisation) in pairs {
+    // Each organisation is read from the first row that has it.
+    let mut seen = HashSet::new();
+    for row in &rows {
+        let participant = project_participant::Model::from_query_result(row, "A_")?;
         referenced.push(participant.organisation_id);
-        found.extend(organisation);
+        found.extend(super::pagination::joined::<organisation::Model>(
+            row,
+            "B_",
+            "id",
+            Some(&mut seen),
+        )?);
         by_project
             .entry(participant.project_id)
             .or_default()

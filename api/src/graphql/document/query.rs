@@ -184,7 +184,7 @@ async fn page_with(
             pagination::read_page(db, select, page, |row| {
                 Ok((
                     document::Model::from_query_result(row, "A_")?,
-                    organisation::Model::from_query_result_optional(row, "B_")?,
+                    pagination::joined(row, "B_", "id", None)?,
                     None,
                 ))
             })
@@ -198,7 +198,7 @@ async fn page_with(
                 Ok((
                     document::Model::from_query_result(row, "A_")?,
                     None,
-                    document_translation::Model::from_query_result_optional(row, "B_")?,
+                    pagination::joined(row, "B_", "document_id", None)?,
                 ))
             })
             .await
@@ -213,8 +213,8 @@ async fn page_with(
             pagination::read_page(db, select, page, |row| {
                 Ok((
                     document::Model::from_query_result(row, "A_")?,
-                    organisation::Model::from_query_result_optional(row, "B_")?,
-                    document_translation::Model::from_query_result_optional(row, "C_")?,
+                    pagination::joined(row, "B_", "id", None)?,
+                    pagination::joined(row, "C_", "document_id", None)?,
                 ))
             })
             .await

@@ -143,7 +143,7 @@ async fn with_translation(
             pagination::read_page(&state.db, select, page, |row| {
                 Ok((
                     project::Model::from_query_result(row, "A_")?,
-                    project_translation::Model::from_query_result_optional(row, "B_")?,
+                    pagination::joined(row, "B_", "project_id", None)?,
                 ))
             })
             .await?
