@@ -121,10 +121,18 @@ pub async fn statements_in(
     query: &str,
     variables: Value,
 ) -> u64 {
-    app.gql_as(token, "{ __typename }", json!({})).await.ok();
-    let before = app.statements().await;
-    app.gql_with(Some(token), language, query, variables).await.ok();
-    app.statements().await - before
+    // The server's background workers read now and then, and /metrics
+    // counts those too: of two runs, the one they did not add to.
+    let mut fewest = u64::MAX;
+    for _ in 0..2 {
+        app.gql_as(token, "{ __typename }", json!({})).await.ok();
+        let before = app.statements().await;
+        app.gql_with(Some(token), language, query, variables.clone())
+            .await
+            .ok();
+        fewest = fewest.min(app.statements().await - before);
+    }
+    fewest
 }
 
 /// Every file under `dir`, in its subfolders too.
